@@ -1,0 +1,294 @@
+//! Command-line types only: clap derive structs, no I/O and no Redis.
+//!
+//! Raw flags are validated into configs by the commands and the core; this module
+//! only describes what can be typed.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::parse::parse_duration;
+
+const ROOT_EXAMPLES: &str = "\
+Examples:
+  cachectl get user:42                      # type-aware read of one key
+  cachectl --json ttl --pattern 'session:*' # TTL distribution as JSON
+  cachectl -u redis://10.0.0.5:6379/2 set greeting hello --ttl 1h
+  REDIS_URL=redis://127.0.0.1:7000 cachectl ttl --pattern 'cache:*' --only-persistent --set 1d --yes";
+
+/// Operations toolkit for Redis caches: invalidate, warm, inspect, debug locks and rate limiters.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cachectl",
+    version,
+    disable_help_flag = true,
+    arg_required_else_help = true,
+    after_help = ROOT_EXAMPLES
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts (connection, output, safety).
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock
+    #[arg(
+        short = 'u',
+        long,
+        env = "REDIS_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub url: Option<String>,
+
+    /// Server host (overrides the URL's host)
+    #[arg(short = 'h', long, global = true, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Server port (overrides the URL's port)
+    #[arg(short = 'p', long, global = true, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Database number (overrides the URL's /db)
+    #[arg(short = 'n', long, global = true, value_name = "DB")]
+    pub db: Option<i64>,
+
+    /// ACL user name
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)
+    #[arg(short = 'a', long = "pass", global = true, value_name = "PASSWORD")]
+    pub pass: Option<String>,
+
+    /// Prompt for the password on the terminal
+    #[arg(long, global = true)]
+    pub askpass: bool,
+
+    /// Use TLS (as rediss:// does)
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// CA certificate (PEM) to verify the server with
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for servers that demand one
+    #[arg(long, global = true, value_name = "FILE", requires = "tls_key")]
+    pub cert: Option<PathBuf>,
+
+    /// Client private key (PEM) for --cert
+    #[arg(
+        long = "key",
+        id = "tls_key",
+        global = true,
+        value_name = "FILE",
+        requires = "cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Do not verify the server's certificate (TLS without authentication)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Namespace: NS: is put before every key, pattern, tag and lock name given
+    #[arg(long, global = true, value_name = "NS")]
+    pub prefix: Option<String>,
+
+    /// Output format (default: table on a terminal, plain otherwise)
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Same as --output json
+    #[arg(long, global = true, conflicts_with = "output")]
+    pub json: bool,
+
+    /// Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)
+    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s", value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// No progress bars and no notices on stderr
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
+
+    /// No progress bars
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+
+    /// Answer yes to confirmations (needed for destructive work when stdin is not a terminal)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// Print help
+    #[arg(long, global = true, action = ArgAction::Help)]
+    pub help: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Plain,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read keys, whatever their type (string, hash, list, set, zset, stream)
+    #[command(after_help = GET_EXAMPLES)]
+    Get(GetArgs),
+
+    /// Write a string value, optionally with a TTL
+    #[command(after_help = SET_EXAMPLES)]
+    Set(SetArgs),
+
+    /// Show or change TTLs of keys, or of every key matching a pattern
+    #[command(after_help = TTL_EXAMPLES)]
+    Ttl(TtlArgs),
+}
+
+const GET_EXAMPLES: &str = "\
+Examples:
+  cachectl get price:amazon:B0042            # the value, raw bytes in plain output
+  cachectl get user:1 user:2 --json          # several keys in one round trip, JSON array
+  cachectl --prefix tenant-a get settings    # reads tenant-a:settings";
+
+/// Arguments of `get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Keys to read (bytes; non-UTF-8 is fine)
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<OsString>,
+}
+
+const SET_EXAMPLES: &str = "\
+Examples:
+  cachectl set greeting hello --ttl 10m
+  cachectl set report --file report.json --ttl 1d
+  curl -s https://example.test/feed | cachectl set feed - --ttl 90s
+  cachectl set deploy:lock-note busy --nx     # exit 1 when the key exists";
+
+/// Arguments of `set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Key to write
+    #[arg(value_name = "KEY")]
+    pub key: OsString,
+
+    /// The value; `-` reads standard input
+    #[arg(
+        value_name = "VALUE",
+        conflicts_with = "file",
+        required_unless_present = "file"
+    )]
+    pub value: Option<OsString>,
+
+    /// Read the value from a file
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Expire after this long (90s, 1h30m; plain numbers are seconds)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "keep_ttl")]
+    pub ttl: Option<Duration>,
+
+    /// Only set when the key does not exist (exit 1 otherwise)
+    #[arg(long, conflicts_with = "xx")]
+    pub nx: bool,
+
+    /// Only set when the key exists (exit 1 otherwise)
+    #[arg(long)]
+    pub xx: bool,
+
+    /// Keep the key's current TTL
+    #[arg(long)]
+    pub keep_ttl: bool,
+}
+
+const TTL_EXAMPLES: &str = "\
+Examples:
+  cachectl ttl session:abc                          # remaining time, or 'persistent'
+  cachectl ttl price:a price:b --set 6h             # change TTLs of given keys
+  cachectl ttl --pattern 'price:*'                  # distribution: none, <1m, <1h, <1d, >=1d
+  cachectl ttl --pattern 'cache:*' --only-persistent --set 1d --yes   # 'always set a TTL' repair";
+
+/// Arguments of `ttl`.
+#[derive(Debug, Args)]
+pub struct TtlArgs {
+    /// Keys to show or change
+    #[arg(
+        value_name = "KEY",
+        required_unless_present = "pattern",
+        conflicts_with = "pattern"
+    )]
+    pub keys: Vec<OsString>,
+
+    /// Work on every key matching this glob pattern (SCAN, never KEYS)
+    #[arg(long, value_name = "PATTERN")]
+    pub pattern: Option<OsString>,
+
+    /// Set the TTL to this duration
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", group = "change")]
+    pub set: Option<Duration>,
+
+    /// Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)
+    #[arg(long, value_name = "RFC3339", group = "change")]
+    pub at: Option<String>,
+
+    /// Remove the TTL (make keys persistent)
+    #[arg(long, group = "change")]
+    pub persist: bool,
+
+    /// With --pattern: change only keys that have no TTL
+    #[arg(long, requires = "pattern")]
+    pub only_persistent: bool,
+
+    /// With --pattern: only keys of this type (string, hash, list, set, zset, stream)
+    #[arg(long = "type", value_name = "TYPE", requires = "pattern")]
+    pub key_type: Option<String>,
+
+    /// SCAN COUNT hint
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+
+    /// Report what would change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Allow a pattern that matches every key
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dash_h_is_host_and_help_is_long() {
+        let cli = Cli::try_parse_from(["cachectl", "-h", "example", "get", "k"]).expect("parse");
+        assert_eq!(cli.global.host.as_deref(), Some("example"));
+        let err = Cli::try_parse_from(["cachectl", "get", "--help"]).expect_err("help");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn global_flags_after_subcommand() {
+        let cli = Cli::try_parse_from(["cachectl", "ttl", "k", "--json", "--timeout", "500ms"])
+            .expect("parse");
+        assert!(cli.global.json);
+        assert_eq!(cli.global.timeout, Duration::from_millis(500));
+    }
+}

@@ -1,0 +1,65 @@
+//! `match cmd` dispatch, the per-run context, and printing of outcomes.
+
+mod get;
+mod set;
+mod ttl;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::cli::{Command, GlobalArgs};
+use crate::core::conn::{ConnSpec, Redis};
+use crate::error;
+use crate::keys::Namespace;
+use crate::output::{Outcome, Printer};
+
+/// Everything a command needs besides its own flags.
+pub struct Ctx {
+    pub printer: Printer,
+    pub ns: Namespace,
+    spec: ConnSpec,
+}
+
+impl Ctx {
+    pub fn new(g: &GlobalArgs) -> anyhow::Result<Self> {
+        let printer = Printer::new(g);
+        if g.pass.is_some() && !g.quiet {
+            // As redis-cli does: command lines are visible in `ps` and shell history.
+            eprintln!("Warning: Using a password with '-a' or '--pass' option on the command line interface may not be safe.");
+        }
+        let spec = ConnSpec::from_args(g)?;
+        Ok(Ctx {
+            printer,
+            ns: Namespace::new(g.prefix.as_deref()),
+            spec,
+        })
+    }
+
+    pub async fn connect(&self) -> anyhow::Result<Arc<Redis>> {
+        Redis::connect(self.spec.clone()).await
+    }
+}
+
+pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    match cmd {
+        Command::Get(args) => get::run(&args, ctx).await,
+        Command::Set(args) => set::run(&args, ctx).await,
+        Command::Ttl(args) => ttl::run(&args, ctx).await,
+    }
+}
+
+/// Print the report (if any), then turn the failure (if any) into the exit code.
+pub fn finish(ctx: &Ctx, result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(outcome) => {
+            if let Err(e) = ctx.printer.print(outcome.report.as_ref()) {
+                return error::report(&anyhow::Error::new(e).context("writing output"));
+            }
+            match outcome.failure {
+                Some(e) => error::report(&e),
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => error::report(&e),
+    }
+}

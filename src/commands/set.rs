@@ -1,0 +1,105 @@
+//! `set KEY [VALUE | --file F | -]`: one SET with PX / NX / XX / KEEPTTL.
+
+use std::io::{self, Read, Write};
+
+use redis::Value;
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::SetArgs;
+use crate::core::conn::Idempotent;
+use crate::error::{negative, usage};
+use crate::keys::{arg_bytes, escape_bytes};
+use crate::output::{table, Outcome, Render};
+
+fn read_value(args: &SetArgs) -> anyhow::Result<Vec<u8>> {
+    if let Some(path) = &args.file {
+        return std::fs::read(path)
+            .map_err(|e| usage(format!("cannot read {}: {e}", path.display())));
+    }
+    match &args.value {
+        Some(v) if v == "-" => {
+            let mut buf = Vec::new();
+            io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| usage(format!("cannot read standard input: {e}")))?;
+            Ok(buf)
+        }
+        Some(v) => Ok(arg_bytes(v)),
+        None => Err(usage("give a VALUE, --file F, or - for standard input")),
+    }
+}
+
+pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let name = arg_bytes(&args.key);
+    let value = read_value(args)?;
+    if args.ttl.is_some_and(|d| d.as_millis() == 0) {
+        return Err(usage("--ttl must be at least 1ms"));
+    }
+    let key = ctx.ns.key(&name);
+    let mut cmd = redis::cmd("SET");
+    cmd.arg(&key).arg(&value);
+    if let Some(ttl) = args.ttl {
+        cmd.arg("PX").arg(ttl.as_millis() as u64);
+    }
+    if args.nx {
+        cmd.arg("NX");
+    }
+    if args.xx {
+        cmd.arg("XX");
+    }
+    if args.keep_ttl {
+        cmd.arg("KEEPTTL");
+    }
+    let redis = ctx.connect().await?;
+    let reply: Value = redis.keyed(&key, &cmd, Idempotent::Yes).await?;
+    let set = !matches!(reply, Value::Nil);
+    let report = SetReport {
+        key: name.clone(),
+        set,
+        bytes: value.len(),
+        ttl_ms: args.ttl.map(|d| d.as_millis() as u64),
+    };
+    let failure = (!set).then(|| {
+        let why = if args.nx {
+            "it already exists (--nx)"
+        } else {
+            "it does not exist (--xx)"
+        };
+        negative(format!("{} not set: {why}", escape_bytes(&name)))
+    });
+    Ok(Outcome::with_failure(report, failure))
+}
+
+struct SetReport {
+    key: Vec<u8>,
+    set: bool,
+    bytes: usize,
+    ttl_ms: Option<u64>,
+}
+
+impl Render for SetReport {
+    fn json(&self) -> serde_json::Value {
+        json!({"key": escape_bytes(&self.key), "set": self.set, "bytes": self.bytes, "ttl_ms": self.ttl_ms})
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["key", "set", "bytes", "ttl_ms"]);
+        t.add_row(vec![
+            escape_bytes(&self.key),
+            self.set.to_string(),
+            self.bytes.to_string(),
+            self.ttl_ms
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ]);
+        vec![t]
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.set {
+            writeln!(out, "OK")?;
+        }
+        Ok(())
+    }
+}

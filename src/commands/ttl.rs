@@ -1,0 +1,411 @@
+//! `ttl KEY...` and `ttl --pattern P`: show TTLs, a distribution over matching
+//! keys, or change them (`--set`, `--at`, `--persist`, `--only-persistent`).
+//!
+//! Pattern changes ride on the core's SCAN stream; each batch is one pipeline
+//! holding the PTTL reads and the changes. `--only-persistent` uses
+//! `PEXPIRE … NX`, so a key that got a TTL meanwhile is left alone.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use redis::{Cmd, FromRedisValue, Value};
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::TtlArgs;
+use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::interrupt::Interrupt;
+use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
+use crate::error::{negative, usage, CliError};
+use crate::keys::{arg_bytes, escape_bytes, matches_everything};
+use crate::output::{table, Outcome, Render};
+use crate::parse::{human_ms, parse_instant};
+
+/// The change asked for, validated.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    Expire(u64),
+    ExpireAt(u64),
+    Persist,
+}
+
+fn change_of(args: &TtlArgs) -> anyhow::Result<Option<Change>> {
+    if let Some(d) = args.set {
+        let ms = d.as_millis() as u64;
+        if ms == 0 {
+            return Err(usage(
+                "--set 0 would delete the keys; give a positive duration",
+            ));
+        }
+        return Ok(Some(Change::Expire(ms)));
+    }
+    if let Some(at) = &args.at {
+        let t = parse_instant(at).map_err(usage)?;
+        if t <= SystemTime::now() {
+            return Err(usage(format!(
+                "--at {at} is in the past: the keys would be deleted"
+            )));
+        }
+        let ms = t
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        return Ok(Some(Change::ExpireAt(ms)));
+    }
+    if args.persist {
+        if args.only_persistent {
+            return Err(usage("--persist with --only-persistent changes nothing"));
+        }
+        return Ok(Some(Change::Persist));
+    }
+    if args.only_persistent {
+        return Err(usage("--only-persistent needs --set or --at"));
+    }
+    Ok(None)
+}
+
+fn change_cmd(change: Change, key: &[u8], only_persistent: bool) -> Cmd {
+    let mut c = match change {
+        Change::Expire(ms) => {
+            let mut c = redis::cmd("PEXPIRE");
+            c.arg(key).arg(ms);
+            c
+        }
+        Change::ExpireAt(ms) => {
+            let mut c = redis::cmd("PEXPIREAT");
+            c.arg(key).arg(ms);
+            c
+        }
+        Change::Persist => {
+            let mut c = redis::cmd("PERSIST");
+            c.arg(key);
+            c
+        }
+    };
+    if only_persistent && !matches!(change, Change::Persist) {
+        c.arg("NX");
+    }
+    c
+}
+
+fn pttl_cmd(key: &[u8]) -> Cmd {
+    let mut c = redis::cmd("PTTL");
+    c.arg(key);
+    c
+}
+
+pub async fn run(args: &TtlArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let change = change_of(args)?;
+    match &args.pattern {
+        Some(p) => run_pattern(args, ctx, &arg_bytes(p), change).await,
+        None => run_keys(args, ctx, change).await,
+    }
+}
+
+async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::Result<Outcome> {
+    let names: Vec<Vec<u8>> = args.keys.iter().map(|k| arg_bytes(k)).collect();
+    let redis = ctx.connect().await?;
+    let mut cmds = Vec::new();
+    for n in &names {
+        let k = ctx.ns.key(n);
+        if let Some(c) = change {
+            cmds.push(Routed::new(&k, change_cmd(c, &k, false)));
+        }
+        cmds.push(Routed::new(&k, pttl_cmd(&k)));
+    }
+    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let per = if change.is_some() { 2 } else { 1 };
+    let mut rows = Vec::new();
+    for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
+        if let Some(Value::ServerError(e)) =
+            chunk.iter().find(|v| matches!(v, Value::ServerError(_)))
+        {
+            return Err(server_failure(redis.display_url(), e).into());
+        }
+        let pttl = i64::from_redis_value(chunk[per - 1].clone()).unwrap_or(-2);
+        rows.push(KeyTtl { key: n, pttl });
+    }
+    let missing: Vec<String> = rows
+        .iter()
+        .filter(|r| r.pttl == -2)
+        .map(|r| escape_bytes(&r.key))
+        .collect();
+    let failure =
+        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))));
+    Ok(Outcome::with_failure(KeysReport { rows }, failure))
+}
+
+struct KeyTtl {
+    key: Vec<u8>,
+    pttl: i64,
+}
+
+impl KeyTtl {
+    fn ttl_ms(&self) -> Option<i64> {
+        (self.pttl >= 0).then_some(self.pttl)
+    }
+
+    fn human(&self) -> String {
+        match self.pttl {
+            -2 => "missing".into(),
+            -1 => "persistent".into(),
+            ms => human_ms(ms),
+        }
+    }
+}
+
+struct KeysReport {
+    rows: Vec<KeyTtl>,
+}
+
+impl Render for KeysReport {
+    fn json(&self) -> serde_json::Value {
+        self.rows
+            .iter()
+            .map(|r| json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": r.pttl != -2, "ttl": r.human()}))
+            .collect()
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["key", "ttl_ms", "ttl"]);
+        for r in &self.rows {
+            t.add_row(vec![
+                escape_bytes(&r.key),
+                r.ttl_ms()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                r.human(),
+            ]);
+        }
+        vec![t]
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        for r in &self.rows {
+            let v = match r.pttl {
+                -2 => "missing".to_string(),
+                -1 => "persistent".to_string(),
+                ms => ms.to_string(),
+            };
+            writeln!(out, "{}\t{v}", escape_bytes(&r.key))?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts of keys by remaining TTL.
+#[derive(Debug, Default, Clone, Copy)]
+struct Buckets {
+    none: u64,
+    lt_1m: u64,
+    lt_1h: u64,
+    lt_1d: u64,
+    ge_1d: u64,
+}
+
+impl Buckets {
+    fn add(&mut self, pttl: i64) {
+        match pttl {
+            -2 => {}
+            -1 => self.none += 1,
+            ms if ms < 60_000 => self.lt_1m += 1,
+            ms if ms < 3_600_000 => self.lt_1h += 1,
+            ms if ms < 86_400_000 => self.lt_1d += 1,
+            _ => self.ge_1d += 1,
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.none + self.lt_1m + self.lt_1h + self.lt_1d + self.ge_1d
+    }
+}
+
+async fn run_pattern(
+    args: &TtlArgs,
+    ctx: &Ctx,
+    pattern: &[u8],
+    change: Option<Change>,
+) -> anyhow::Result<Outcome> {
+    if change.is_some() && matches_everything(pattern) && ctx.ns.is_empty() && !args.all {
+        return Err(usage(format!(
+            "pattern '{}' matches every key: add --all if you mean it",
+            escape_bytes(pattern)
+        )));
+    }
+    let opts = ScanOpts {
+        pattern: ctx.ns.pattern(pattern),
+        count: args.count,
+        key_type: args.key_type.clone(),
+    };
+    let redis = ctx.connect().await?;
+    if change.is_some() && !args.dry_run {
+        let (estimate, total) = estimate_matches(&redis, &opts).await?;
+        ctx.printer
+            .confirm(format!(
+                "change the TTL of keys matching '{}' on {} (about {estimate} of {total} keys)?",
+                escape_bytes(&opts.pattern),
+                redis.display_url()
+            ))
+            .await?;
+    }
+    let interrupt = Interrupt::listen();
+    let started = Instant::now();
+    let bar = ctx
+        .printer
+        .progress(None, "{spinner} {pos} keys scanned ({per_sec}) {msg}");
+    let mut report = PatternReport {
+        pattern: escape_bytes(pattern),
+        buckets: Buckets::default(),
+        changed: 0,
+        change: change.is_some(),
+        dry_run: args.dry_run,
+        elapsed_ms: 0,
+    };
+    let mut rx = scan_all(&redis, &opts, &|_| 0, 16);
+    let mut failure = None;
+    while let Some(batch) = rx.recv().await {
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        if batch.keys.is_empty() {
+            continue;
+        }
+        let apply = change.filter(|_| !args.dry_run);
+        match apply_batch(&redis, &batch.keys, apply, args.only_persistent).await {
+            Ok((pttls, changed)) => {
+                for p in &pttls {
+                    report.buckets.add(*p);
+                }
+                if args.dry_run && change.is_some() {
+                    report.changed += pttls
+                        .iter()
+                        .filter(|&&p| p != -2 && (!args.only_persistent || p == -1))
+                        .count() as u64;
+                } else {
+                    report.changed += changed;
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        bar.inc(batch.keys.len() as u64);
+        if interrupt.is_set() {
+            failure = Some(CliError::Interrupted.into());
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(Outcome::with_failure(report, failure))
+}
+
+/// One pipeline: PTTL of every key, then the change of every key (if any).
+async fn apply_batch(
+    redis: &Arc<Redis>,
+    keys: &[Vec<u8>],
+    change: Option<Change>,
+    only_persistent: bool,
+) -> anyhow::Result<(Vec<i64>, u64)> {
+    let mut cmds: Vec<Routed> = keys.iter().map(|k| Routed::new(k, pttl_cmd(k))).collect();
+    if let Some(c) = change {
+        cmds.extend(
+            keys.iter()
+                .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
+        );
+    }
+    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    if let Some(Value::ServerError(e)) = replies.iter().find(|v| matches!(v, Value::ServerError(_)))
+    {
+        return Err(server_failure(redis.display_url(), e).into());
+    }
+    let pttls = replies[..keys.len()]
+        .iter()
+        .map(|v| i64::from_redis_value(v.clone()).unwrap_or(-2))
+        .collect();
+    let changed = replies[keys.len()..]
+        .iter()
+        .filter(|v| i64::from_redis_value((*v).clone()).unwrap_or(0) == 1)
+        .count() as u64;
+    Ok((pttls, changed))
+}
+
+struct PatternReport {
+    pattern: String,
+    buckets: Buckets,
+    changed: u64,
+    change: bool,
+    dry_run: bool,
+    elapsed_ms: u64,
+}
+
+impl PatternReport {
+    fn rows(&self) -> [(&'static str, u64); 5] {
+        let b = &self.buckets;
+        [
+            ("no TTL", b.none),
+            ("<1m", b.lt_1m),
+            ("<1h", b.lt_1h),
+            ("<1d", b.lt_1d),
+            (">=1d", b.ge_1d),
+        ]
+    }
+}
+
+impl Render for PatternReport {
+    fn json(&self) -> serde_json::Value {
+        let b = &self.buckets;
+        let mut v = json!({
+            "pattern": self.pattern,
+            "matched": b.total(),
+            "no_ttl": b.none,
+            "distribution": {"no_ttl": b.none, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
+            "dry_run": self.dry_run,
+            "elapsed_ms": self.elapsed_ms,
+        });
+        if self.change {
+            v["changed"] = json!(self.changed);
+        }
+        v
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let total = self.buckets.total().max(1);
+        let mut t = table(&["ttl", "keys", "share"]);
+        for (name, n) in self.rows() {
+            t.add_row(vec![
+                name.to_string(),
+                n.to_string(),
+                format!("{:.1}%", n as f64 * 100.0 / total as f64),
+            ]);
+        }
+        let mut s = table(&["pattern", "matched", "changed", "dry_run"]);
+        s.add_row(vec![
+            self.pattern.clone(),
+            self.buckets.total().to_string(),
+            if self.change {
+                self.changed.to_string()
+            } else {
+                "-".into()
+            },
+            self.dry_run.to_string(),
+        ]);
+        vec![t, s]
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        for (name, n) in self.rows() {
+            writeln!(out, "{name}\t{n}")?;
+        }
+        if self.change {
+            writeln!(out, "changed\t{}", self.changed)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,8 @@
+//! The shared core every subcommand stands on: connection and routing
+//! ([`conn`]), key streams ([`scan`]), and batching with rate caps ([`pipeline`]).
+//! Commands never open their own connections.
+
+pub mod conn;
+pub mod interrupt;
+pub mod pipeline;
+pub mod scan;

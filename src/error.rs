@@ -1,0 +1,120 @@
+//! Typed errors and the one mapping from errors to exit codes.
+//!
+//! Commands use anyhow with context; the variants here are what callers and
+//! `exit_code` branch on. Messages never contain a password: URLs are redacted
+//! before they reach an error.
+
+use std::io;
+use std::process::ExitCode;
+
+/// Failures talking to Redis (exit 3).
+#[derive(Debug, thiserror::Error)]
+pub enum RedisFailure {
+    #[error("cannot connect to {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("authentication to {url} failed: {reason}")]
+    Auth { url: String, reason: String },
+    #[error("{node} did not answer within {timeout}")]
+    Timeout { node: String, timeout: String },
+    #[error("connection to {node} lost: {reason}")]
+    ConnectionLost { node: String, reason: String },
+    #[error("{node}: permission denied: {msg}")]
+    NoPerm { node: String, msg: String },
+    #[error("{node}: server error: {msg}")]
+    Server { node: String, msg: String },
+}
+
+/// Failures that are the user's to fix, or answers that are not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit 2, and nothing was changed.
+    #[error("{0}")]
+    Usage(String),
+    /// A definite negative answer (missing key, lock not acquired): exit 1.
+    #[error("{0}")]
+    Negative(String),
+    /// Ctrl-C: the in-flight batch finished and the summary was printed.
+    #[error("interrupted")]
+    Interrupted,
+    /// A child command failed; we exit with its status.
+    #[error("{cmd} exited with status {code}")]
+    Child { cmd: String, code: i32 },
+}
+
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    CliError::Usage(msg.into()).into()
+}
+
+pub fn negative(msg: impl Into<String>) -> anyhow::Error {
+    CliError::Negative(msg.into()).into()
+}
+
+/// The exit code SPEC.md fixes for an error.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<CliError>() {
+            return match e {
+                CliError::Usage(_) => 2,
+                CliError::Negative(_) => 1,
+                CliError::Interrupted => 130,
+                CliError::Child { code, .. } => (*code).clamp(1, 255) as u8,
+            };
+        }
+        if cause.downcast_ref::<RedisFailure>().is_some() {
+            return 3;
+        }
+        if cause.downcast_ref::<redis::RedisError>().is_some() {
+            return 3;
+        }
+    }
+    // Anything else (a file that cannot be read, a bad value) is bad input.
+    2
+}
+
+/// True when stdout went away (`cachectl get k | head -c1`): not an error.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Print the error once, as one line, and turn it into the process exit code.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    let code = exit_code(err);
+    let silent = err.downcast_ref::<CliError>().is_some_and(|e| {
+        matches!(e, CliError::Negative(m) if m.is_empty()) || matches!(e, CliError::Child { .. })
+    });
+    if !silent {
+        let line = format!("{err:#}").replace('\n', " ");
+        eprintln!("cachectl: error: {line}");
+    }
+    ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(exit_code(&usage("x")), 2);
+        assert_eq!(exit_code(&negative("x")), 1);
+        assert_eq!(exit_code(&CliError::Interrupted.into()), 130);
+        let e: anyhow::Error = RedisFailure::Timeout {
+            node: "n".into(),
+            timeout: "1s".into(),
+        }
+        .into();
+        assert_eq!(exit_code(&e.context("reading")), 3);
+        let child: anyhow::Error = CliError::Child {
+            cmd: "false".into(),
+            code: 7,
+        }
+        .into();
+        assert_eq!(exit_code(&child), 7);
+    }
+}

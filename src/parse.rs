@@ -1,0 +1,109 @@
+//! Parsers for values typed on the command line: durations and instants.
+//!
+//! Pure functions, unit-tested here; clap calls them as value parsers so that a
+//! bad value is a usage error (exit 2) before anything connects.
+
+use std::time::{Duration, SystemTime};
+
+/// A duration in humantime form (`500ms`, `90s`, `1h30m`) or plain seconds (`30`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("empty duration".into());
+    }
+    if t.starts_with('-') {
+        return Err(format!("'{s}' is negative: durations must be positive"));
+    }
+    if let Ok(secs) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = t.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(Duration::from_secs_f64(secs));
+        }
+    }
+    humantime::parse_duration(t).map_err(|e| {
+        format!("'{s}' is not a duration ({e}); try 500ms, 90s, 1h30m or plain seconds")
+    })
+}
+
+/// Like [`parse_duration`] but refuses zero (a TTL of zero would delete the key).
+pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err(format!("'{s}' is zero: give a positive duration"));
+    }
+    Ok(d)
+}
+
+/// An RFC 3339 instant; `Z` or a numeric offset (`+02:00`).
+pub fn parse_instant(s: &str) -> Result<SystemTime, String> {
+    let t = s.trim();
+    let bad = || format!("'{s}' is not an RFC 3339 time (e.g. 2026-12-01T00:00:00Z)");
+    if t.ends_with('Z') || t.ends_with('z') {
+        return humantime::parse_rfc3339_weak(&t[..t.len() - 1]).map_err(|_| bad());
+    }
+    // Numeric offset: the last six characters are [+-]HH:MM.
+    if t.len() > 6 {
+        let (base, off) = t.split_at(t.len() - 6);
+        let ob = off.as_bytes();
+        if (ob[0] == b'+' || ob[0] == b'-') && ob[3] == b':' {
+            let hh: u64 = off[1..3].parse().map_err(|_| bad())?;
+            let mm: u64 = off[4..6].parse().map_err(|_| bad())?;
+            let shift = Duration::from_secs(hh * 3600 + mm * 60);
+            let local = humantime::parse_rfc3339_weak(base).map_err(|_| bad())?;
+            // local time = UTC + offset, so UTC = local - offset.
+            return if ob[0] == b'+' {
+                local.checked_sub(shift).ok_or_else(bad)
+            } else {
+                local.checked_add(shift).ok_or_else(bad)
+            };
+        }
+    }
+    Err(bad())
+}
+
+/// Milliseconds as a short human duration: `1h 2m 3s`, `250ms`.
+pub fn human_ms(ms: i64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    // Whole seconds are enough for TTLs longer than a second.
+    let secs = Duration::from_secs((ms / 1000) as u64);
+    humantime::format_duration(secs).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("-5").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_positive_duration("0").is_err());
+        assert!(parse_positive_duration("0s").is_err());
+    }
+
+    #[test]
+    fn instants() {
+        let z = parse_instant("2026-12-01T00:00:00Z").expect("z");
+        let plus = parse_instant("2026-12-01T02:00:00+02:00").expect("plus");
+        let minus = parse_instant("2026-11-30T23:00:00-01:00").expect("minus");
+        assert_eq!(z, plus);
+        assert_eq!(z, minus);
+        assert!(parse_instant("tomorrow").is_err());
+        assert!(parse_instant("2026-12-01").is_err());
+    }
+
+    #[test]
+    fn human() {
+        assert_eq!(human_ms(250), "250ms");
+        assert_eq!(human_ms(3_723_000), "1h 2m 3s");
+    }
+}
