@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A short tour of cachectl against a throwaway local Redis: installs
+# redis-server if missing, builds cachectl, starts a server on a free loopback
+# port, loads sample data, runs a few commands, and stops the server again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-redis.sh
+cargo build --release --locked -q
+BIN=$PWD/target/release/cachectl
+
+port=""
+for _ in $(seq 1 50); do
+  p=$(( 20000 + RANDOM % 30000 ))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[[ -n "$port" ]] || { echo "tour: no free port found" >&2; exit 1; }
+dir=$(mktemp -d)
+redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$dir" --logfile "$dir/redis.log" --daemonize yes --pidfile "$dir/redis.pid"
+cleanup() { redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+export REDIS_URL="redis://127.0.0.1:$port"
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@" || echo "(exit $?)"; }
+
+echo "Sample data: 2,000 price keys (half without TTL), sessions, a hash, a tag set..."
+for i in $(seq 1 1000); do
+  printf 'SET price:amazon:%d "{\\"eur\\":%d}" EX 21600\r\nSET price:ebay:%d "{\\"eur\\":%d}"\r\n' "$i" "$i" "$i" "$i"
+done | redis-cli -p "$port" >/dev/null
+redis-cli -p "$port" hset user:42 name Ada plan pro >/dev/null
+redis-cli -p "$port" set session:abc token EX 90 >/dev/null
+
+step "$BIN" -o table get price:amazon:7 user:42 session:abc
+step "$BIN" set greeting "hello from cachectl" --ttl 10m
+step "$BIN" get greeting
+step "$BIN" -o table ttl --pattern 'price:*'
+step "$BIN" -o table ttl --pattern 'price:*' --only-persistent --set 1d --yes
+step "$BIN" --json ttl price:ebay:1 price:amazon:1
+step "$BIN" get no-such-key
+echo
+echo "tour: done (server on port $port stopped)"
