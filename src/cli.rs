@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::parse::parse_duration;
+use crate::parse::{parse_duration, parse_positive_duration};
 
 const ROOT_EXAMPLES: &str = "\
 Examples:
@@ -152,6 +152,105 @@ pub enum Command {
     /// Show or change TTLs of keys, or of every key matching a pattern
     #[command(after_help = TTL_EXAMPLES)]
     Ttl(TtlArgs),
+
+    /// Delete every key matching a glob pattern (SCAN + pipelined UNLINK)
+    #[command(after_help = SCAN_DELETE_EXAMPLES)]
+    ScanDelete(ScanDeleteArgs),
+
+    /// Delete every key that starts with a literal prefix
+    #[command(after_help = FLUSH_PREFIX_EXAMPLES)]
+    FlushPrefix(FlushPrefixArgs),
+}
+
+const SCAN_DELETE_EXAMPLES: &str = "\
+Examples:
+  cachectl scan-delete 'price:amazon:*' --dry-run        # count and a sample, nothing deleted
+  cachectl scan-delete 'session:*' --yes --json          # in CI: no prompt, JSON summary
+  cachectl scan-delete 'feed:*' --rate 5000 --max-latency 5ms   # spare a busy production server
+  cachectl scan-delete 'tmp:*' --checkpoint /tmp/tmp.ckpt --yes # resumable after Ctrl-C";
+
+/// Arguments of `scan-delete`.
+#[derive(Debug, Args)]
+pub struct ScanDeleteArgs {
+    /// Glob pattern (as in SCAN MATCH: * ? [abc] \\x)
+    #[arg(value_name = "PATTERN")]
+    pub pattern: OsString,
+
+    #[command(flatten)]
+    pub delete: DeleteOpts,
+}
+
+const FLUSH_PREFIX_EXAMPLES: &str = "\
+Examples:
+  cachectl flush-prefix 'price:amazon:' --dry-run   # literal: * ? [ ] \\ in the prefix are escaped
+  cachectl flush-prefix 'cache:v1:' --yes
+  cachectl --prefix tenant-42 flush-prefix --yes    # the whole tenant-42: namespace";
+
+/// Arguments of `flush-prefix`.
+#[derive(Debug, Args)]
+pub struct FlushPrefixArgs {
+    /// Literal key prefix (glob characters match only themselves); optional with --prefix
+    #[arg(id = "literal_prefix", value_name = "PREFIX")]
+    pub prefix: Option<OsString>,
+
+    #[command(flatten)]
+    pub delete: DeleteOpts,
+}
+
+/// Options shared by the bulk deleting commands.
+#[derive(Debug, Args, Clone)]
+pub struct DeleteOpts {
+    /// Report what would be deleted (count and a sample); delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// SCAN COUNT hint (keys examined per SCAN call)
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+
+    /// Keys per UNLINK round trip
+    #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch: u32,
+
+    /// Batches in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub in_flight: u32,
+
+    /// Only keys of this type (string, hash, list, set, zset, stream)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub key_type: Option<String>,
+
+    /// Delete at most N keys
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+
+    /// At most N deletions per second
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rate: Option<u64>,
+
+    /// Slow down when a batch takes longer than this (e.g. 5ms)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
+
+    /// Use DEL instead of UNLINK (frees memory synchronously)
+    #[arg(long)]
+    pub del: bool,
+
+    /// Allow a pattern that matches every key
+    #[arg(long)]
+    pub all: bool,
+
+    /// Repeat passes until one finds nothing (keys written during a pass)
+    #[arg(long)]
+    pub until_empty: bool,
+
+    /// Record each node's cursor in FILE; an interrupted run resumes from it
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+
+    /// How many matching keys to show with --dry-run
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub sample: usize,
 }
 
 const GET_EXAMPLES: &str = "\
@@ -195,7 +294,7 @@ pub struct SetArgs {
     pub file: Option<PathBuf>,
 
     /// Expire after this long (90s, 1h30m; plain numbers are seconds)
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "keep_ttl")]
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION", conflicts_with = "keep_ttl")]
     pub ttl: Option<Duration>,
 
     /// Only set when the key does not exist (exit 1 otherwise)
@@ -234,7 +333,7 @@ pub struct TtlArgs {
     pub pattern: Option<OsString>,
 
     /// Set the TTL to this duration
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION", group = "change")]
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION", group = "change")]
     pub set: Option<Duration>,
 
     /// Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)
@@ -282,6 +381,31 @@ mod tests {
         assert_eq!(cli.global.host.as_deref(), Some("example"));
         let err = Cli::try_parse_from(["cachectl", "get", "--help"]).expect_err("help");
         assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn subcommand_args_do_not_shadow_globals() {
+        // A positional named like a global flag (key, prefix…) panics at parse time.
+        let globals = [
+            "--prefix", "ns", "--key", "k.pem", "--cert", "c.pem", "--user", "u", "--db", "1",
+        ];
+        let cases: &[&[&str]] = &[
+            &["get", "a"],
+            &["set", "a", "b"],
+            &["ttl", "a"],
+            &["scan-delete", "a*"],
+            &["flush-prefix", "a"],
+        ];
+        for case in cases {
+            let mut argv = vec!["cachectl"];
+            argv.extend_from_slice(case);
+            argv.extend_from_slice(&globals);
+            let parsed = std::panic::catch_unwind(|| Cli::try_parse_from(&argv));
+            assert!(
+                matches!(parsed, Ok(Ok(_))),
+                "{case:?} failed to parse with globals"
+            );
+        }
     }
 
     #[test]

@@ -28,13 +28,6 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn ok(report: impl Render + 'static) -> Self {
-        Outcome {
-            report: Box::new(report),
-            failure: None,
-        }
-    }
-
     pub fn with_failure(report: impl Render + 'static, failure: Option<anyhow::Error>) -> Self {
         Outcome {
             report: Box::new(report),

@@ -23,10 +23,13 @@ pub enum Data {
     List(Vec<Vec<u8>>),
     Set(Vec<Vec<u8>>),
     Zset(Vec<(Vec<u8>, f64)>),
-    Stream(Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>),
+    Stream(Vec<StreamEntry>),
     /// A type we do not read (module types), or an error reply while reading.
     Other(String),
 }
+
+/// A stream entry: its ID and field/value pairs.
+pub type StreamEntry = (String, Vec<(Vec<u8>, Vec<u8>)>);
 
 #[derive(Debug)]
 pub struct Entry {

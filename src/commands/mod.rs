@@ -1,6 +1,8 @@
 //! `match cmd` dispatch, the per-run context, and printing of outcomes.
 
+mod flush_prefix;
 mod get;
+mod scan_delete;
 mod set;
 mod ttl;
 
@@ -45,6 +47,8 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::Get(args) => get::run(&args, ctx).await,
         Command::Set(args) => set::run(&args, ctx).await,
         Command::Ttl(args) => ttl::run(&args, ctx).await,
+        Command::ScanDelete(args) => scan_delete::run(&args, ctx).await,
+        Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
     }
 }
 

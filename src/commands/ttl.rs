@@ -262,7 +262,7 @@ async fn run_pattern(
         dry_run: args.dry_run,
         elapsed_ms: 0,
     };
-    let mut rx = scan_all(&redis, &opts, &|_| 0, 16);
+    let mut rx = scan_all(&redis, &opts, &|_| Some(0), 16);
     let mut failure = None;
     while let Some(batch) = rx.recv().await {
         let batch = match batch {

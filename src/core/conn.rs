@@ -35,6 +35,8 @@ const MAX_ATTEMPTS: u32 = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Idempotent {
     Yes,
+    /// Lock acquisition, INCR and friends: never sent twice.
+    #[allow(dead_code)] // first user: the lock and rate-limit commands
     No,
 }
 
@@ -425,14 +427,6 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((25u64 << attempt.min(6)).min(1000))
 }
 
-fn split_addr(addr: &str) -> Option<(String, u16)> {
-    let (h, p) = addr.rsplit_once(':')?;
-    Some((
-        h.trim_matches(|c| c == '[' || c == ']').to_string(),
-        p.parse().ok()?,
-    ))
-}
-
 impl Redis {
     /// Connect to the seed, detect cluster mode, and connect to every primary.
     pub async fn connect(spec: ConnSpec) -> anyhow::Result<Arc<Redis>> {
@@ -560,10 +554,6 @@ impl Redis {
 
     pub fn display_url(&self) -> &str {
         &self.spec.display_url
-    }
-
-    pub fn timeout(&self) -> Duration {
-        self.spec.timeout
     }
 
     fn topo(&self) -> Arc<Topology> {

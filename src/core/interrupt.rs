@@ -1,38 +1,63 @@
-//! Ctrl-C as a flag: bulk loops check it between batches, so the in-flight batch
-//! always finishes and the summary stays exact.
+//! Ctrl-C (and SIGTERM) as a flag: bulk loops stop taking new batches, let the
+//! in-flight ones finish, and print an exact summary.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 #[derive(Clone, Debug, Default)]
-pub struct Interrupt(Arc<AtomicBool>);
+pub struct Interrupt {
+    flag: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
 
 impl Interrupt {
-    /// Start listening for SIGINT (and SIGTERM) in the background.
+    /// Start listening for SIGINT and SIGTERM in the background.
     pub fn listen() -> Self {
-        let flag = Interrupt::default();
-        let f = flag.clone();
+        use tokio::signal::unix::{signal, SignalKind};
+        let me = Interrupt::default();
+        let listener = me.clone();
+        // Registered here, synchronously: a signal that arrives before the task
+        // first runs is still caught instead of killing the process mid-batch.
+        let int = signal(SignalKind::interrupt()).ok();
+        let term = signal(SignalKind::terminate()).ok();
         tokio::spawn(async move {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            let term_fut = async {
-                match term.as_mut() {
-                    Some(t) => {
-                        t.recv().await;
+            let recv = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
                     }
                     None => std::future::pending::<()>().await,
                 }
             };
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {},
-                _ = term_fut => {},
+                _ = recv(int) => {},
+                _ = recv(term) => {},
             }
-            f.0.store(true, Ordering::SeqCst);
+            listener.trigger();
         });
-        flag
+        me
+    }
+
+    pub fn trigger(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
     }
 
     pub fn is_set(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once the interrupt has happened.
+    pub async fn wait(&self) {
+        loop {
+            // Created before the check so a trigger in between is not missed.
+            let notified = self.notify.notified();
+            if self.is_set() {
+                return;
+            }
+            notified.await;
+        }
     }
 }

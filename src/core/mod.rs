@@ -2,7 +2,10 @@
 //! ([`conn`]), key streams ([`scan`]), and batching with rate caps ([`pipeline`]).
 //! Commands never open their own connections.
 
+pub mod bulk;
+pub mod checkpoint;
 pub mod conn;
 pub mod interrupt;
 pub mod pipeline;
 pub mod scan;
+pub mod unlink;

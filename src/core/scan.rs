@@ -83,23 +83,25 @@ pub async fn scan_node(
 }
 
 /// Start one scanner task per primary; batches arrive as they are found.
-/// `resume` gives a start cursor per node address (0 or absent: from the start).
+/// `resume` gives each node's start cursor by address (`None`: the node is
+/// already finished and is skipped).
 pub fn scan_all(
     redis: &Arc<Redis>,
     opts: &ScanOpts,
-    resume: &dyn Fn(&str) -> u64,
+    resume: &dyn Fn(&str) -> Option<u64>,
     buffer: usize,
 ) -> mpsc::Receiver<anyhow::Result<KeyBatch>> {
     let (tx, rx) = mpsc::channel(buffer.max(1));
     for node in redis.primaries() {
-        let start = resume(&node.addr);
-        tokio::spawn(scan_node(
-            redis.clone(),
-            node,
-            opts.clone(),
-            start,
-            tx.clone(),
-        ));
+        if let Some(start) = resume(&node.addr) {
+            tokio::spawn(scan_node(
+                redis.clone(),
+                node,
+                opts.clone(),
+                start,
+                tx.clone(),
+            ));
+        }
     }
     rx
 }

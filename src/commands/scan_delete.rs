@@ -1,0 +1,333 @@
+//! `scan-delete PATTERN`: the core's SCAN stream feeding pipelined UNLINKs through
+//! the bulk driver, with the safety rails of SPEC.md (dry run, confirmation,
+//! `--all` guard, rate cap, checkpoint, Ctrl-C). `flush-prefix` reuses
+//! [`delete_matching`] with an escaped literal prefix.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::{DeleteOpts, ScanDeleteArgs};
+use crate::core::bulk::{drive, Flow, NodeTally, Stop};
+use crate::core::checkpoint::{Checkpoint, NodeMark};
+use crate::core::interrupt::Interrupt;
+use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
+use crate::core::unlink::{unlink_keys, Denied};
+use crate::error::{usage, CliError, RedisFailure};
+use crate::keys::{arg_bytes, escape_bytes, matches_everything};
+use crate::output::{table, Outcome, Render};
+
+pub async fn run(args: &ScanDeleteArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let pattern = arg_bytes(&args.pattern);
+    if pattern.is_empty() {
+        return Err(usage("empty pattern: give a glob such as 'cache:*'"));
+    }
+    delete_matching(ctx, &pattern, &args.delete).await
+}
+
+/// Delete every key matching `pattern` (relative to the namespace).
+pub async fn delete_matching(
+    ctx: &Ctx,
+    pattern: &[u8],
+    opts: &DeleteOpts,
+) -> anyhow::Result<Outcome> {
+    if matches_everything(pattern) && ctx.ns.is_empty() && !opts.all {
+        return Err(usage(format!(
+            "pattern '{}' matches every key: add --all if you really mean to delete the whole database",
+            escape_bytes(pattern)
+        )));
+    }
+    let full = ctx.ns.pattern(pattern);
+    let shown = escape_bytes(&full);
+    let scan = ScanOpts {
+        pattern: full.clone(),
+        count: opts.count,
+        key_type: opts.key_type.clone(),
+    };
+    let mut checkpoint = match &opts.checkpoint {
+        Some(path) if !opts.dry_run => Checkpoint::load(path, &shown)?,
+        _ => None,
+    };
+    let resumed = checkpoint.is_some();
+
+    let redis = ctx.connect().await?;
+    if !opts.dry_run {
+        let (estimate, total) = estimate_matches(&redis, &scan).await?;
+        let action = if opts.del { "DEL" } else { "UNLINK" };
+        ctx.printer
+            .confirm(format!(
+                "{action} keys matching '{shown}' on {} (about {estimate} of {total} keys)?",
+                redis.display_url()
+            ))
+            .await?;
+    }
+
+    let interrupt = Interrupt::listen();
+    let started = Instant::now();
+    let flow = Flow {
+        batch: opts.batch as usize,
+        in_flight: opts.in_flight as usize,
+        rate: opts.rate,
+        max_latency: opts.max_latency,
+        limit: opts.limit,
+    };
+    let denied = Arc::new(Mutex::new(Denied::default()));
+    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
+    let bar = ctx.printer.progress(None, "{spinner} {msg}");
+    let mut report = DeleteReport {
+        pattern: shown.clone(),
+        dry_run: opts.dry_run,
+        resumed,
+        ..Default::default()
+    };
+    let mut failure: Option<anyhow::Error> = None;
+    let mut pass = 0;
+    loop {
+        pass += 1;
+        let cp_start = checkpoint.clone();
+        let resume = move |addr: &str| match &cp_start {
+            Some(cp) => cp.start_of(addr),
+            None => Some(0),
+        };
+        let rx = scan_all(&redis, &scan, &resume, opts.in_flight as usize * 2);
+        let mut last_save = Instant::now();
+        let base_matched = report.matched;
+        let base_deleted = report.deleted;
+        let limit_left = opts.limit.map(|l| l.saturating_sub(report.matched));
+        let flow = Flow {
+            limit: limit_left,
+            ..flow.clone()
+        };
+        let cp_path = opts.checkpoint.as_deref().filter(|_| !opts.dry_run);
+        let pass_cp = &mut checkpoint;
+        let on_commit = |addr: &str, t: &NodeTally| {
+            let Some(path) = cp_path else { return };
+            let cp = pass_cp.get_or_insert_with(|| Checkpoint {
+                pattern: shown.clone(),
+                ..Default::default()
+            });
+            cp.nodes.insert(
+                addr.to_string(),
+                NodeMark {
+                    cursor: t.cursor,
+                    finished: t.finished,
+                },
+            );
+            if last_save.elapsed() >= Duration::from_millis(200) || t.finished {
+                let _ = cp.save(path);
+                last_save = Instant::now();
+            }
+        };
+        let started_pass = Instant::now();
+        let on_progress = |m: u64, d: u64| {
+            let secs = started_pass.elapsed().as_secs_f64().max(0.001);
+            let verb = if opts.dry_run { "found" } else { "deleted" };
+            bar.set_message(format!(
+                "pass {pass}: {} matched, {} {verb} ({:.0} keys/s)",
+                base_matched + m,
+                base_deleted + d,
+                d as f64 / secs
+            ));
+            bar.tick();
+        };
+        let drive_result = if opts.dry_run {
+            let sample = sample.clone();
+            let want = opts.sample;
+            drive(
+                rx,
+                &flow,
+                &interrupt,
+                on_progress,
+                on_commit,
+                |_node, keys| {
+                    let sample = sample.clone();
+                    async move {
+                        if let Ok(mut s) = sample.lock() {
+                            let room = want.saturating_sub(s.len());
+                            s.extend(keys.iter().take(room).cloned());
+                        }
+                        Ok(0)
+                    }
+                },
+            )
+            .await
+        } else {
+            let use_del = opts.del;
+            drive(
+                rx,
+                &flow,
+                &interrupt,
+                on_progress,
+                on_commit,
+                |_node, keys| {
+                    let redis = redis.clone();
+                    let denied = denied.clone();
+                    async move { unlink_keys(&redis, &keys, use_del, &denied).await }
+                },
+            )
+            .await
+        };
+        report.matched += drive_result.matched();
+        report.deleted += drive_result.done();
+        report.passes = pass;
+        for (addr, t) in &drive_result.nodes {
+            let e = report.nodes.entry(addr.clone()).or_default();
+            e.0 += t.matched;
+            e.1 += t.done;
+        }
+        // Save what was committed so an interrupted or failed run can resume.
+        if let (Some(path), Some(cp)) = (cp_path, checkpoint.as_mut()) {
+            cp.deleted += drive_result.done();
+            let _ = cp.save(path);
+        }
+        match drive_result.stop {
+            Stop::Finished => {
+                if let Some(path) = cp_path {
+                    // The job is complete: a new run starts from scratch.
+                    let _ = std::fs::remove_file(path);
+                }
+                checkpoint = None;
+                if opts.until_empty && drive_result.matched() > 0 && !opts.dry_run {
+                    continue;
+                }
+            }
+            Stop::Limit => report.limit_reached = true,
+            Stop::Interrupted => {
+                report.interrupted = true;
+                failure = Some(CliError::Interrupted.into());
+            }
+            Stop::Failed => failure = drive_result.error,
+        }
+        break;
+    }
+    bar.finish_and_clear();
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    if let Ok(s) = sample.lock() {
+        report.sample = s.iter().map(|k| escape_bytes(ctx.ns.strip(k))).collect();
+    }
+    if let Ok(d) = denied.lock() {
+        report.denied = d.count;
+        if d.count > 0 && failure.is_none() {
+            let examples: Vec<String> = d.sample.iter().map(|k| escape_bytes(k)).collect();
+            failure = Some(
+                RedisFailure::NoPerm {
+                    node: redis.display_url().to_string(),
+                    msg: format!(
+                        "{} keys matching '{shown}' could not be deleted (e.g. {})",
+                        d.count,
+                        examples.join(", ")
+                    ),
+                }
+                .into(),
+            );
+        }
+    }
+    if let (Some(path), true) = (
+        opts.checkpoint.as_deref(),
+        failure.is_some() && !opts.dry_run,
+    ) {
+        ctx.printer.notice(&format!(
+            "resume with the same command: progress is in {}",
+            display(path)
+        ));
+    }
+    Ok(Outcome::with_failure(report, failure))
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[derive(Debug, Default)]
+struct DeleteReport {
+    pattern: String,
+    matched: u64,
+    deleted: u64,
+    denied: u64,
+    dry_run: bool,
+    elapsed_ms: u64,
+    passes: u32,
+    interrupted: bool,
+    limit_reached: bool,
+    resumed: bool,
+    sample: Vec<String>,
+    /// node → (matched, deleted)
+    nodes: BTreeMap<String, (u64, u64)>,
+}
+
+impl Render for DeleteReport {
+    fn json(&self) -> serde_json::Value {
+        let nodes: Vec<_> = self
+            .nodes
+            .iter()
+            .map(|(n, (m, d))| json!({"node": n, "matched": m, "deleted": d}))
+            .collect();
+        let mut v = json!({
+            "pattern": self.pattern,
+            "matched": self.matched,
+            "deleted": self.deleted,
+            "denied": self.denied,
+            "dry_run": self.dry_run,
+            "elapsed_ms": self.elapsed_ms,
+            "passes": self.passes,
+            "interrupted": self.interrupted,
+            "limit_reached": self.limit_reached,
+            "resumed": self.resumed,
+            "nodes": nodes,
+        });
+        if self.dry_run {
+            v["sample"] = json!(self.sample);
+        }
+        v
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&[
+            "pattern", "matched", "deleted", "denied", "dry run", "elapsed",
+        ]);
+        t.add_row(vec![
+            self.pattern.clone(),
+            self.matched.to_string(),
+            self.deleted.to_string(),
+            self.denied.to_string(),
+            self.dry_run.to_string(),
+            format!("{} ms", self.elapsed_ms),
+        ]);
+        let mut out = vec![t];
+        if self.nodes.len() > 1 {
+            let mut n = table(&["node", "matched", "deleted"]);
+            for (addr, (m, d)) in &self.nodes {
+                n.add_row(vec![addr.clone(), m.to_string(), d.to_string()]);
+            }
+            out.push(n);
+        }
+        if self.dry_run && !self.sample.is_empty() {
+            let mut s = table(&["sample of matching keys"]);
+            for k in &self.sample {
+                s.add_row(vec![k.clone()]);
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.dry_run {
+            for k in &self.sample {
+                writeln!(out, "{k}")?;
+            }
+            return writeln!(out, "matched\t{}", self.matched);
+        }
+        writeln!(out, "matched\t{}", self.matched)?;
+        writeln!(out, "deleted\t{}", self.deleted)?;
+        if self.denied > 0 {
+            writeln!(out, "denied\t{}", self.denied)?;
+        }
+        Ok(())
+    }
+}
