@@ -8,7 +8,9 @@ use serde_json::{json, Map};
 
 use super::Ctx;
 use crate::cli::GetArgs;
-use crate::core::conn::{Idempotent, Routed};
+use anyhow::Context as _;
+
+use crate::core::conn::{server_failure, Idempotent, Routed};
 use crate::error::negative;
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{table, Outcome, Render};
@@ -143,6 +145,15 @@ pub async fn read_entries(ctx: &Ctx, names: Vec<Vec<u8>>) -> anyhow::Result<Vec<
         meta.push(Routed::new(k, p));
     }
     let meta = redis.batch(&meta, Idempotent::Yes).await?;
+    if let Some((i, Value::ServerError(e))) = meta
+        .iter()
+        .enumerate()
+        .find(|(_, v)| matches!(v, Value::ServerError(_)))
+    {
+        let key = escape_bytes(&keys[i / 2]);
+        return Err(server_failure(redis.display_url(), e))
+            .with_context(|| format!("reading {key}"));
+    }
     let kinds: Vec<(String, i64)> = meta
         .chunks(2)
         .map(|c| {

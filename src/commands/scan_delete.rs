@@ -22,6 +22,9 @@ use crate::error::{usage, CliError, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::output::{table, Outcome, Render};
 
+/// Extra passes run on their own when the cluster layout changed during a pass.
+const MAX_LAYOUT_PASSES: u32 = 20;
+
 pub async fn run(args: &ScanDeleteArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let pattern = arg_bytes(&args.pattern);
     if pattern.is_empty() {
@@ -87,8 +90,10 @@ pub async fn delete_matching(
     };
     let mut failure: Option<anyhow::Error> = None;
     let mut pass = 0;
+    let mut layout_passes = 0;
     loop {
         pass += 1;
+        let layout_before = redis.layout().await?;
         let cp_start = checkpoint.clone();
         let resume = move |addr: &str| match &cp_start {
             Some(cp) => cp.start_of(addr),
@@ -193,6 +198,16 @@ pub async fn delete_matching(
                 }
                 checkpoint = None;
                 if opts.until_empty && drive_result.matched() > 0 && !opts.dry_run {
+                    continue;
+                }
+                // Keys that changed node mid-pass can escape both nodes' cursors.
+                let layout_after = redis.layout().await?;
+                let moving = layout_before != layout_after || layout_after.contains('[');
+                if moving && !opts.dry_run && layout_passes < MAX_LAYOUT_PASSES {
+                    layout_passes += 1;
+                    ctx.printer
+                        .notice("cluster slots moved during the pass: scanning again");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             }

@@ -574,6 +574,30 @@ impl Redis {
         t.nodes[t.slots[slot as usize % SLOTS]].clone()
     }
 
+    /// Slot ownership as every primary sees itself, including migrations in
+    /// progress (`[slot->-id]`); empty when standalone. Two equal layouts with no
+    /// migration marker mean no key changed node in between, so a SCAN pass
+    /// over every primary saw every key that existed throughout.
+    pub async fn layout(&self) -> anyhow::Result<String> {
+        if !self.cluster {
+            return Ok(String::new());
+        }
+        self.refresh().await?;
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("NODES");
+        let mut parts = Vec::new();
+        for node in self.primaries() {
+            let text: String = self.on_node(&node, &cmd, Idempotent::Yes).await?;
+            if let Some(line) = text.lines().find(|l| l.contains("myself")) {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let slots = fields.get(8..).map(|s| s.join(" ")).unwrap_or_default();
+                parts.push(format!("{} {slots}", fields.first().unwrap_or(&"")));
+            }
+        }
+        parts.sort();
+        Ok(parts.join("\n"))
+    }
+
     /// Re-read the slot map after a MOVED; keeps connections to nodes that stay.
     pub async fn refresh(&self) -> anyhow::Result<()> {
         if !self.cluster {

@@ -1,0 +1,161 @@
+//! Data loading and output helpers shared by the black-box tests.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use serde_json::Value;
+
+use crate::common::{RedisCluster, RedisServer};
+
+/// RESP encoding of one command.
+pub fn resp(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Pipe raw RESP into `redis-cli --pipe` against one server; panics on errors.
+pub fn pipe_into(server: &RedisServer, payload: &[u8], expected_replies: usize) {
+    let mut cmd = server.cli_cmd();
+    cmd.arg("--pipe")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn redis-cli --pipe");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(payload)
+        .expect("write RESP");
+    let out = child.wait_with_output().expect("redis-cli --pipe");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("errors: 0, replies: {expected_replies}")),
+        "--pipe failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// SET every key (value "v", optional TTL in seconds) on a standalone server.
+pub fn load(server: &RedisServer, keys: &[Vec<u8>], ttl: Option<u64>) {
+    if keys.is_empty() {
+        return;
+    }
+    let mut payload = Vec::new();
+    let ttl_s = ttl.map(|t| t.to_string());
+    for k in keys {
+        match &ttl_s {
+            Some(t) => payload.extend(resp(&[b"SET", k, b"v", b"EX", t.as_bytes()])),
+            None => payload.extend(resp(&[b"SET", k, b"v"])),
+        }
+    }
+    pipe_into(server, &payload, keys.len());
+}
+
+/// Keys `{prefix}{i}` for i in 0..n.
+pub fn keys(prefix: &str, n: usize) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|i| format!("{prefix}{i}").into_bytes())
+        .collect()
+}
+
+/// CRC16 (XMODEM) hash slot, as Redis Cluster computes it; independent of the crate's.
+pub fn slot(key: &[u8]) -> u16 {
+    let mut k = key;
+    if let Some(open) = key.iter().position(|&b| b == b'{') {
+        if let Some(len) = key[open + 1..].iter().position(|&b| b == b'}') {
+            if len > 0 {
+                k = &key[open + 1..open + 1 + len];
+            }
+        }
+    }
+    let mut crc: u16 = 0;
+    for &b in k {
+        crc ^= (b as u16) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc % 16384
+}
+
+/// SET every key on the primary that owns its slot.
+pub fn load_cluster(cluster: &RedisCluster, keys: &[Vec<u8>]) {
+    let mut by_port: std::collections::BTreeMap<u16, Vec<&Vec<u8>>> = Default::default();
+    let ranges = slot_ranges(cluster);
+    for k in keys {
+        let s = slot(k);
+        let port = ranges
+            .iter()
+            .find(|(a, b, _)| *a <= s && s <= *b)
+            .map(|(_, _, p)| *p)
+            .expect("slot owner");
+        by_port.entry(port).or_default().push(k);
+    }
+    for (port, ks) in by_port {
+        let mut payload = Vec::new();
+        for k in &ks {
+            payload.extend(resp(&[b"SET", k, b"v"]));
+        }
+        pipe_into(cluster.node(port), &payload, ks.len());
+    }
+}
+
+/// (first slot, last slot, primary port) from CLUSTER SLOTS.
+pub fn slot_ranges(cluster: &RedisCluster) -> Vec<(u16, u16, u16)> {
+    let text = cluster.cli(0, &["CLUSTER", "SLOTS"]);
+    // redis-cli prints the nested reply flat: start, end, ip, port, id, [replicas…]
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 3 < lines.len() {
+        let (a, b) = (lines[i].parse::<u16>(), lines[i + 1].parse::<u16>());
+        if let (Ok(a), Ok(b)) = (a, b) {
+            if lines[i + 2].contains('.') {
+                if let Ok(p) = lines[i + 3].parse::<u16>() {
+                    out.push((a, b, p));
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    let covered: u32 = out.iter().map(|(a, b, _)| (*b - *a) as u32 + 1).sum();
+    assert_eq!(covered, 16384, "could not read CLUSTER SLOTS: {text}");
+    out
+}
+
+/// Run a finished command's stdout as JSON.
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Run cachectl with args against a URL and return the raw output.
+pub fn run(url: &str, args: &[&str]) -> Output {
+    crate::common::cachectl()
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .output()
+        .expect("run cachectl")
+}

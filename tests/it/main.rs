@@ -1,0 +1,10 @@
+//! One integration test crate: black-box tests of the cachectl binary against
+//! real redis-server processes started by the tests themselves.
+
+mod basics;
+mod cluster;
+mod common;
+mod connection;
+mod fixtures;
+mod rig_selftest;
+mod scan_delete;

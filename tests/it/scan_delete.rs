@@ -1,0 +1,441 @@
+//! scan-delete and flush-prefix against real servers: exactness, safety rails,
+//! concurrency with writers, interruption, checkpoints, ACL, rate cap.
+
+use std::ffi::OsStr;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::common::{cachectl, cachectl_std, send_signal, wait_until, RedisServer};
+use crate::fixtures::{json, keys, load, run, stderr};
+
+fn count(s: &RedisServer, pattern: &str) -> usize {
+    let mut cursor = "0".to_string();
+    let mut n = 0;
+    loop {
+        let reply = s.call(&[
+            b"SCAN",
+            cursor.as_bytes(),
+            b"MATCH",
+            pattern.as_bytes(),
+            b"COUNT",
+            b"1000",
+        ]);
+        let parts = reply.as_array().expect("scan reply");
+        cursor = parts[0].as_str().expect("cursor").to_string();
+        n += parts[1].as_array().expect("keys").len();
+        if cursor == "0" {
+            return n;
+        }
+    }
+}
+
+#[test]
+fn deletes_exactly_the_matches() {
+    let s = RedisServer::start();
+    load(&s, &keys("del:", 5000), None);
+    load(&s, &keys("keep:", 3000), None);
+    load(&s, &keys("delx", 100), None); // "del*" would match these, "del:*" must not
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "del:*", "--yes", "--batch", "128"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["pattern"], "del:*");
+    assert_eq!(v["matched"], 5000);
+    assert_eq!(v["deleted"], 5000);
+    assert_eq!(v["dry_run"], false);
+    assert!(v["elapsed_ms"].is_u64());
+    assert_eq!(count(&s, "del:*"), 0);
+    assert_eq!(s.dbsize(), 3100);
+}
+
+#[test]
+fn dry_run_counts_samples_and_changes_nothing() {
+    let s = RedisServer::start();
+    load(&s, &keys("dry:", 250), None);
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "dry:*",
+            "--dry-run",
+            "--sample",
+            "4",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["matched"], 250);
+    assert_eq!(v["deleted"], 0);
+    assert_eq!(v["dry_run"], true);
+    let sample = v["sample"].as_array().expect("sample");
+    assert_eq!(sample.len(), 4);
+    assert!(sample
+        .iter()
+        .all(|k| k.as_str().is_some_and(|k| k.starts_with("dry:"))));
+    assert_eq!(s.dbsize(), 250);
+}
+
+#[test]
+fn refuses_without_terminal_or_yes_and_guards_match_all() {
+    let s = RedisServer::start();
+    load(&s, &keys("g:", 10), None);
+    let out = run(&s.url(), &["scan-delete", "g:*"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    for args in [
+        vec!["scan-delete", "*", "--yes"],
+        vec!["scan-delete", "**", "--yes"],
+        vec!["flush-prefix", "", "--yes"],
+    ] {
+        let out = run(&s.url(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("--all"), "{}", stderr(&out));
+    }
+    assert_eq!(s.dbsize(), 10);
+    let out = run(&s.url(), &["--json", "scan-delete", "*", "--all", "--yes"]);
+    assert!(out.status.success());
+    assert_eq!(json(&out)["deleted"], 10);
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn flush_prefix_is_literal() {
+    let s = RedisServer::start();
+    for k in [
+        "a*b:1", "a*b:2", "aXb:1", "a[b]:1", "ab]:1", "a\\b:1", "a?c:1", "abc:1",
+    ] {
+        s.cli(&["SET", k, "v"]);
+    }
+    let out = run(&s.url(), &["--json", "flush-prefix", "a*b:", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 2);
+    assert_eq!(s.cli(&["EXISTS", "aXb:1"]), "1");
+    let out = run(&s.url(), &["--json", "flush-prefix", "a[b]:", "--yes"]);
+    assert_eq!(json(&out)["deleted"], 1);
+    assert_eq!(s.cli(&["EXISTS", "ab]:1"]), "1");
+    let out = run(&s.url(), &["--json", "flush-prefix", "a\\b:", "--yes"]);
+    assert_eq!(json(&out)["deleted"], 1);
+    let out = run(&s.url(), &["--json", "flush-prefix", "a?c", "--yes"]);
+    assert_eq!(json(&out)["deleted"], 1);
+    assert_eq!(s.cli(&["EXISTS", "abc:1"]), "1");
+    assert_eq!(s.dbsize(), 3);
+}
+
+#[test]
+fn flush_prefix_with_namespace_flushes_the_namespace() {
+    let s = RedisServer::start();
+    load(&s, &keys("t1:", 20), None);
+    load(&s, &keys("t10:", 20), None);
+    let out = run(
+        &s.url(),
+        &["--prefix", "t1", "--json", "flush-prefix", "--yes"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 20);
+    assert_eq!(s.dbsize(), 20, "t10: is another namespace");
+}
+
+#[test]
+fn binary_keys_are_deleted_and_shown_escaped() {
+    let s = RedisServer::start();
+    let weird: [&[u8]; 3] = [b"bin:\xff\x00:1", b"bin:new\nline", b"bin:plain"];
+    for k in weird {
+        assert!(s.call(&[b"SET", k, b"v"]).is_ok());
+    }
+    assert!(s.call(&[b"SET", b"bin\xff:keep", b"v"]).is_ok());
+    let out = run(&s.url(), &["--json", "scan-delete", "bin:*", "--dry-run"]);
+    let v = json(&out);
+    let sample: Vec<String> = v["sample"]
+        .as_array()
+        .expect("sample")
+        .iter()
+        .map(|x| x.as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        sample.contains(&"bin:\\xff\\x00:1".to_string()),
+        "{sample:?}"
+    );
+    assert!(sample.contains(&"bin:new\\nline".to_string()), "{sample:?}");
+    let out = cachectl()
+        .args(["--url", &s.url(), "--json", "scan-delete", "--yes"])
+        .arg(OsStr::from_bytes(b"bin:*"))
+        .output()
+        .expect("run");
+    assert_eq!(json(&out)["deleted"], 3);
+    assert_eq!(s.dbsize(), 1);
+    // A non-UTF-8 pattern given as raw bytes.
+    let out = cachectl()
+        .args(["--url", &s.url(), "--json", "scan-delete", "--yes"])
+        .arg(OsStr::from_bytes(b"bin\xff:*"))
+        .output()
+        .expect("run");
+    assert_eq!(json(&out)["deleted"], 1);
+}
+
+#[test]
+fn type_filter_and_limit() {
+    let s = RedisServer::start();
+    load(&s, &keys("ty:s:", 30), None);
+    for i in 0..20 {
+        s.cli(&["HSET", &format!("ty:h:{i}"), "f", "v"]);
+    }
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "ty:*", "--type", "hash", "--yes"],
+    );
+    assert_eq!(json(&out)["deleted"], 20);
+    assert_eq!(count(&s, "ty:s:*"), 30);
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "ty:*", "--limit", "7", "--yes"],
+    );
+    let v = json(&out);
+    assert_eq!(v["deleted"], 7);
+    assert_eq!(v["limit_reached"], true);
+    assert_eq!(s.dbsize(), 23);
+}
+
+#[test]
+fn concurrent_writers_lose_nothing_and_every_old_match_goes() {
+    let s = RedisServer::start();
+    load(&s, &keys("cw:old:", 20_000), None);
+    load(&s, &keys("cw-keep:", 2_000), None);
+    let stop = Arc::new(AtomicBool::new(false));
+    let port = s.port;
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut written = 0u32;
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let mut c = std::process::Command::new("redis-cli");
+                c.args(["-h", "127.0.0.1", "-p", &port.to_string()]);
+                c.args([
+                    "MSET",
+                    &format!("cw-keep:new:{written}"),
+                    "v",
+                    &format!("cw:new:{written}"),
+                    "v",
+                ]);
+                let _ = c.output();
+                written += 1;
+            }
+            written
+        })
+    };
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "cw:*",
+            "--yes",
+            "--batch",
+            "100",
+            "--count",
+            "100",
+        ],
+    );
+    stop.store(true, Ordering::SeqCst);
+    let written = writer.join().expect("writer");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(v["deleted"].as_u64().expect("deleted") >= 20_000);
+    assert_eq!(count(&s, "cw:old:*"), 0, "every pre-existing match is gone");
+    assert_eq!(
+        count(&s, "cw-keep:*"),
+        2_000 + written as usize,
+        "no non-matching key was lost"
+    );
+}
+
+#[test]
+fn rate_cap_is_respected() {
+    let s = RedisServer::start();
+    load(&s, &keys("rate:", 600), None);
+    let t0 = Instant::now();
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "rate:*", "--yes", "--rate", "300"],
+    );
+    let took = t0.elapsed();
+    assert_eq!(json(&out)["deleted"], 600);
+    // 600 deletions at 300/s cannot finish in less than ~2 s (minus one burst of 30).
+    assert!(
+        took >= Duration::from_millis(1800),
+        "finished in {took:?}: the cap was not applied"
+    );
+}
+
+fn spawn_delete(s: &RedisServer, extra: &[&str]) -> std::process::Child {
+    let mut cmd = cachectl_std();
+    cmd.args(["--url", &s.url(), "--json", "scan-delete", "int:*", "--yes"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().expect("spawn cachectl")
+}
+
+fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "cachectl did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut out = Vec::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_end(&mut out)
+        .expect("read");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read");
+    let v = serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
+    (status.code(), v, err)
+}
+
+#[test]
+fn ctrl_c_finishes_the_batch_and_reports_exactly() {
+    let s = RedisServer::start();
+    let total = 20_000;
+    load(&s, &keys("int:", total), None);
+    let child = spawn_delete(&s, &["--rate", "4000", "--batch", "100"]);
+    wait_until(Duration::from_secs(20), "some keys deleted", || {
+        count(&s, "int:*") < total - 1000
+    });
+    assert!(send_signal(child.id(), "INT"));
+    let (code, v, err) = finish(child);
+    assert_eq!(code, Some(130), "{err}");
+    assert_eq!(v["interrupted"], true);
+    let left = count(&s, "int:*") as u64;
+    assert!(left > 0, "interrupted before the end");
+    assert_eq!(
+        v["deleted"].as_u64(),
+        Some(total as u64 - left),
+        "summary is exact"
+    );
+}
+
+#[test]
+fn checkpoint_resumes_an_interrupted_run() {
+    let s = RedisServer::start();
+    let total = 20_000;
+    load(&s, &keys("int:", total), None);
+    load(&s, &keys("other:", 500), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    let child = spawn_delete(
+        &s,
+        &["--rate", "4000", "--batch", "100", "--checkpoint", cp_arg],
+    );
+    wait_until(Duration::from_secs(20), "checkpoint written", || {
+        cp.exists() && count(&s, "int:*") < total - 2000
+    });
+    assert!(send_signal(child.id(), "INT"));
+    let (code, first, _) = finish(child);
+    assert_eq!(code, Some(130));
+    assert!(cp.exists(), "checkpoint kept after an interruption");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cp).expect("read")).expect("json");
+    assert_eq!(saved["pattern"], "int:*");
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "int:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second = json(&out);
+    assert_eq!(second["resumed"], true);
+    assert_eq!(count(&s, "int:*"), 0, "the resumed run finished the job");
+    assert_eq!(
+        first["deleted"].as_u64().unwrap_or(0) + second["deleted"].as_u64().unwrap_or(0),
+        total as u64
+    );
+    assert!(!cp.exists(), "a finished job removes its checkpoint");
+    assert_eq!(s.dbsize(), 500);
+    let wrong = run(
+        &s.url(),
+        &["scan-delete", "zzz:*", "--yes", "--checkpoint", cp_arg],
+    );
+    assert!(wrong.status.success(), "no checkpoint left: a fresh start");
+}
+
+#[test]
+fn until_empty_repeats_passes() {
+    let s = RedisServer::start();
+    load(&s, &keys("ue:", 300), None);
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "ue:*", "--yes", "--until-empty"],
+    );
+    let v = json(&out);
+    assert_eq!(v["deleted"], 300);
+    assert_eq!(v["passes"], 2, "a second pass found nothing");
+}
+
+#[test]
+fn noperm_keys_are_reported_not_counted() {
+    let s = RedisServer::start_with_acl("cache", "cache-pw", &["~cache:*", "+@all"]);
+    load(&s, &keys("cache:", 50), None);
+    load(&s, &keys("secret:", 20), None);
+    let url = s.url_with_auth(Some("cache"), "cache-pw");
+    let out = run(&url, &["--json", "scan-delete", "*", "--all", "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["deleted"], 50);
+    assert_eq!(v["denied"], 20);
+    assert!(stderr(&out).contains("20 keys"), "{}", stderr(&out));
+    assert_eq!(
+        count(&s, "secret:*"),
+        20,
+        "nothing outside the user's keys was touched"
+    );
+}
+
+#[test]
+fn del_flag_and_max_latency_still_delete_everything() {
+    let s = RedisServer::start();
+    load(&s, &keys("dl:", 2000), None);
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "dl:*",
+            "--yes",
+            "--del",
+            "--max-latency",
+            "1ms",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 2000);
+    let stats = s.info("commandstats");
+    assert!(stats.contains("cmdstat_del:"), "--del uses DEL");
+    assert!(!stats.contains("cmdstat_unlink:"));
+    assert!(!stats.contains("cmdstat_keys:"), "never KEYS");
+}
