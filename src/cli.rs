@@ -160,6 +160,32 @@ pub enum Command {
     /// Delete every key that starts with a literal prefix
     #[command(after_help = FLUSH_PREFIX_EXAMPLES)]
     FlushPrefix(FlushPrefixArgs),
+
+    /// Print shell completions or man pages (used to refresh completions/ and man/)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Arguments of the hidden `generate` command.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: Generate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// Completion script for a shell, on stdout
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// A man page (roff) on stdout: the main page, or one subcommand's
+    Man {
+        /// Subcommand name (e.g. scan-delete); none for cachectl(1)
+        #[arg(value_name = "SUBCOMMAND")]
+        page: Option<String>,
+    },
 }
 
 const SCAN_DELETE_EXAMPLES: &str = "\

@@ -23,14 +23,22 @@ pub trait Render {
 /// What a command hands back: a report to print and, optionally, an error that
 /// decides the exit code after the report was printed (missing keys, Ctrl-C…).
 pub struct Outcome {
-    pub report: Box<dyn Render>,
+    pub report: Option<Box<dyn Render>>,
     pub failure: Option<anyhow::Error>,
 }
 
 impl Outcome {
+    /// For commands whose output is not a report (generated files).
+    pub fn silent() -> Self {
+        Outcome {
+            report: None,
+            failure: None,
+        }
+    }
+
     pub fn with_failure(report: impl Render + 'static, failure: Option<anyhow::Error>) -> Self {
         Outcome {
-            report: Box::new(report),
+            report: Some(Box::new(report)),
             failure,
         }
     }

@@ -1,6 +1,7 @@
 //! `match cmd` dispatch, the per-run context, and printing of outcomes.
 
 mod flush_prefix;
+mod generate;
 mod get;
 mod scan_delete;
 mod set;
@@ -49,6 +50,7 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::Ttl(args) => ttl::run(&args, ctx).await,
         Command::ScanDelete(args) => scan_delete::run(&args, ctx).await,
         Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
+        Command::Generate(args) => generate::run(&args.what).map(|()| Outcome::silent()),
     }
 }
 
@@ -56,8 +58,10 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
 pub fn finish(ctx: &Ctx, result: anyhow::Result<Outcome>) -> ExitCode {
     match result {
         Ok(outcome) => {
-            if let Err(e) = ctx.printer.print(outcome.report.as_ref()) {
-                return error::report(&anyhow::Error::new(e).context("writing output"));
+            if let Some(report) = &outcome.report {
+                if let Err(e) = ctx.printer.print(report.as_ref()) {
+                    return error::report(&anyhow::Error::new(e).context("writing output"));
+                }
             }
             match outcome.failure {
                 Some(e) => error::report(&e),

@@ -6,5 +6,6 @@ mod cluster;
 mod common;
 mod connection;
 mod fixtures;
+mod generated;
 mod rig_selftest;
 mod scan_delete;

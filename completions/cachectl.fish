@@ -1,0 +1,287 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_cachectl_global_optspecs
+    string join \n u/url= h/host= p/port= n/db= user= a/pass= askpass tls cacert= cert= key= insecure prefix= o/output= json timeout= q/quiet no-progress y/yes help V/version
+end
+
+function __fish_cachectl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_cachectl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_cachectl_using_subcommand
+    set -l cmd (__fish_cachectl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c cachectl -n "__fish_cachectl_needs_command" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_needs_command" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_needs_command" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_needs_command" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_needs_command" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_needs_command" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_needs_command" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_needs_command" -s V -l version -d 'Print version'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l file -d 'Read the value from a file' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l ttl -d 'Expire after this long (90s, 1h30m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l nx -d 'Only set when the key does not exist (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l xx -d 'Only set when the key exists (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l keep-ttl -d 'Keep the key\'s current TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l pattern -d 'Work on every key matching this glob pattern (SCAN, never KEYS)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l set -d 'Set the TTL to this duration' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l at -d 'Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l type -d 'With --pattern: only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l count -d 'SCAN COUNT hint' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l persist -d 'Remove the TTL (make keys persistent)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'With --pattern: change only keys that have no TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l dry-run -d 'Report what would change; change nothing'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l all -d 'Allow a pattern that matches every key'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l batch -d 'Keys per UNLINK round trip' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l in-flight -d 'Batches in flight at once' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l type -d 'Only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l limit -d 'Delete at most N keys' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l rate -d 'At most N deletions per second' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sample -d 'How many matching keys to show with --dry-run' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l dry-run -d 'Report what would be deleted (count and a sample); delete nothing'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l del -d 'Use DEL instead of UNLINK (frees memory synchronously)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l all -d 'Allow a pattern that matches every key'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l until-empty -d 'Repeat passes until one finds nothing (keys written during a pass)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l batch -d 'Keys per UNLINK round trip' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l in-flight -d 'Batches in flight at once' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l type -d 'Only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l limit -d 'Delete at most N keys' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l rate -d 'At most N deletions per second' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sample -d 'How many matching keys to show with --dry-run' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l dry-run -d 'Report what would be deleted (count and a sample); delete nothing'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l del -d 'Use DEL instead of UNLINK (frees memory synchronously)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l all -d 'Allow a pattern that matches every key'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l until-empty -d 'Repeat passes until one finds nothing (keys written during a pass)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Completion script for a shell, on stdout'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion script for a shell, on stdout'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
