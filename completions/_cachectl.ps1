@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('ttl', 'ttl', [CompletionResultType]::ParameterValue, 'Show or change TTLs of keys, or of every key matching a pattern')
             [CompletionResult]::new('scan-delete', 'scan-delete', [CompletionResultType]::ParameterValue, 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)')
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
+            [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -94,6 +95,9 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         'cachectl;set' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the value from a file')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expire after this long (90s, 1h30m; plain numbers are seconds)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Add the key to tag set T (repeatable); the tag outlives its members')
+            [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Tag sets are PREFIX + tag name')
+            [CompletionResult]::new('--tag-key', '--tag-key', [CompletionResultType]::ParameterName, 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
@@ -255,6 +259,46 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'cachectl;tag-invalidate' {
+            [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Tag sets are PREFIX + tag name')
+            [CompletionResult]::new('--tag-key', '--tag-key', [CompletionResultType]::ParameterName, 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)')
+            [CompletionResult]::new('--publish', '--publish', [CompletionResultType]::ParameterName, 'Announce the invalidation on this pub/sub channel (JSON message)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Members per SSCAN/ZSCAN call')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Keys per UNLINK round trip')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N deletions per second')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Only remove members whose keys no longer exist; delete no keys')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Report what would be deleted; change nothing')
+            [CompletionResult]::new('--del', '--del', [CompletionResultType]::ParameterName, 'Use DEL instead of UNLINK')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cachectl;generate' {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
@@ -372,6 +416,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('ttl', 'ttl', [CompletionResultType]::ParameterValue, 'Show or change TTLs of keys, or of every key matching a pattern')
             [CompletionResult]::new('scan-delete', 'scan-delete', [CompletionResultType]::ParameterValue, 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)')
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
+            [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -389,6 +434,9 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;help;flush-prefix' {
+            break
+        }
+        'cachectl;help;tag-invalidate' {
             break
         }
         'cachectl;help;generate' {

@@ -34,6 +34,9 @@ _cachectl() {
             cachectl,set)
                 cmd="cachectl__subcmd__set"
                 ;;
+            cachectl,tag-invalidate)
+                cmd="cachectl__subcmd__tag__subcmd__invalidate"
+                ;;
             cachectl,ttl)
                 cmd="cachectl__subcmd__ttl"
                 ;;
@@ -73,6 +76,9 @@ _cachectl() {
             cachectl__subcmd__help,set)
                 cmd="cachectl__subcmd__help__subcmd__set"
                 ;;
+            cachectl__subcmd__help,tag-invalidate)
+                cmd="cachectl__subcmd__help__subcmd__tag__subcmd__invalidate"
+                ;;
             cachectl__subcmd__help,ttl)
                 cmd="cachectl__subcmd__help__subcmd__ttl"
                 ;;
@@ -89,7 +95,7 @@ _cachectl() {
 
     case "${cmd}" in
         cachectl)
-            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix generate help"
+            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,7 +703,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__help)
-            opts="get set ttl scan-delete flush-prefix generate help"
+            opts="get set ttl scan-delete flush-prefix tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,6 +815,20 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cachectl__subcmd__help__subcmd__tag__subcmd__invalidate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -959,7 +979,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__set)
-            opts="-u -h -p -n -a -o -q -y --file --ttl --nx --xx --keep-ttl --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --file --ttl --nx --xx --keep-ttl --tag --tag-prefix --tag-key --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +990,128 @@ _cachectl() {
                     return 0
                     ;;
                 --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cachectl__subcmd__tag__subcmd__invalidate)
+            opts="-u -h -p -n -a -o -q -y --tag-prefix --tag-key --prune --publish --dry-run --count --batch --rate --del --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

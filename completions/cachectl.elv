@@ -53,6 +53,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand ttl 'Show or change TTLs of keys, or of every key matching a pattern'
             cand scan-delete 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
             cand flush-prefix 'Delete every key that starts with a literal prefix'
+            cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
             cand generate 'Print shell completions or man pages (used to refresh completions/ and man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -89,6 +90,9 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;set'= {
             cand --file 'Read the value from a file'
             cand --ttl 'Expire after this long (90s, 1h30m; plain numbers are seconds)'
+            cand --tag 'Add the key to tag set T (repeatable); the tag outlives its members'
+            cand --tag-prefix 'Tag sets are PREFIX + tag name'
+            cand --tag-key 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand -h 'Server host (overrides the URL''s host)'
@@ -246,6 +250,45 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --yes 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
             cand --help 'Print help'
         }
+        &'cachectl;tag-invalidate'= {
+            cand --tag-prefix 'Tag sets are PREFIX + tag name'
+            cand --tag-key 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)'
+            cand --publish 'Announce the invalidation on this pub/sub channel (JSON message)'
+            cand --count 'Members per SSCAN/ZSCAN call'
+            cand --batch 'Keys per UNLINK round trip'
+            cand --rate 'At most N deletions per second'
+            cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand -h 'Server host (overrides the URL''s host)'
+            cand --host 'Server host (overrides the URL''s host)'
+            cand -p 'Server port (overrides the URL''s port)'
+            cand --port 'Server port (overrides the URL''s port)'
+            cand -n 'Database number (overrides the URL''s /db)'
+            cand --db 'Database number (overrides the URL''s /db)'
+            cand --user 'ACL user name'
+            cand -a 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --pass 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --cacert 'CA certificate (PEM) to verify the server with'
+            cand --cert 'Client certificate (PEM) for servers that demand one'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --prefix 'Namespace: NS: is put before every key, pattern, tag and lock name given'
+            cand -o 'Output format (default: table on a terminal, plain otherwise)'
+            cand --output 'Output format (default: table on a terminal, plain otherwise)'
+            cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
+            cand --prune 'Only remove members whose keys no longer exist; delete no keys'
+            cand --dry-run 'Report what would be deleted; change nothing'
+            cand --del 'Use DEL instead of UNLINK'
+            cand --askpass 'Prompt for the password on the terminal'
+            cand --tls 'Use TLS (as rediss:// does)'
+            cand --insecure 'Do not verify the server''s certificate (TLS without authentication)'
+            cand --json 'Same as --output json'
+            cand -q 'No progress bars and no notices on stderr'
+            cand --quiet 'No progress bars and no notices on stderr'
+            cand --no-progress 'No progress bars'
+            cand -y 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --yes 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --help 'Print help'
+        }
         &'cachectl;generate'= {
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -356,6 +399,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand ttl 'Show or change TTLs of keys, or of every key matching a pattern'
             cand scan-delete 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
             cand flush-prefix 'Delete every key that starts with a literal prefix'
+            cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
             cand generate 'Print shell completions or man pages (used to refresh completions/ and man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -368,6 +412,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;help;scan-delete'= {
         }
         &'cachectl;help;flush-prefix'= {
+        }
+        &'cachectl;help;tag-invalidate'= {
         }
         &'cachectl;help;generate'= {
             cand completions 'Completion script for a shell, on stdout'

@@ -52,6 +52,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "set" -d 'Write a 
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
@@ -78,6 +79,9 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s y -l yes -d 'A
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l file -d 'Read the value from a file' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l ttl -d 'Expire after this long (90s, 1h30m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag -d 'Add the key to tag set T (repeatable); the tag outlives its members' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
@@ -204,6 +208,37 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s q -l 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l publish -d 'Announce the invalidation on this pub/sub channel (JSON message)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l count -d 'Members per SSCAN/ZSCAN call' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l batch -d 'Keys per UNLINK round trip' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l rate -d 'At most N deletions per second' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l prune -d 'Only remove members whose keys no longer exist; delete no keys'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l dry-run -d 'Report what would be deleted; change nothing'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l del -d 'Use DEL instead of UNLINK'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
@@ -276,12 +311,13 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'

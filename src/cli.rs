@@ -161,9 +161,71 @@ pub enum Command {
     #[command(after_help = FLUSH_PREFIX_EXAMPLES)]
     FlushPrefix(FlushPrefixArgs),
 
+    /// Delete every key in one or more tag sets, then the tags themselves
+    #[command(after_help = TAG_INVALIDATE_EXAMPLES)]
+    TagInvalidate(TagInvalidateArgs),
+
     /// Print shell completions or man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+const TAG_INVALIDATE_EXAMPLES: &str = "\
+Examples:
+  cachectl tag-invalidate products --dry-run            # members of tag:products, nothing deleted
+  cachectl tag-invalidate products prices --yes --publish cache-invalidations
+  cachectl tag-invalidate users --tag-key 'laravel_cache:tag:{tag}:entries' --yes   # Laravel layout
+  cachectl tag-invalidate products --prune              # drop members whose keys are gone";
+
+/// Where tag sets live: `tag:NAME` by default.
+#[derive(Debug, Args, Clone)]
+pub struct TagLayoutArgs {
+    /// Tag sets are PREFIX + tag name
+    #[arg(long, default_value = "tag:", value_name = "PREFIX")]
+    pub tag_prefix: String,
+
+    /// Tag key template with {tag} for the name, e.g. 'myapp:tag:{tag}:entries' (overrides --tag-prefix)
+    #[arg(long, value_name = "TEMPLATE")]
+    pub tag_key: Option<String>,
+}
+
+/// Arguments of `tag-invalidate`.
+#[derive(Debug, Args)]
+pub struct TagInvalidateArgs {
+    /// Tag names
+    #[arg(required = true, value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    #[command(flatten)]
+    pub layout: TagLayoutArgs,
+
+    /// Only remove members whose keys no longer exist; delete no keys
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Announce the invalidation on this pub/sub channel (JSON message)
+    #[arg(long, value_name = "CHANNEL")]
+    pub publish: Option<String>,
+
+    /// Report what would be deleted; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Members per SSCAN/ZSCAN call
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+
+    /// Keys per UNLINK round trip
+    #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch: u32,
+
+    /// At most N deletions per second
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rate: Option<u64>,
+
+    /// Use DEL instead of UNLINK
+    #[arg(long)]
+    pub del: bool,
 }
 
 /// Arguments of the hidden `generate` command.
@@ -298,7 +360,8 @@ Examples:
   cachectl set greeting hello --ttl 10m
   cachectl set report --file report.json --ttl 1d
   curl -s https://example.test/feed | cachectl set feed - --ttl 90s
-  cachectl set deploy:lock-note busy --nx     # exit 1 when the key exists";
+  cachectl set deploy:lock-note busy --nx     # exit 1 when the key exists
+  cachectl set product:42 '{\"eur\":9}' --ttl 1h --tag products --tag shop:7";
 
 /// Arguments of `set`.
 #[derive(Debug, Args)]
@@ -334,6 +397,13 @@ pub struct SetArgs {
     /// Keep the key's current TTL
     #[arg(long)]
     pub keep_ttl: bool,
+
+    /// Add the key to tag set T (repeatable); the tag outlives its members
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+
+    #[command(flatten)]
+    pub layout: TagLayoutArgs,
 }
 
 const TTL_EXAMPLES: &str = "\

@@ -5,6 +5,7 @@ mod generate;
 mod get;
 mod scan_delete;
 mod set;
+mod tag_invalidate;
 mod ttl;
 
 use std::process::ExitCode;
@@ -50,6 +51,7 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::Ttl(args) => ttl::run(&args, ctx).await,
         Command::ScanDelete(args) => scan_delete::run(&args, ctx).await,
         Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
+        Command::TagInvalidate(args) => tag_invalidate::run(&args, ctx).await,
         Command::Generate(args) => generate::run(&args.what).map(|()| Outcome::silent()),
     }
 }

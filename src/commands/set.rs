@@ -8,6 +8,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::SetArgs;
 use crate::core::conn::Idempotent;
+use crate::core::tags::{add_to_tags, tag_key};
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{table, Outcome, Render};
@@ -54,6 +55,23 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let redis = ctx.connect().await?;
     let reply: Value = redis.keyed(&key, &cmd, Idempotent::Yes).await?;
     let set = !matches!(reply, Value::Nil);
+    if set && !args.tags.is_empty() {
+        let ttl_ms = match args.ttl {
+            Some(d) => d.as_millis() as i64,
+            None if args.keep_ttl => {
+                let mut c = redis::cmd("PTTL");
+                c.arg(&key);
+                redis.keyed::<i64>(&key, &c, Idempotent::Yes).await?
+            }
+            None => -1,
+        };
+        let tag_keys: Vec<Vec<u8>> = args
+            .tags
+            .iter()
+            .map(|t| tag_key(&ctx.ns, &args.layout, t))
+            .collect();
+        add_to_tags(&redis, &tag_keys, &key, ttl_ms).await?;
+    }
     let report = SetReport {
         key: name.clone(),
         set,

@@ -8,4 +8,5 @@ pub mod conn;
 pub mod interrupt;
 pub mod pipeline;
 pub mod scan;
+pub mod tags;
 pub mod unlink;

@@ -136,3 +136,62 @@ pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Re
     }
     Ok((estimate, total))
 }
+
+/// The kind of collection a tag key is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Set,
+    Zset,
+}
+
+/// Stream the members of a set (SSCAN) or sorted set (ZSCAN, scores dropped)
+/// in batches, without loading the collection whole.
+pub fn scan_members(
+    redis: &Arc<Redis>,
+    key: Vec<u8>,
+    kind: MemberKind,
+    count: u32,
+    buffer: usize,
+) -> mpsc::Receiver<anyhow::Result<KeyBatch>> {
+    let (tx, rx) = mpsc::channel(buffer.max(1));
+    let redis = redis.clone();
+    tokio::spawn(async move {
+        let node = redis.node_for_slot(super::conn::slot_of(&key));
+        let mut cursor = 0u64;
+        loop {
+            let mut cmd = redis::cmd(match kind {
+                MemberKind::Set => "SSCAN",
+                MemberKind::Zset => "ZSCAN",
+            });
+            cmd.arg(&key).arg(cursor).arg("COUNT").arg(count);
+            let reply: anyhow::Result<(u64, Vec<Vec<u8>>)> =
+                redis.keyed(&key, &cmd, Idempotent::Yes).await;
+            match reply {
+                Ok((next, items)) => {
+                    cursor = next;
+                    let members = match kind {
+                        MemberKind::Set => items,
+                        // ZSCAN answers member, score, member, score…
+                        MemberKind::Zset => items.into_iter().step_by(2).collect(),
+                    };
+                    if members.is_empty() && cursor != 0 {
+                        continue;
+                    }
+                    let batch = KeyBatch {
+                        node: node.clone(),
+                        keys: members,
+                        cursor,
+                    };
+                    if tx.send(Ok(batch)).await.is_err() || cursor == 0 {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}

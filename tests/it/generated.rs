@@ -5,7 +5,14 @@ use std::path::PathBuf;
 
 use crate::common::cachectl;
 
-const SUBCOMMANDS: &[&str] = &["get", "set", "ttl", "scan-delete", "flush-prefix"];
+const SUBCOMMANDS: &[&str] = &[
+    "get",
+    "set",
+    "ttl",
+    "scan-delete",
+    "flush-prefix",
+    "tag-invalidate",
+];
 
 fn generate(args: &[&str]) -> Vec<u8> {
     let out = cachectl()

@@ -9,3 +9,4 @@ mod fixtures;
 mod generated;
 mod rig_selftest;
 mod scan_delete;
+mod tags;

@@ -1,0 +1,90 @@
+//! Tag sets: where they live (`tag:NAME`, or a template such as Laravel's
+//! `prefix:tag:{tag}:entries`) and how a key joins one while keeping the tag's
+//! TTL at least as long as its longest-lived member.
+
+use redis::Value;
+
+use super::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::cli::TagLayoutArgs;
+use crate::keys::Namespace;
+
+/// The tag key for a tag name, namespace applied.
+pub fn tag_key(ns: &Namespace, layout: &TagLayoutArgs, name: &str) -> Vec<u8> {
+    let raw = match &layout.tag_key {
+        Some(t) => t.replace("{tag}", name),
+        None => format!("{}{name}", layout.tag_prefix),
+    };
+    ns.key(raw.as_bytes())
+}
+
+/// Adds ARGV[1] to the set KEYS[1]; ARGV[2] is the member's TTL in ms (-1: none).
+/// A new set takes the member's TTL; an existing one only ever grows its TTL,
+/// and becomes persistent for a persistent member. Atomic, and it touches only
+/// the tag key, so it is cluster-safe whatever slot the member is in.
+const TAG_ADD: &str = r"
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if ttl < 0 then
+  redis.call('PERSIST', KEYS[1])
+  return added
+end
+local cur = redis.call('PTTL', KEYS[1])
+if cur == -1 and redis.call('SCARD', KEYS[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+elseif cur >= 0 and cur < ttl then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return added
+";
+
+/// Put `member` into every tag set, in one pipelined round trip.
+pub async fn add_to_tags(
+    redis: &Redis,
+    tag_keys: &[Vec<u8>],
+    member: &[u8],
+    ttl_ms: i64,
+) -> anyhow::Result<()> {
+    let cmds: Vec<Routed> = tag_keys
+        .iter()
+        .map(|k| {
+            let mut c = redis::cmd("EVAL");
+            c.arg(TAG_ADD).arg(1).arg(k).arg(member).arg(ttl_ms);
+            Routed::new(k, c)
+        })
+        .collect();
+    for reply in redis.batch(&cmds, Idempotent::Yes).await? {
+        if let Value::ServerError(e) = reply {
+            return Err(server_failure(redis.display_url(), &e).into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_keys() {
+        let plain = TagLayoutArgs {
+            tag_prefix: "tag:".into(),
+            tag_key: None,
+        };
+        assert_eq!(
+            tag_key(&Namespace::new(None), &plain, "users"),
+            b"tag:users".to_vec()
+        );
+        assert_eq!(
+            tag_key(&Namespace::new(Some("t1")), &plain, "users"),
+            b"t1:tag:users".to_vec()
+        );
+        let laravel = TagLayoutArgs {
+            tag_prefix: "tag:".into(),
+            tag_key: Some("app:tag:{tag}:entries".into()),
+        };
+        assert_eq!(
+            tag_key(&Namespace::new(None), &laravel, "users"),
+            b"app:tag:users:entries".to_vec()
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! set --tag and tag-invalidate: layouts, TTL rule, prune, publish, big tags, cluster.
+
+use std::io::Read;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::common::{wait_until, RedisCluster, RedisServer};
+use crate::fixtures::{json, keys, load, load_cluster, pipe_into, resp, run, stderr};
+
+#[test]
+fn set_tag_joins_the_set_and_the_tag_outlives_members() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "set", "tg:a", "1", "--ttl", "100s", "--tag", "t1", "--tag", "t2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["SISMEMBER", "tag:t1", "tg:a"]), "1");
+    assert_eq!(s.cli(&["SISMEMBER", "tag:t2", "tg:a"]), "1");
+    let t: i64 = s.cli(&["PTTL", "tag:t1"]).parse().expect("pttl");
+    assert!(
+        t > 95_000 && t <= 100_000,
+        "new tag takes the member's TTL: {t}"
+    );
+    run(
+        &s.url(),
+        &["set", "tg:b", "1", "--ttl", "1000s", "--tag", "t1"],
+    );
+    let t: i64 = s.cli(&["PTTL", "tag:t1"]).parse().expect("pttl");
+    assert!(t > 995_000, "longer member extends the tag: {t}");
+    run(
+        &s.url(),
+        &["set", "tg:c", "1", "--ttl", "10s", "--tag", "t1"],
+    );
+    let t: i64 = s.cli(&["PTTL", "tag:t1"]).parse().expect("pttl");
+    assert!(t > 995_000, "shorter member never shortens it: {t}");
+    run(&s.url(), &["set", "tg:d", "1", "--tag", "t1"]);
+    assert_eq!(
+        s.cli(&["PTTL", "tag:t1"]),
+        "-1",
+        "a persistent member makes the tag persistent"
+    );
+}
+
+#[test]
+fn invalidate_set_layout_leaves_other_keys() {
+    let s = RedisServer::start();
+    for i in 0..50 {
+        run(
+            &s.url(),
+            &["set", &format!("p:{i}"), "v", "--tag", "products"],
+        );
+    }
+    load(&s, &keys("unrelated:", 30), None);
+    let out = run(
+        &s.url(),
+        &["--json", "tag-invalidate", "products", "--dry-run"],
+    );
+    let v = json(&out);
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["members"], 50);
+    assert_eq!(s.dbsize(), 81);
+    let refused = run(&s.url(), &["tag-invalidate", "products"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(s.dbsize(), 81);
+    let out = run(&s.url(), &["--json", "tag-invalidate", "products", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["tags"], serde_json::json!(["products"]));
+    assert_eq!(v["deleted"], 50);
+    assert_eq!(v["dry_run"], false);
+    assert_eq!(
+        s.cli(&["EXISTS", "tag:products"]),
+        "0",
+        "the tag itself is gone"
+    );
+    assert_eq!(s.dbsize(), 30);
+}
+
+#[test]
+fn laravel_sorted_set_layout_with_tag_key_template() {
+    let s = RedisServer::start();
+    let mut payload = Vec::new();
+    for i in 0..40 {
+        let k = format!("laravel_cache:item:{i}");
+        payload.extend(resp(&[b"SET", k.as_bytes(), b"v"]));
+        payload.extend(resp(&[
+            b"ZADD",
+            b"laravel_cache:tag:users:entries",
+            b"1999999999",
+            k.as_bytes(),
+        ]));
+    }
+    pipe_into(&s, &payload, 80);
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            "users",
+            "--tag-key",
+            "laravel_cache:tag:{tag}:entries",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 40);
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn big_tag_is_streamed_and_fully_invalidated() {
+    let s = RedisServer::start();
+    let n = 120_000;
+    let mut payload = Vec::new();
+    for i in 0..n {
+        let k = format!("big:{i}");
+        payload.extend(resp(&[b"SET", k.as_bytes(), b"v"]));
+        payload.extend(resp(&[b"SADD", b"tag:big", k.as_bytes()]));
+    }
+    pipe_into(&s, &payload, 2 * n);
+    let out = run(&s.url(), &["--json", "tag-invalidate", "big", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], n as u64);
+    assert_eq!(s.dbsize(), 0);
+    let stats = s.info("commandstats");
+    assert!(stats.contains("cmdstat_sscan:"), "streamed with SSCAN");
+    assert!(!stats.contains("cmdstat_smembers:"), "never loaded whole");
+}
+
+#[test]
+fn prune_drops_only_dangling_members() {
+    let s = RedisServer::start();
+    for i in 0..10 {
+        run(&s.url(), &["set", &format!("pr:{i}"), "v", "--tag", "pr"]);
+    }
+    for i in 0..4 {
+        s.cli(&["DEL", &format!("pr:{i}")]);
+    }
+    let out = run(&s.url(), &["--json", "tag-invalidate", "pr", "--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["pruned"], 4);
+    assert_eq!(s.cli(&["SCARD", "tag:pr"]), "6");
+    assert_eq!(s.dbsize(), 7, "no live key deleted");
+}
+
+#[test]
+fn publish_announces_the_invalidation() {
+    let s = RedisServer::start();
+    run(&s.url(), &["set", "pub:1", "v", "--tag", "pubtag"]);
+    let mut sub = s.cli_cmd();
+    sub.args(["SUBSCRIBE", "invalidations"])
+        .stdout(Stdio::piped());
+    let mut child = sub.spawn().expect("subscriber");
+    wait_until(Duration::from_secs(10), "subscriber ready", || {
+        s.cli(&["PUBSUB", "NUMSUB", "invalidations"]).lines().nth(1) == Some("1")
+    });
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            "pubtag",
+            "--yes",
+            "--publish",
+            "invalidations",
+        ],
+    );
+    assert_eq!(json(&out)["published"], 1);
+    let _ = child.kill();
+    let mut text = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut text)
+        .expect("read");
+    let _ = child.wait();
+    assert!(text.contains("\"pubtag\""), "{text}");
+}
+
+#[test]
+fn tags_on_a_cluster_span_every_slot() {
+    let c = RedisCluster::start();
+    let members = keys("ct:", 3000);
+    load_cluster(&c, &members);
+    let mut args: Vec<String> = vec!["SADD".into(), "tag:ctag".into()];
+    args.extend(
+        members
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned()),
+    );
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    c.cli_c(&refs);
+    let out = run(&c.url(), &["--json", "tag-invalidate", "ctag", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 3000);
+    assert_eq!(c.dbsize_total(), 0);
+    let out = run(
+        &c.url(),
+        &["set", "ck:1", "v", "--ttl", "60s", "--tag", "cl"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(c.cli_c(&["SISMEMBER", "tag:cl", "ck:1"]), "1");
+}
