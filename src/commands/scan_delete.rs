@@ -59,8 +59,10 @@ pub async fn delete_matching(
     let resumed = checkpoint.is_some();
 
     let redis = ctx.connect().await?;
+    let mut expected = None;
     if !opts.dry_run {
         let (estimate, total) = estimate_matches(&redis, &scan).await?;
+        expected = Some(opts.limit.map_or(estimate, |l| l.min(estimate)));
         let action = if opts.del { "DEL" } else { "UNLINK" };
         ctx.printer
             .confirm(format!(
@@ -81,7 +83,13 @@ pub async fn delete_matching(
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
     let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
-    let bar = ctx.printer.progress(None, "{spinner} {msg}");
+    let bar = match expected {
+        Some(n) => ctx.printer.progress(
+            Some(n.max(1)),
+            "{spinner} [{bar:30}] ~{percent}% eta {eta} {msg}",
+        ),
+        None => ctx.printer.progress(None, "{spinner} {msg}"),
+    };
     let mut report = DeleteReport {
         pattern: shown.clone(),
         dry_run: opts.dry_run,
@@ -129,16 +137,24 @@ pub async fn delete_matching(
             }
         };
         let started_pass = Instant::now();
-        let on_progress = |m: u64, d: u64| {
+        let on_progress = |nodes: &BTreeMap<String, NodeTally>| {
+            let m: u64 = nodes.values().map(|t| t.matched).sum();
+            let d: u64 = nodes.values().map(|t| t.done).sum();
             let secs = started_pass.elapsed().as_secs_f64().max(0.001);
             let verb = if opts.dry_run { "found" } else { "deleted" };
-            bar.set_message(format!(
-                "pass {pass}: {} matched, {} {verb} ({:.0} keys/s)",
+            let mut msg = format!(
+                "pass {pass}: {} matched, {} {verb}, {:.0} keys/s",
                 base_matched + m,
                 base_deleted + d,
-                d as f64 / secs
-            ));
-            bar.tick();
+                d.max(if opts.dry_run { m } else { 0 }) as f64 / secs
+            );
+            if nodes.len() > 1 {
+                for (addr, t) in nodes {
+                    msg.push_str(&format!(" | {addr} {}/{}", t.done, t.matched));
+                }
+            }
+            bar.set_position(base_deleted + if opts.dry_run { m } else { d });
+            bar.set_message(msg);
         };
         let drive_result = if opts.dry_run {
             let sample = sample.clone();

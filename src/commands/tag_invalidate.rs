@@ -3,6 +3,7 @@
 //! tag as they go, so the tag disappears once empty and members that a client adds
 //! meanwhile stay tagged. `--prune` only drops members whose keys are gone.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
@@ -11,7 +12,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TagInvalidateArgs;
-use crate::core::bulk::{drive, Flow, Stop};
+use crate::core::bulk::{drive, Flow, NodeTally, Stop};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{scan_members, MemberKind};
@@ -164,8 +165,11 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         };
         let rx = scan_members(&redis, tag.key.clone(), kind, args.count, 8);
         let label = tag.name.clone();
-        let progress =
-            |m: u64, d: u64| bar.set_message(format!("{label}: {m} members seen, {d} done"));
+        let progress = |nodes: &BTreeMap<String, NodeTally>| {
+            let m: u64 = nodes.values().map(|t| t.matched).sum();
+            let d: u64 = nodes.values().map(|t| t.done).sum();
+            bar.set_message(format!("{label}: {m} members seen, {d} done"));
+        };
         let result = match mode {
             Mode::DryRun => {
                 drive(

@@ -142,14 +142,14 @@ impl Governor {
     }
 }
 
-/// Run `op` over every key the stream yields. `on_progress(matched, done)` is
+/// Run `op` over every key the stream yields. `on_progress(per-node tallies)` is
 /// called as chunks complete; `on_commit(node, tally)` when a node's committed
 /// cursor moves (for checkpoints).
 pub async fn drive<F, Fut>(
     mut rx: mpsc::Receiver<anyhow::Result<KeyBatch>>,
     flow: &Flow,
     interrupt: &Interrupt,
-    mut on_progress: impl FnMut(u64, u64),
+    mut on_progress: impl FnMut(&BTreeMap<String, NodeTally>),
     mut on_commit: impl FnMut(&str, &NodeTally),
     op: F,
 ) -> Drive
@@ -193,10 +193,7 @@ where
                         continue;
                     }
                 }
-                on_progress(
-                    nodes.values().map(|t| t.matched).sum(),
-                    nodes.values().map(|t| t.done).sum(),
-                );
+                on_progress(&nodes);
                 if let Some(cursor) = books.get_mut(&addr).and_then(|b| b.close(seq)) {
                     if let Some(t) = nodes.get_mut(&addr) {
                         t.cursor = cursor;

@@ -439,3 +439,103 @@ fn del_flag_and_max_latency_still_delete_everything() {
     assert!(!stats.contains("cmdstat_unlink:"));
     assert!(!stats.contains("cmdstat_keys:"), "never KEYS");
 }
+
+/// Run cachectl on a pseudo-terminal (util-linux `script`) with `keys` typed in.
+fn on_terminal(url: &str, args: &str, keys: &str) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_cachectl");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("{bin} --url {url} {args}"), "/dev/null"])
+        .env_remove("REDIS_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn script");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(keys.as_bytes())
+        .expect("type");
+    child.wait_with_output().expect("script")
+}
+
+#[test]
+fn terminal_confirmation_shows_target_and_estimate() {
+    let s = RedisServer::start();
+    load(&s, &keys("tty:", 40), None);
+    let no = on_terminal(&s.url(), "scan-delete 'tty:*'", "n");
+    let screen = String::from_utf8_lossy(&no.stdout);
+    assert!(
+        screen.contains("tty:*") && screen.contains("about 40 of 40"),
+        "{screen}"
+    );
+    assert_eq!(no.status.code(), Some(2), "{screen}");
+    assert_eq!(s.dbsize(), 40, "answering no changes nothing");
+    let yes = on_terminal(&s.url(), "scan-delete 'tty:*' -o plain", "y");
+    assert_eq!(
+        yes.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&yes.stdout)
+    );
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn dropped_connections_are_retried_and_the_job_finishes() {
+    let s = RedisServer::start();
+    let total = 30_000;
+    load(&s, &keys("ck:", total), None);
+    let child = {
+        let mut cmd = cachectl_std();
+        cmd.args([
+            "--url",
+            &s.url(),
+            "--json",
+            "scan-delete",
+            "ck:*",
+            "--yes",
+            "--rate",
+            "10000",
+            "--batch",
+            "100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        cmd.spawn().expect("spawn")
+    };
+    wait_until(Duration::from_secs(20), "delete under way", || {
+        count(&s, "ck:*") < total - 2000
+    });
+    for _ in 0..3 {
+        let killed = s.call(&[b"CLIENT", b"KILL", b"TYPE", b"normal", b"SKIPME", b"yes"]);
+        assert!(killed.as_int().is_some_and(|n| n >= 1), "{killed:?}");
+        let before = count(&s, "ck:*");
+        wait_until(Duration::from_secs(20), "progress after the kill", || {
+            let now = count(&s, "ck:*");
+            now == 0 || now < before.saturating_sub(1000)
+        });
+    }
+    let (code, v, err) = finish(child);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(count(&s, "ck:*"), 0);
+    // A reply lost with the connection cannot be counted: at most the chunks in
+    // flight at each kill (3 kills x 8 chunks x 100 keys) go uncounted.
+    let deleted = v["deleted"].as_u64().expect("deleted");
+    assert!(
+        deleted <= total as u64 && deleted >= total as u64 - 2400,
+        "deleted {deleted}"
+    );
+}
+
+#[test]
+fn unix_socket_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sock = dir.path().join("redis.sock");
+    let sock_s = sock.to_str().expect("path");
+    let s = RedisServer::start_with(&["--unixsocket", sock_s, "--unixsocketperm", "700"]);
+    s.cli(&["SET", "ux:1", "v"]);
+    let out = run(&format!("redis+unix://{sock_s}"), &["get", "ux:1"]);
+    assert_eq!(out.stdout, b"v", "{}", stderr(&out));
+}
