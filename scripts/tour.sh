@@ -37,6 +37,13 @@ step "$BIN" get greeting
 step "$BIN" -o table ttl --pattern 'price:*'
 step "$BIN" -o table ttl --pattern 'price:*' --only-persistent --set 1d --yes
 step "$BIN" --json ttl price:ebay:1 price:amazon:1
+step "$BIN" set product:1 '{"eur":9}' --ttl 1h --tag products
+step "$BIN" set product:2 '{"eur":12}' --ttl 2h --tag products
+step "$BIN" -o table tag-invalidate products --dry-run
+step "$BIN" -o table tag-invalidate products --yes
+step "$BIN" -o table scan-delete 'price:ebay:*' --dry-run --sample 3
+step "$BIN" -o table scan-delete 'price:ebay:*' --yes
+step "$BIN" -o table flush-prefix 'price:' --yes
 step "$BIN" get no-such-key
 echo
 echo "tour: done (server on port $port stopped)"
