@@ -5,8 +5,9 @@
 //! holding the PTTL reads and the changes. `--only-persistent` uses
 //! `PEXPIRE … NX`, so a key that got a TTL meanwhile is left alone.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use redis::{Cmd, FromRedisValue, Value};
@@ -14,6 +15,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
+use crate::core::bulk::{drive, Flow, NodeTally, Stop};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
@@ -253,7 +255,7 @@ async fn run_pattern(
     let started = Instant::now();
     let bar = ctx
         .printer
-        .progress(None, "{spinner} {pos} keys scanned ({per_sec}) {msg}");
+        .progress(None, "{spinner} {pos} keys ({per_sec}) {msg}");
     let mut report = PatternReport {
         pattern: escape_bytes(pattern),
         buckets: Buckets::default(),
@@ -262,45 +264,53 @@ async fn run_pattern(
         dry_run: args.dry_run,
         elapsed_ms: 0,
     };
-    let mut rx = scan_all(&redis, &opts, &|_| Some(0), 16);
-    let mut failure = None;
-    while let Some(batch) = rx.recv().await {
-        let batch = match batch {
-            Ok(b) => b,
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        };
-        if batch.keys.is_empty() {
-            continue;
-        }
-        let apply = change.filter(|_| !args.dry_run);
-        match apply_batch(&redis, &batch.keys, apply, args.only_persistent).await {
-            Ok((pttls, changed)) => {
-                for p in &pttls {
-                    report.buckets.add(*p);
+    let rx = scan_all(&redis, &opts, &|_| Some(0), 16);
+    let flow = Flow {
+        batch: 1000,
+        in_flight: 4,
+        rate: None,
+        max_latency: None,
+        limit: None,
+    };
+    let buckets = Arc::new(Mutex::new(Buckets::default()));
+    let apply = change.filter(|_| !args.dry_run);
+    let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
+    let progress = |nodes: &BTreeMap<String, NodeTally>| {
+        bar.set_position(nodes.values().map(|t| t.matched).sum())
+    };
+    let result = drive(
+        rx,
+        &flow,
+        &interrupt,
+        progress,
+        |_, _| {},
+        |_, keys| {
+            let redis = redis.clone();
+            let buckets = buckets.clone();
+            async move {
+                let (pttls, changed) = apply_batch(&redis, &keys, apply, only_persistent).await?;
+                if let Ok(mut b) = buckets.lock() {
+                    pttls.iter().for_each(|p| b.add(*p));
                 }
-                if args.dry_run && change.is_some() {
-                    report.changed += pttls
-                        .iter()
-                        .filter(|&&p| p != -2 && (!args.only_persistent || p == -1))
-                        .count() as u64;
-                } else {
-                    report.changed += changed;
-                }
+                // A dry run counts the keys the change would touch.
+                let would = pttls
+                    .iter()
+                    .filter(|&&p| p != -2 && (!only_persistent || p == -1))
+                    .count() as u64;
+                Ok(if dry_run { would } else { changed })
             }
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        bar.inc(batch.keys.len() as u64);
-        if interrupt.is_set() {
-            failure = Some(CliError::Interrupted.into());
-            break;
-        }
+        },
+    )
+    .await;
+    report.changed = result.done();
+    if let Ok(b) = buckets.lock() {
+        report.buckets = *b;
     }
+    let failure = match result.stop {
+        Stop::Interrupted => Some(CliError::Interrupted.into()),
+        Stop::Failed => result.error,
+        Stop::Finished | Stop::Limit => None,
+    };
     bar.finish_and_clear();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Outcome::with_failure(report, failure))
