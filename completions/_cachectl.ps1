@@ -56,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('ttl', 'ttl', [CompletionResultType]::ParameterValue, 'Show or change TTLs of keys, or of every key matching a pattern')
             [CompletionResult]::new('scan-delete', 'scan-delete', [CompletionResultType]::ParameterValue, 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)')
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
+            [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -259,6 +261,346 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'cachectl;remember' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the computed value lives')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for another process computing the same key')
+            [CompletionResult]::new('--beta', '--beta', [CompletionResultType]::ParameterName, 'Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice')
+            [CompletionResult]::new('--lock-ttl', '--lock-ttl', [CompletionResultType]::ParameterName, 'TTL of the single-flight lock (kept alive while CMD runs)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--forever', '--forever', [CompletionResultType]::ParameterName, 'Store the computed value without a TTL')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('acquire', 'acquire', [CompletionResultType]::ParameterValue, 'Take the lock; print its token (exit 1 if not acquired in time)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cachectl;lock;acquire' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lock validity')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep trying this long (default: one attempt)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;release' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'token')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;extend' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'token')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'ttl')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;status' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;list' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;break' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;run' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'ttl')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep trying to acquire this long (default: one attempt)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cachectl;lock;help' {
+            [CompletionResult]::new('acquire', 'acquire', [CompletionResultType]::ParameterValue, 'Take the lock; print its token (exit 1 if not acquired in time)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cachectl;lock;help;acquire' {
+            break
+        }
+        'cachectl;lock;help;release' {
+            break
+        }
+        'cachectl;lock;help;extend' {
+            break
+        }
+        'cachectl;lock;help;status' {
+            break
+        }
+        'cachectl;lock;help;list' {
+            break
+        }
+        'cachectl;lock;help;break' {
+            break
+        }
+        'cachectl;lock;help;run' {
+            break
+        }
+        'cachectl;lock;help;help' {
+            break
+        }
         'cachectl;tag-invalidate' {
             [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Tag sets are PREFIX + tag name')
             [CompletionResult]::new('--tag-key', '--tag-key', [CompletionResultType]::ParameterName, 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)')
@@ -416,6 +758,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('ttl', 'ttl', [CompletionResultType]::ParameterValue, 'Show or change TTLs of keys, or of every key matching a pattern')
             [CompletionResult]::new('scan-delete', 'scan-delete', [CompletionResultType]::ParameterValue, 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)')
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
+            [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -434,6 +778,40 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;help;flush-prefix' {
+            break
+        }
+        'cachectl;help;remember' {
+            break
+        }
+        'cachectl;help;lock' {
+            [CompletionResult]::new('acquire', 'acquire', [CompletionResultType]::ParameterValue, 'Take the lock; print its token (exit 1 if not acquired in time)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
+            break
+        }
+        'cachectl;help;lock;acquire' {
+            break
+        }
+        'cachectl;help;lock;release' {
+            break
+        }
+        'cachectl;help;lock;extend' {
+            break
+        }
+        'cachectl;help;lock;status' {
+            break
+        }
+        'cachectl;help;lock;list' {
+            break
+        }
+        'cachectl;help;lock;break' {
+            break
+        }
+        'cachectl;help;lock;run' {
             break
         }
         'cachectl;help;tag-invalidate' {

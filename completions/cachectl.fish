@@ -52,6 +52,8 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "set" -d 'Write a 
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -208,6 +210,238 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s q -l 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l ttl -d 'How long the computed value lives' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l wait -d 'How long to wait for another process computing the same key' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l beta -d 'Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l lock-ttl -d 'TTL of the single-flight lock (kept alive while CMD runs)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l forever -d 'Store the computed value without a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "status" -d 'Who holds the lock, and for how long'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l ttl -d 'Lock validity' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'Keep trying this long (default: one attempt)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l token -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l ttl -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l ttl -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'Keep trying to acquire this long (default: one attempt)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Who holds the lock, and for how long'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l publish -d 'Announce the invalidation on this pub/sub channel (JSON message)' -r
@@ -311,13 +545,22 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Who holds the lock, and for how long'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'

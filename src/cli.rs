@@ -161,6 +161,14 @@ pub enum Command {
     #[command(after_help = FLUSH_PREFIX_EXAMPLES)]
     FlushPrefix(FlushPrefixArgs),
 
+    /// Cache-or-compute: print KEY, or run CMD once (across processes) and store its output
+    #[command(after_help = REMEMBER_EXAMPLES)]
+    Remember(RememberArgs),
+
+    /// Distributed locks: acquire, release, extend, inspect, break, or run a command under one
+    #[command(after_help = LOCK_EXAMPLES)]
+    Lock(LockArgs),
+
     /// Delete every key in one or more tag sets, then the tags themselves
     #[command(after_help = TAG_INVALIDATE_EXAMPLES)]
     TagInvalidate(TagInvalidateArgs),
@@ -226,6 +234,148 @@ pub struct TagInvalidateArgs {
     /// Use DEL instead of UNLINK
     #[arg(long)]
     pub del: bool,
+}
+
+const REMEMBER_EXAMPLES: &str = "\
+Examples:
+  cachectl remember deps:hash --ttl 1h -- ./compute-deps.sh     # CI: run once, reuse for an hour
+  cachectl remember report:daily --ttl 1d --beta 1 -- make report   # refresh early, before expiry
+  cachectl remember config --forever -- curl -sf https://config.example/app.json
+  Concurrent runs on one missing key compute once; the others wait (--wait) and print the same value.";
+
+/// Arguments of `remember`.
+#[derive(Debug, Args)]
+pub struct RememberArgs {
+    /// Cache key
+    #[arg(value_name = "KEY")]
+    pub key: OsString,
+
+    /// How long the computed value lives
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION", required_unless_present = "forever", conflicts_with = "forever")]
+    pub ttl: Option<Duration>,
+
+    /// Store the computed value without a TTL
+    #[arg(long)]
+    pub forever: bool,
+
+    /// How long to wait for another process computing the same key
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub wait: Duration,
+
+    /// Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_beta)]
+    pub beta: f64,
+
+    /// TTL of the single-flight lock (kept alive while CMD runs)
+    #[arg(long, value_parser = parse_positive_duration, default_value = "10s", value_name = "DURATION")]
+    pub lock_ttl: Duration,
+
+    /// The command whose stdout is cached
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub cmd: Vec<OsString>,
+}
+
+fn parse_beta(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(b) if b.is_finite() && b >= 0.0 => Ok(b),
+        _ => Err(format!(
+            "'{s}' is not a factor >= 0 (0 disables early recomputation)"
+        )),
+    }
+}
+
+const LOCK_EXAMPLES: &str = "\
+Examples:
+  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s)   # prints the token
+  cachectl lock release deploy --token \"$TOKEN\"
+  cachectl lock run nightly-import --ttl 30s -- ./import.sh     # extended every 10s, released at exit
+  cachectl --json lock status lock:scraper:amazon
+  cachectl lock acquire job --ttl 10s --node redis://a:6379 --node redis://b:6379 --node redis://c:6379";
+
+/// Arguments of `lock`.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    #[command(subcommand)]
+    pub action: LockAction,
+}
+
+/// Redlock: independent servers for quorum locking.
+#[derive(Debug, Args, Clone)]
+pub struct NodesArgs {
+    /// Independent server for Redlock quorum locking (repeat; an odd number, at least 3)
+    #[arg(long = "node", value_name = "URL")]
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LockAction {
+    /// Take the lock; print its token (exit 1 if not acquired in time)
+    Acquire {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        /// Lock validity
+        #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+        ttl: Duration,
+        /// Keep trying this long (default: one attempt)
+        #[arg(long, value_parser = parse_duration, default_value = "0s", value_name = "DURATION")]
+        wait: Duration,
+        #[command(flatten)]
+        nodes: NodesArgs,
+    },
+    /// Release the lock if TOKEN holds it (exit 1 otherwise)
+    Release {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        #[arg(long, value_name = "TOKEN")]
+        token: String,
+        #[command(flatten)]
+        nodes: NodesArgs,
+    },
+    /// Extend the lock if TOKEN holds it (exit 1 otherwise)
+    Extend {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        #[arg(long, value_name = "TOKEN")]
+        token: String,
+        #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+        ttl: Duration,
+        #[command(flatten)]
+        nodes: NodesArgs,
+    },
+    /// Who holds the lock, and for how long
+    Status {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        #[command(flatten)]
+        nodes: NodesArgs,
+    },
+    /// Held locks matching a pattern (default '*lock*'), with tokens and TTLs
+    List {
+        #[arg(value_name = "PATTERN", default_value = "*lock*")]
+        pattern: OsString,
+    },
+    /// Force-release a lock whoever holds it (asks first)
+    Break {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        #[command(flatten)]
+        nodes: NodesArgs,
+    },
+    /// Run CMD while holding the lock; extend it every TTL/3; release at the end
+    Run {
+        #[arg(value_name = "NAME")]
+        name: OsString,
+        #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+        ttl: Duration,
+        /// Keep trying to acquire this long (default: one attempt)
+        #[arg(long, value_parser = parse_duration, default_value = "0s", value_name = "DURATION")]
+        wait: Duration,
+        #[command(flatten)]
+        nodes: NodesArgs,
+        /// The command to run (sees CACHECTL_LOCK_TOKEN and CACHECTL_FENCING_TOKEN)
+        #[arg(last = true, required = true, value_name = "CMD")]
+        cmd: Vec<OsString>,
+    },
 }
 
 /// Arguments of the hidden `generate` command.

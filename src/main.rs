@@ -1,5 +1,6 @@
 //! cachectl: parse → context → runtime → run → print → exit code.
 
+mod child;
 mod cli;
 mod commands;
 mod core;

@@ -18,6 +18,10 @@ pub trait Render {
     fn tables(&self) -> Vec<Table>;
     /// Script-friendly form: one item per line, no decoration.
     fn plain(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// Use the plain form on a terminal too (a value is its own best display).
+    fn raw_on_terminal(&self) -> bool {
+        false
+    }
 }
 
 /// What a command hands back: a report to print and, optionally, an error that
@@ -93,6 +97,7 @@ impl Printer {
                 serde_json::to_writer_pretty(&mut out, &report.json())?;
                 out.write_all(b"\n")?;
             }
+            OutputFormat::Table if report.raw_on_terminal() => report.plain(&mut out)?,
             OutputFormat::Table => {
                 for t in report.tables() {
                     writeln!(out, "{t}")?;

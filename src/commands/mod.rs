@@ -3,6 +3,8 @@
 mod flush_prefix;
 mod generate;
 mod get;
+mod lock;
+mod remember;
 mod scan_delete;
 mod set;
 mod tag_invalidate;
@@ -22,6 +24,7 @@ pub struct Ctx {
     pub printer: Printer,
     pub ns: Namespace,
     spec: ConnSpec,
+    global: GlobalArgs,
 }
 
 impl Ctx {
@@ -36,11 +39,25 @@ impl Ctx {
             printer,
             ns: Namespace::new(g.prefix.as_deref()),
             spec,
+            global: g.clone(),
         })
     }
 
     pub async fn connect(&self) -> anyhow::Result<Arc<Redis>> {
         Redis::connect(self.spec.clone()).await
+    }
+
+    /// Another server with the same credentials and TLS settings (Redlock nodes).
+    pub fn spec_for(&self, url: &str) -> anyhow::Result<ConnSpec> {
+        let g = GlobalArgs {
+            url: Some(url.to_string()),
+            host: None,
+            port: None,
+            db: None,
+            askpass: false,
+            ..self.global.clone()
+        };
+        ConnSpec::from_args(&g)
     }
 }
 
@@ -51,6 +68,8 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::Ttl(args) => ttl::run(&args, ctx).await,
         Command::ScanDelete(args) => scan_delete::run(&args, ctx).await,
         Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
+        Command::Remember(args) => remember::run(&args, ctx).await,
+        Command::Lock(args) => lock::run(&args.action, ctx).await,
         Command::TagInvalidate(args) => tag_invalidate::run(&args, ctx).await,
         Command::Generate(args) => generate::run(&args.what).map(|()| Outcome::silent()),
     }

@@ -76,12 +76,12 @@ impl Drive {
 struct CursorBook {
     next_seq: u64,
     committed_seq: u64,
-    /// seq → (chunks outstanding, cursor after that batch)
-    open: BTreeMap<u64, (usize, u64)>,
+    /// seq → (chunks outstanding, cursor after that batch, if it completes one)
+    open: BTreeMap<u64, (usize, Option<u64>)>,
 }
 
 impl CursorBook {
-    fn open(&mut self, chunks: usize, cursor: u64) -> u64 {
+    fn open(&mut self, chunks: usize, cursor: Option<u64>) -> u64 {
         self.next_seq += 1;
         let seq = self.next_seq;
         self.open.insert(seq, (chunks, cursor));
@@ -100,7 +100,7 @@ impl CursorBook {
             }
             self.open.remove(&first);
             self.committed_seq = first;
-            committed = Some(cursor);
+            committed = cursor.or(committed);
         }
         committed
     }
@@ -273,8 +273,8 @@ mod tests {
     #[test]
     fn cursor_book_commits_in_order() {
         let mut b = CursorBook::default();
-        let s1 = b.open(2, 100);
-        let s2 = b.open(1, 200);
+        let s1 = b.open(2, Some(100));
+        let s2 = b.open(1, Some(200));
         assert_eq!(
             b.close(s2),
             None,
@@ -286,8 +286,14 @@ mod tests {
             Some(200),
             "both batches done: cursor after batch 2"
         );
-        let s3 = b.open(1, 0);
-        assert_eq!(b.close(s3), Some(0));
+        let s3 = b.open(1, None);
+        assert_eq!(
+            b.close(s3),
+            None,
+            "a batch without a cursor commits nothing"
+        );
+        let s4 = b.open(1, Some(0));
+        assert_eq!(b.close(s4), Some(0));
     }
 
     #[test]

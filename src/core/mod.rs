@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod checkpoint;
 pub mod conn;
 pub mod interrupt;
+pub mod lock;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;

@@ -4,12 +4,13 @@
 //! The channel bound is what keeps memory flat: a slow consumer stops the
 //! scanners. Nothing here deletes or changes keys.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use redis::Cmd;
 use tokio::sync::mpsc;
 
-use super::conn::{Idempotent, Node, Redis};
+use super::conn::{slot_of, Idempotent, Node, Redis};
 
 /// What to scan for.
 #[derive(Debug, Clone)]
@@ -22,13 +23,67 @@ pub struct ScanOpts {
     pub key_type: Option<String>,
 }
 
-/// Keys one SCAN call returned on one node, and the cursor after it.
+/// Keys found on one node, and the cursor after them.
 #[derive(Debug)]
 pub struct KeyBatch {
     pub node: Arc<Node>,
     pub keys: Vec<Vec<u8>>,
-    /// Cursor to resume this node from; 0 when the node is finished.
-    pub cursor: u64,
+    /// Cursor to resume this node from once these keys (and every batch before)
+    /// are handled; 0 when the node is finished; `None` when this batch alone
+    /// does not complete a cursor (keys held back for slot grouping remain).
+    pub cursor: Option<u64>,
+}
+
+/// Regroups a cluster node's keys by hash slot. A cluster only takes multi-key
+/// commands within one slot, and one SCAN page spreads over hundreds of slots,
+/// so without this a delete would cost one command per key.
+#[derive(Default)]
+struct SlotGrouper {
+    buckets: HashMap<u16, Vec<Vec<u8>>>,
+    held: usize,
+    ready: Vec<Vec<u8>>,
+}
+
+/// Keys in one slot that make its bucket ready to go.
+const SLOT_FULL: usize = 64;
+/// Ready keys sent together.
+const EMIT: usize = 2000;
+/// Keys held back at most; then everything goes (memory stays flat).
+const HOLD_CAP: usize = 16_384;
+
+impl SlotGrouper {
+    fn add(&mut self, keys: Vec<Vec<u8>>) {
+        for k in keys {
+            let bucket = self.buckets.entry(slot_of(&k)).or_default();
+            bucket.push(k);
+            self.held += 1;
+            if bucket.len() >= SLOT_FULL {
+                self.held -= bucket.len();
+                self.ready.append(bucket);
+            }
+        }
+    }
+
+    fn take_ready(&mut self) -> Option<Vec<Vec<u8>>> {
+        (self.ready.len() >= EMIT).then(|| std::mem::take(&mut self.ready))
+    }
+
+    fn must_flush(&self) -> bool {
+        self.held >= HOLD_CAP
+    }
+
+    /// Everything, ordered by slot so consecutive keys share commands.
+    fn flush(&mut self) -> Vec<Vec<u8>> {
+        let mut slots: Vec<(u16, Vec<Vec<u8>>)> = self.buckets.drain().collect();
+        slots.sort_unstable_by_key(|(s, _)| *s);
+        let mut out = std::mem::take(&mut self.ready);
+        out.reserve(self.held);
+        for (_, keys) in slots {
+            out.extend(keys);
+        }
+        self.held = 0;
+        out
+    }
 }
 
 fn scan_cmd(cursor: u64, opts: &ScanOpts) -> Cmd {
@@ -45,7 +100,8 @@ fn scan_cmd(cursor: u64, opts: &ScanOpts) -> Cmd {
 }
 
 /// Scan one node from `cursor` until it wraps to 0, sending every non-empty
-/// batch (and the final one, so consumers learn that the node finished).
+/// batch (and the final one, so consumers learn that the node finished). On a
+/// cluster, keys are regrouped by slot before they are sent.
 pub async fn scan_node(
     redis: Arc<Redis>,
     node: Arc<Node>,
@@ -53,6 +109,16 @@ pub async fn scan_node(
     mut cursor: u64,
     tx: mpsc::Sender<anyhow::Result<KeyBatch>>,
 ) {
+    let mut grouper = redis.is_cluster().then(SlotGrouper::default);
+    let send = |keys: Vec<Vec<u8>>, cursor: Option<u64>| {
+        let batch = KeyBatch {
+            node: node.clone(),
+            keys,
+            cursor,
+        };
+        let tx = tx.clone();
+        async move { tx.send(Ok(batch)).await.is_ok() }
+    };
     loop {
         let reply: anyhow::Result<(u64, Vec<Vec<u8>>)> = redis
             .on_node(&node, &scan_cmd(cursor, &opts), Idempotent::Yes)
@@ -60,16 +126,34 @@ pub async fn scan_node(
         match reply {
             Ok((next, keys)) => {
                 cursor = next;
-                if keys.is_empty() && cursor != 0 {
+                let Some(g) = grouper.as_mut() else {
+                    if keys.is_empty() && cursor != 0 {
+                        continue;
+                    }
+                    if !send(keys, Some(cursor)).await || cursor == 0 {
+                        return;
+                    }
                     continue;
-                }
-                let batch = KeyBatch {
-                    node: node.clone(),
-                    keys,
-                    cursor,
                 };
-                if tx.send(Ok(batch)).await.is_err() || cursor == 0 {
-                    return;
+                g.add(keys);
+                while let Some(ready) = g.take_ready() {
+                    if !send(ready, None).await {
+                        return;
+                    }
+                }
+                if cursor == 0 || g.must_flush() {
+                    // In pieces, so the channel never holds more than a few thousand keys
+                    // per batch; only the last piece completes the cursor.
+                    let mut all = g.flush();
+                    while all.len() > EMIT {
+                        let rest = all.split_off(EMIT);
+                        if !send(std::mem::replace(&mut all, rest), None).await {
+                            return;
+                        }
+                    }
+                    if !send(all, Some(cursor)).await || cursor == 0 {
+                        return;
+                    }
                 }
             }
             Err(e) => {
@@ -180,7 +264,7 @@ pub fn scan_members(
                     let batch = KeyBatch {
                         node: node.clone(),
                         keys: members,
-                        cursor,
+                        cursor: Some(cursor),
                     };
                     if tx.send(Ok(batch)).await.is_err() || cursor == 0 {
                         return;
@@ -194,4 +278,42 @@ pub fn scan_members(
         }
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouper_orders_by_slot_and_holds_a_bounded_number() {
+        let mut g = SlotGrouper::default();
+        let keys: Vec<Vec<u8>> = (0..5000)
+            .map(|i| format!("{{s{}}}:{i}", i % 40).into_bytes())
+            .collect();
+        g.add(keys);
+        // 40 slots x 125 keys: every bucket filled past SLOT_FULL at least once.
+        let ready = g.take_ready().expect("ready keys");
+        assert!(ready.len() >= EMIT);
+        assert!(g.held < 40 * SLOT_FULL);
+        let rest = g.flush();
+        assert_eq!(ready.len() + rest.len(), 5000);
+        assert_eq!(g.held, 0);
+        let slots: Vec<u16> = rest.iter().map(|k| slot_of(k)).collect();
+        assert!(
+            slots.windows(2).all(|w| w[0] <= w[1]),
+            "flushed keys come in slot order"
+        );
+    }
+
+    #[test]
+    fn grouper_flushes_at_the_cap() {
+        let mut g = SlotGrouper::default();
+        g.add(
+            (0..HOLD_CAP)
+                .map(|i| format!("k{i}").into_bytes())
+                .collect(),
+        );
+        assert!(g.must_flush());
+        assert_eq!(g.flush().len(), HOLD_CAP);
+    }
 }

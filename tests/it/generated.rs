@@ -11,6 +11,8 @@ const SUBCOMMANDS: &[&str] = &[
     "ttl",
     "scan-delete",
     "flush-prefix",
+    "remember",
+    "lock",
     "tag-invalidate",
 ];
 
@@ -79,6 +81,7 @@ fn every_visible_subcommand_has_a_man_page() {
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   ")) // wrapped descriptions
         .filter_map(|l| l.split_whitespace().next())
         .filter(|c| *c != "help")
         .collect();

@@ -1,0 +1,674 @@
+//! `lock acquire | release | extend | status | list | break | run`.
+//!
+//! One server (or cluster) by default; with `--node URL` repeated, Redlock over
+//! independent servers: a quorum of N/2+1 within the validity time
+//! (TTL − elapsed − drift), every node unlocked when acquisition fails, and
+//! per-node timeouts far below the TTL.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use redis::FromRedisValue;
+use serde_json::json;
+
+use super::Ctx;
+use crate::child::{code_of, spawn, Ended};
+use crate::cli::{LockAction, NodesArgs};
+use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::interrupt::Interrupt;
+use crate::core::lock::{self, new_token, LockState};
+use crate::core::scan::{scan_all, ScanOpts};
+use crate::error::{negative, usage, CliError};
+use crate::keys::{arg_bytes, escape_bytes};
+use crate::output::{table, Outcome, Render};
+use crate::parse::human_ms;
+
+/// Where locks live: one server, or a Redlock quorum of independent servers.
+enum Backend {
+    Single(Arc<Redis>),
+    Quorum(Vec<Member>),
+}
+
+struct Member {
+    label: String,
+    redis: Option<Arc<Redis>>,
+}
+
+struct Acquired {
+    fence: i64,
+    validity_ms: i64,
+    locked_nodes: usize,
+}
+
+fn quorum(n: usize) -> usize {
+    n / 2 + 1
+}
+
+/// Redlock's allowance for clock drift between the servers.
+fn drift(ttl: Duration) -> Duration {
+    ttl / 100 + Duration::from_millis(2)
+}
+
+async fn backend(ctx: &Ctx, nodes: &NodesArgs) -> anyhow::Result<Backend> {
+    if nodes.nodes.is_empty() {
+        return Ok(Backend::Single(ctx.connect().await?));
+    }
+    let n = nodes.nodes.len();
+    if n < 3 || n.is_multiple_of(2) {
+        return Err(usage(format!(
+            "--node needs an odd number of servers, at least 3 (got {n})"
+        )));
+    }
+    let connects = nodes.nodes.iter().map(|url| async move {
+        let spec = ctx.spec_for(url)?;
+        let label = spec.display_url.clone();
+        // An unreachable node is one vote short, not a failure of the whole lock.
+        let redis = Redis::connect(spec).await.ok();
+        anyhow::Ok(Member { label, redis })
+    });
+    let members = join_all(connects)
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Backend::Quorum(members))
+}
+
+impl Backend {
+    fn per_node_timeout(&self, ttl: Duration) -> Duration {
+        (ttl / 10).clamp(Duration::from_millis(5), Duration::from_secs(2))
+    }
+
+    async fn on_all<T, F, Fut>(&self, limit: Duration, f: F) -> Vec<Option<T>>
+    where
+        F: Fn(Arc<Redis>) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>>,
+    {
+        let Backend::Quorum(members) = self else {
+            return Vec::new();
+        };
+        join_all(members.iter().map(|m| {
+            let fut = m.redis.clone().map(&f);
+            async move {
+                match fut {
+                    Some(fut) => tokio::time::timeout(limit, fut)
+                        .await
+                        .ok()
+                        .and_then(Result::ok),
+                    None => None,
+                }
+            }
+        }))
+        .await
+    }
+
+    async fn try_acquire(
+        &self,
+        name: &[u8],
+        token: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<Option<Acquired>> {
+        match self {
+            Backend::Single(r) => {
+                Ok(lock::try_acquire(r, name, token, ttl)
+                    .await?
+                    .map(|fence| Acquired {
+                        fence,
+                        validity_ms: ttl.as_millis() as i64,
+                        locked_nodes: 1,
+                    }))
+            }
+            Backend::Quorum(members) => {
+                let started = Instant::now();
+                let limit = self.per_node_timeout(ttl);
+                let votes = self
+                    .on_all(limit, |r| async move {
+                        lock::try_acquire(&r, name, token, ttl).await
+                    })
+                    .await;
+                let fences: Vec<i64> = votes.iter().filter_map(|v| v.flatten()).collect();
+                let validity = ttl.as_millis() as i64
+                    - started.elapsed().as_millis() as i64
+                    - drift(ttl).as_millis() as i64;
+                if fences.len() >= quorum(members.len()) && validity > 0 {
+                    return Ok(Some(Acquired {
+                        fence: fences.iter().copied().max().unwrap_or(0),
+                        validity_ms: validity,
+                        locked_nodes: fences.len(),
+                    }));
+                }
+                // Failed: unlock every node, including those whose reply was lost.
+                self.release(name, token, ttl).await;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn acquire(
+        &self,
+        name: &[u8],
+        token: &str,
+        ttl: Duration,
+        wait: Duration,
+    ) -> anyhow::Result<Option<Acquired>> {
+        if let Backend::Single(r) = self {
+            let fence = lock::acquire(r, name, token, ttl, wait).await?;
+            return Ok(fence.map(|fence| Acquired {
+                fence,
+                validity_ms: ttl.as_millis() as i64,
+                locked_nodes: 1,
+            }));
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(a) = self.try_acquire(name, token, ttl).await? {
+                return Ok(Some(a));
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            let retry = Duration::from_millis(20 + rand::random::<u64>() % 80);
+            tokio::time::sleep(retry.min(deadline - now)).await;
+        }
+    }
+
+    /// Release; true when a quorum (or the single server) released our token.
+    async fn release(&self, name: &[u8], token: &str, ttl: Duration) -> bool {
+        match self {
+            Backend::Single(r) => lock::release(r, name, token).await.unwrap_or(false),
+            Backend::Quorum(members) => {
+                let limit = self.per_node_timeout(ttl).max(Duration::from_millis(500));
+                let done = self
+                    .on_all(
+                        limit,
+                        |r| async move { lock::release(&r, name, token).await },
+                    )
+                    .await;
+                done.iter().filter(|d| **d == Some(true)).count() >= quorum(members.len())
+            }
+        }
+    }
+
+    async fn extend(&self, name: &[u8], token: &str, ttl: Duration) -> anyhow::Result<bool> {
+        match self {
+            Backend::Single(r) => lock::extend(r, name, token, ttl).await,
+            Backend::Quorum(members) => {
+                let started = Instant::now();
+                let limit = self.per_node_timeout(ttl);
+                let done = self
+                    .on_all(limit, |r| async move {
+                        lock::extend(&r, name, token, ttl).await
+                    })
+                    .await;
+                let ok = done.iter().filter(|d| **d == Some(true)).count();
+                Ok(ok >= quorum(members.len()) && started.elapsed() + drift(ttl) < ttl)
+            }
+        }
+    }
+
+    async fn status(&self, name: &[u8]) -> anyhow::Result<Vec<(String, Option<LockState>)>> {
+        match self {
+            Backend::Single(r) => Ok(vec![(
+                r.display_url().to_string(),
+                Some(lock::status(r, name).await?),
+            )]),
+            Backend::Quorum(members) => {
+                let states = self
+                    .on_all(Duration::from_secs(2), |r| async move {
+                        lock::status(&r, name).await
+                    })
+                    .await;
+                Ok(members
+                    .iter()
+                    .map(|m| m.label.clone())
+                    .zip(states)
+                    .collect())
+            }
+        }
+    }
+
+    async fn force_delete(&self, name: &[u8]) -> anyhow::Result<u64> {
+        let del = |r: Arc<Redis>| async move {
+            let mut c = redis::cmd("DEL");
+            c.arg(name);
+            r.keyed::<u64>(name, &c, Idempotent::Yes).await
+        };
+        match self {
+            Backend::Single(r) => del(r.clone()).await,
+            Backend::Quorum(_) => Ok(self
+                .on_all(Duration::from_secs(2), del)
+                .await
+                .into_iter()
+                .flatten()
+                .sum()),
+        }
+    }
+}
+
+pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    match action {
+        LockAction::Acquire {
+            name,
+            ttl,
+            wait,
+            nodes,
+        } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let token = new_token();
+            match b.acquire(&key, &token, *ttl, *wait).await? {
+                Some(a) => {
+                    ctx.printer.notice(&format!("fencing token {}", a.fence));
+                    Ok(Outcome::with_failure(
+                        Acquire {
+                            name: escape_bytes(&key),
+                            token,
+                            acquired: a,
+                            ttl: *ttl,
+                        },
+                        None,
+                    ))
+                }
+                None => Err(held_elsewhere(&b, &key).await),
+            }
+        }
+        LockAction::Release { name, token, nodes } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let done = b.release(&key, token, Duration::from_secs(1)).await;
+            let failure = (!done).then(|| {
+                negative(format!(
+                    "{} is not held by that token: nothing released",
+                    escape_bytes(&key)
+                ))
+            });
+            Ok(Outcome::with_failure(
+                Done {
+                    name: escape_bytes(&key),
+                    verb: "released",
+                    done,
+                },
+                failure,
+            ))
+        }
+        LockAction::Extend {
+            name,
+            token,
+            ttl,
+            nodes,
+        } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let done = b.extend(&key, token, *ttl).await?;
+            let failure = (!done).then(|| {
+                negative(format!(
+                    "{} is not held by that token: not extended",
+                    escape_bytes(&key)
+                ))
+            });
+            Ok(Outcome::with_failure(
+                Done {
+                    name: escape_bytes(&key),
+                    verb: "extended",
+                    done,
+                },
+                failure,
+            ))
+        }
+        LockAction::Status { name, nodes } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let states = b.status(&key).await?;
+            Ok(Outcome::with_failure(
+                Status {
+                    name: escape_bytes(&key),
+                    states,
+                    quorum: !nodes.nodes.is_empty(),
+                },
+                None,
+            ))
+        }
+        LockAction::List { pattern } => list(ctx, &arg_bytes(pattern)).await,
+        LockAction::Break { name, nodes } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let states = b.status(&key).await?;
+            let holder = states.iter().find_map(|(_, s)| s.as_ref()?.token.clone());
+            let Some(token) = holder else {
+                return Err(negative(format!(
+                    "{} is not held: nothing to break",
+                    escape_bytes(&key)
+                )));
+            };
+            ctx.printer
+                .confirm(format!(
+                    "force-release lock {} held by token {}?",
+                    escape_bytes(&key),
+                    escape_bytes(&token)
+                ))
+                .await?;
+            let n = b.force_delete(&key).await?;
+            Ok(Outcome::with_failure(
+                Done {
+                    name: escape_bytes(&key),
+                    verb: "broken",
+                    done: n > 0,
+                },
+                None,
+            ))
+        }
+        LockAction::Run {
+            name,
+            ttl,
+            wait,
+            nodes,
+            cmd,
+        } => {
+            let key = ctx.ns.key(&arg_bytes(name));
+            let b = backend(ctx, nodes).await?;
+            let token = new_token();
+            let Some(a) = b.acquire(&key, &token, *ttl, *wait).await? else {
+                return Err(held_elsewhere(&b, &key).await);
+            };
+            let interrupt = Interrupt::listen();
+            let envs = [
+                ("CACHECTL_LOCK_TOKEN", token.clone()),
+                ("CACHECTL_FENCING_TOKEN", a.fence.to_string()),
+            ];
+            let mut child = match spawn(cmd, false, &envs) {
+                Ok(c) => c,
+                Err(e) => {
+                    b.release(&key, &token, *ttl).await;
+                    return Err(e);
+                }
+            };
+            let period = (*ttl / 3).max(Duration::from_millis(10));
+            let ended = child
+                .supervise(period, *ttl, &interrupt, || b.extend(&key, &token, *ttl))
+                .await;
+            let shown = escape_bytes(&key);
+            let ended = match ended {
+                Ok(e) => e,
+                Err(e) => {
+                    b.release(&key, &token, *ttl).await;
+                    return Err(
+                        anyhow::Error::new(e).context(format!("waiting for {}", child.name))
+                    );
+                }
+            };
+            let failure: Option<anyhow::Error> = match ended {
+                Ended::Exited(status) => {
+                    b.release(&key, &token, *ttl).await;
+                    (!status.success()).then(|| CliError::Child { cmd: child.name.clone(), code: code_of(status) }.into())
+                }
+                Ended::Interrupted => {
+                    b.release(&key, &token, *ttl).await;
+                    Some(CliError::Interrupted.into())
+                }
+                Ended::LockLost => Some(negative(format!(
+                    "lock {shown} was lost while {} ran (it expired or was taken over); {} was sent SIGTERM",
+                    child.name, child.name
+                ))),
+            };
+            Ok(Outcome {
+                report: None,
+                failure,
+            })
+        }
+    }
+}
+
+/// The "not acquired" error, naming the current holder when it can be read.
+async fn held_elsewhere(b: &Backend, key: &[u8]) -> anyhow::Error {
+    let holder = match b.status(key).await {
+        Ok(states) => states
+            .iter()
+            .find_map(|(_, s)| {
+                let s = s.as_ref()?;
+                let token = s.token.as_ref()?;
+                Some(format!(
+                    " (held by token {}, {} left)",
+                    escape_bytes(token),
+                    s.ttl_ms.map(human_ms).unwrap_or_else(|| "no TTL".into())
+                ))
+            })
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    negative(format!("lock {} not acquired{holder}", escape_bytes(key)))
+}
+
+async fn list(ctx: &Ctx, pattern: &[u8]) -> anyhow::Result<Outcome> {
+    let redis = ctx.connect().await?;
+    let opts = ScanOpts {
+        pattern: ctx.ns.pattern(pattern),
+        count: 1000,
+        key_type: Some("string".into()),
+    };
+    let mut rx = scan_all(&redis, &opts, &|_| Some(0), 4);
+    let mut rows = BTreeMap::new();
+    while let Some(batch) = rx.recv().await {
+        let keys: Vec<Vec<u8>> = batch?
+            .keys
+            .into_iter()
+            .filter(|k| !k.ends_with(b":cachectl:fence"))
+            .collect();
+        let mut cmds = Vec::with_capacity(keys.len() * 2);
+        for k in &keys {
+            let mut g = redis::cmd("GET");
+            g.arg(k);
+            let mut p = redis::cmd("PTTL");
+            p.arg(k);
+            cmds.push(Routed::new(k, g));
+            cmds.push(Routed::new(k, p));
+        }
+        let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+        for (k, pair) in keys.into_iter().zip(replies.chunks(2)) {
+            let Ok(token) = Vec::<u8>::from_redis_value(pair[0].clone()) else {
+                continue;
+            };
+            let ttl = i64::from_redis_value(pair[1].clone())
+                .ok()
+                .filter(|t| *t >= 0);
+            rows.insert(k, (token, ttl));
+        }
+    }
+    Ok(Outcome::with_failure(List { rows }, None))
+}
+
+struct Acquire {
+    name: String,
+    token: String,
+    acquired: Acquired,
+    ttl: Duration,
+}
+
+impl Render for Acquire {
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "acquired": true,
+            "token": self.token,
+            "fencing_token": self.acquired.fence,
+            "ttl_ms": self.ttl.as_millis() as u64,
+            "validity_ms": self.acquired.validity_ms,
+            "locked_nodes": self.acquired.locked_nodes,
+        })
+    }
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["name", "token", "fencing token", "validity"]);
+        t.add_row(vec![
+            self.name.clone(),
+            self.token.clone(),
+            self.acquired.fence.to_string(),
+            human_ms(self.acquired.validity_ms),
+        ]);
+        vec![t]
+    }
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", self.token)
+    }
+}
+
+struct Done {
+    name: String,
+    verb: &'static str,
+    done: bool,
+}
+
+impl Render for Done {
+    fn json(&self) -> serde_json::Value {
+        json!({"name": self.name, self.verb: self.done})
+    }
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["name", self.verb]);
+        t.add_row(vec![self.name.clone(), self.done.to_string()]);
+        vec![t]
+    }
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.done {
+            writeln!(out, "{}", self.verb)?;
+        }
+        Ok(())
+    }
+}
+
+struct Status {
+    name: String,
+    states: Vec<(String, Option<LockState>)>,
+    quorum: bool,
+}
+
+impl Status {
+    /// The token a majority of nodes hold (the one node when not Redlock).
+    fn holder(&self) -> Option<(&[u8], Option<i64>, Option<i64>)> {
+        let need = if self.quorum {
+            quorum(self.states.len())
+        } else {
+            1
+        };
+        self.states.iter().find_map(|(_, s)| {
+            let s = s.as_ref()?;
+            let token = s.token.as_deref()?;
+            let votes = self
+                .states
+                .iter()
+                .filter(|(_, o)| o.as_ref().and_then(|o| o.token.as_deref()) == Some(token))
+                .count();
+            (votes >= need).then_some((token, s.ttl_ms, s.fence))
+        })
+    }
+}
+
+fn node_json(node: &str, s: &Option<LockState>) -> serde_json::Value {
+    match s {
+        Some(s) => json!({
+            "node": node,
+            "held": s.token.is_some(),
+            "token": s.token.as_deref().map(escape_bytes),
+            "ttl_ms": s.ttl_ms,
+            "fencing_token": s.fence,
+        }),
+        None => json!({"node": node, "reachable": false}),
+    }
+}
+
+impl Render for Status {
+    fn json(&self) -> serde_json::Value {
+        let holder = self.holder();
+        let mut v = json!({
+            "name": self.name,
+            "held": holder.is_some(),
+            "token": holder.map(|h| escape_bytes(h.0)),
+            "ttl_ms": holder.and_then(|h| h.1),
+            "fencing_token": holder.and_then(|h| h.2).or_else(|| self.states.iter().find_map(|(_, s)| s.as_ref()?.fence)),
+        });
+        if let Some(kind) = self
+            .states
+            .iter()
+            .find_map(|(_, s)| s.as_ref()?.foreign_type.clone())
+        {
+            v["not_a_lock"] = json!(kind);
+        }
+        if self.quorum {
+            v["nodes"] = self.states.iter().map(|(n, s)| node_json(n, s)).collect();
+        }
+        v
+    }
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["node", "held", "token", "ttl", "fencing token"]);
+        for (node, s) in &self.states {
+            match s {
+                Some(s) => t.add_row(vec![
+                    node.clone(),
+                    s.token.is_some().to_string(),
+                    s.token.as_deref().map(escape_bytes).unwrap_or_default(),
+                    s.ttl_ms.map(human_ms).unwrap_or_else(|| "-".into()),
+                    s.fence.map(|f| f.to_string()).unwrap_or_default(),
+                ]),
+                None => t.add_row(vec![node.clone(), "unreachable".into()]),
+            };
+        }
+        vec![t]
+    }
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self.holder() {
+            Some((token, ttl, _)) => {
+                writeln!(out, "held\t{}\t{}", escape_bytes(token), ttl.unwrap_or(-1))
+            }
+            None => writeln!(out, "free"),
+        }
+    }
+}
+
+struct List {
+    rows: BTreeMap<Vec<u8>, (Vec<u8>, Option<i64>)>,
+}
+
+impl Render for List {
+    fn json(&self) -> serde_json::Value {
+        self.rows
+            .iter()
+            .map(|(k, (t, ttl))| json!({"name": escape_bytes(k), "token": escape_bytes(t), "ttl_ms": ttl}))
+            .collect()
+    }
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["name", "token", "ttl"]);
+        for (k, (tok, ttl)) in &self.rows {
+            t.add_row(vec![
+                escape_bytes(k),
+                escape_bytes(tok),
+                ttl.map(human_ms)
+                    .unwrap_or_else(|| "no TTL (stuck?)".into()),
+            ]);
+        }
+        vec![t]
+    }
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        for (k, (tok, ttl)) in &self.rows {
+            writeln!(
+                out,
+                "{}\t{}\t{}",
+                escape_bytes(k),
+                escape_bytes(tok),
+                ttl.unwrap_or(-1)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quorum_and_drift() {
+        assert_eq!(quorum(3), 2);
+        assert_eq!(quorum(5), 3);
+        assert_eq!(drift(Duration::from_secs(10)), Duration::from_millis(102));
+    }
+}

@@ -1,0 +1,310 @@
+//! `remember KEY --ttl D -- CMD`: cache-or-compute with single flight across
+//! processes and hosts, and XFetch probabilistic early recomputation.
+//!
+//! The value key holds the plain bytes an application would read. Beside it, in
+//! the same hash slot: `{KEY}:cachectl:lock` (the single-flight lock, kept alive
+//! while CMD runs) and `{KEY}:cachectl:meta` (the last compute time in ms, for
+//! XFetch, with the value's TTL).
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use redis::{FromRedisValue, Value};
+use serde_json::json;
+
+use super::get::json_text;
+use super::Ctx;
+use crate::child::{code_of, spawn, Ended};
+use crate::cli::RememberArgs;
+use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::interrupt::Interrupt;
+use crate::core::lock::{companion, extend, new_token, release, try_lock};
+use crate::error::{negative, CliError};
+use crate::keys::{arg_bytes, escape_bytes};
+use crate::output::{Outcome, Render};
+
+struct Keys {
+    value: Vec<u8>,
+    lock: Vec<u8>,
+    meta: Vec<u8>,
+}
+
+struct Cached {
+    value: Vec<u8>,
+    ttl_ms: Option<i64>,
+    delta_ms: Option<f64>,
+}
+
+/// Value, its PTTL and the recorded compute time, in one round trip.
+async fn read(redis: &Redis, k: &Keys) -> anyhow::Result<Option<Cached>> {
+    let mut g = redis::cmd("GET");
+    g.arg(&k.value);
+    let mut p = redis::cmd("PTTL");
+    p.arg(&k.value);
+    let mut m = redis::cmd("GET");
+    m.arg(&k.meta);
+    let cmds = [
+        Routed::new(&k.value, g),
+        Routed::new(&k.value, p),
+        Routed::new(&k.meta, m),
+    ];
+    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    if let Some(Value::ServerError(e)) = r.iter().find(|v| matches!(v, Value::ServerError(_))) {
+        return Err(server_failure(redis.display_url(), e).into());
+    }
+    let Value::BulkString(value) = &r[0] else {
+        return Ok(None);
+    };
+    let ttl = i64::from_redis_value(r[1].clone()).ok().filter(|t| *t >= 0);
+    let delta = match &r[2] {
+        Value::BulkString(b) => std::str::from_utf8(b).ok().and_then(|s| s.parse().ok()),
+        _ => None,
+    };
+    Ok(Some(Cached {
+        value: value.clone(),
+        ttl_ms: ttl,
+        delta_ms: delta,
+    }))
+}
+
+/// XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): recompute when
+/// `now − δ·β·ln(rand) ≥ expiry`, i.e. `−δ·β·ln(rand) ≥ remaining TTL`.
+pub fn xfetch_due(delta_ms: f64, beta: f64, remaining_ms: f64, rand01: f64) -> bool {
+    if beta <= 0.0 || delta_ms <= 0.0 {
+        return false;
+    }
+    let r = rand01.clamp(f64::MIN_POSITIVE, 1.0);
+    -delta_ms * beta * r.ln() >= remaining_ms
+}
+
+enum Computed {
+    Stored(Vec<u8>, u64),
+    Failed(anyhow::Error),
+}
+
+/// Run CMD holding the lock (extended every lock_ttl/3), store its stdout.
+async fn compute(
+    redis: &Redis,
+    args: &RememberArgs,
+    k: &Keys,
+    token: &str,
+    interrupt: &Interrupt,
+) -> anyhow::Result<Computed> {
+    let started = Instant::now();
+    let mut child = spawn(&args.cmd, true, &[])?;
+    let period = (args.lock_ttl / 3).max(Duration::from_millis(10));
+    let ended = child
+        .supervise(period, args.lock_ttl, interrupt, || {
+            extend(redis, &k.lock, token, args.lock_ttl)
+        })
+        .await?;
+    let out = child.stdout().await?;
+    let status = match ended {
+        Ended::Exited(s) => s,
+        Ended::Interrupted => {
+            let _ = release(redis, &k.lock, token).await;
+            return Ok(Computed::Failed(CliError::Interrupted.into()));
+        }
+        Ended::LockLost => {
+            return Ok(Computed::Failed(negative(format!(
+                "lost the compute lock {} while {} ran; nothing cached",
+                escape_bytes(&k.lock),
+                child.name
+            ))))
+        }
+    };
+    if !status.success() {
+        release(redis, &k.lock, token).await?;
+        return Ok(Computed::Failed(
+            CliError::Child {
+                cmd: child.name.clone(),
+                code: code_of(status),
+            }
+            .into(),
+        ));
+    }
+    let delta = started.elapsed().as_millis() as u64;
+    let mut set = redis::cmd("SET");
+    set.arg(&k.value).arg(&out);
+    let mut meta = redis::cmd("SET");
+    meta.arg(&k.meta).arg(delta);
+    if let Some(ttl) = args.ttl {
+        let ms = ttl.as_millis() as u64;
+        set.arg("PX").arg(ms);
+        meta.arg("PX").arg(ms);
+    }
+    let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
+    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    if let Some(Value::ServerError(e)) = r.iter().find(|v| matches!(v, Value::ServerError(_))) {
+        let _ = release(redis, &k.lock, token).await;
+        return Err(server_failure(redis.display_url(), e).into());
+    }
+    release(redis, &k.lock, token).await?;
+    Ok(Computed::Stored(out, delta))
+}
+
+pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let value = ctx.ns.key(&arg_bytes(&args.key));
+    let k = Keys {
+        lock: companion(&value, "cachectl:lock"),
+        meta: companion(&value, "cachectl:meta"),
+        value,
+    };
+    let redis = ctx.connect().await?;
+    let mut report = RememberReport {
+        key: escape_bytes(&arg_bytes(&args.key)),
+        ..Default::default()
+    };
+
+    if let Some(hit) = read(&redis, &k).await? {
+        let early = match (hit.delta_ms, hit.ttl_ms) {
+            (Some(d), Some(t)) => xfetch_due(d, args.beta, t as f64, rand::random::<f64>()),
+            _ => false,
+        };
+        if early {
+            let interrupt = Interrupt::listen();
+            let token = new_token();
+            // Only one process refreshes early; everyone else keeps serving the hit.
+            if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
+                match compute(&redis, args, &k, &token, &interrupt).await? {
+                    Computed::Stored(v, d) => {
+                        report.fill(v, false, true, Some(d), args);
+                        report.early = true;
+                        return Ok(Outcome::with_failure(report, None));
+                    }
+                    Computed::Failed(e) => {
+                        ctx.printer.notice(&format!(
+                            "early recomputation failed ({e:#}); serving the cached value"
+                        ));
+                    }
+                }
+            }
+        }
+        report.fill(hit.value, true, false, None, args);
+        report.ttl_ms = hit.ttl_ms;
+        return Ok(Outcome::with_failure(report, None));
+    }
+
+    // Miss: one process computes, the others wait for its value.
+    let interrupt = Interrupt::listen();
+    let token = new_token();
+    let deadline = tokio::time::Instant::now() + args.wait;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
+            // Someone may have stored the value just before we got the lock.
+            if let Some(hit) = read(&redis, &k).await? {
+                release(&redis, &k.lock, &token).await?;
+                report.fill(hit.value, true, false, None, args);
+                return Ok(Outcome::with_failure(report, None));
+            }
+            return match compute(&redis, args, &k, &token, &interrupt).await? {
+                Computed::Stored(v, d) => {
+                    report.fill(v, false, true, Some(d), args);
+                    Ok(Outcome::with_failure(report, None))
+                }
+                Computed::Failed(e) => Err(e),
+            };
+        }
+        if let Some(hit) = read(&redis, &k).await? {
+            report.fill(hit.value, true, false, None, args);
+            report.waited = true;
+            return Ok(Outcome::with_failure(report, None));
+        }
+        if interrupt.is_set() {
+            return Err(CliError::Interrupted.into());
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Err(negative(format!(
+                "gave up after {}: another process is still computing {} (raise --wait)",
+                humantime::format_duration(args.wait),
+                report.key
+            )));
+        }
+        tokio::time::sleep(pause.min(deadline - now)).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+#[derive(Default)]
+struct RememberReport {
+    key: String,
+    value: Vec<u8>,
+    hit: bool,
+    computed: bool,
+    early: bool,
+    waited: bool,
+    compute_ms: Option<u64>,
+    ttl_ms: Option<i64>,
+}
+
+impl RememberReport {
+    fn fill(
+        &mut self,
+        value: Vec<u8>,
+        hit: bool,
+        computed: bool,
+        compute_ms: Option<u64>,
+        args: &RememberArgs,
+    ) {
+        self.value = value;
+        self.hit = hit;
+        self.computed = computed;
+        self.compute_ms = compute_ms;
+        if computed {
+            self.ttl_ms = args.ttl.map(|d| d.as_millis() as i64);
+        }
+    }
+}
+
+impl Render for RememberReport {
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "key": self.key,
+            "hit": self.hit,
+            "computed": self.computed,
+            "early": self.early,
+            "waited": self.waited,
+            "compute_ms": self.compute_ms,
+            "ttl_ms": self.ttl_ms,
+            "value": json_text(&self.value),
+        })
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        Vec::new()
+    }
+
+    fn raw_on_terminal(&self) -> bool {
+        // The value itself is the answer, on a terminal too.
+        true
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xfetch_probability_rises_as_expiry_nears() {
+        // Far from expiry: even an unlucky draw does not trigger.
+        assert!(!xfetch_due(100.0, 1.0, 1_000_000.0, 0.001));
+        // At expiry every draw triggers.
+        assert!(xfetch_due(100.0, 1.0, 0.0, 0.99));
+        // beta = 0 never triggers.
+        assert!(!xfetch_due(100.0, 0.0, 0.0, 0.001));
+        // -ln(0.5) * 100 ≈ 69 ms of headroom.
+        assert!(xfetch_due(100.0, 1.0, 60.0, 0.5));
+        assert!(!xfetch_due(100.0, 1.0, 80.0, 0.5));
+        let hits = (1..1000)
+            .filter(|i| xfetch_due(100.0, 1.0, 200.0, *i as f64 / 1000.0))
+            .count();
+        // P(-100 ln r >= 200) = e^-2 ≈ 13.5%.
+        assert!((100..170).contains(&hits), "{hits}");
+    }
+}

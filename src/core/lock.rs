@@ -1,0 +1,242 @@
+//! Lock primitives on one server (or cluster): the lock is the key NAME holding a
+//! random token, set with `SET NAME token NX PX ttl` and released or extended
+//! only by compare-and-act Lua, so locks taken by applications that follow the
+//! same convention interoperate. A fencing counter lives beside the lock (same
+//! hash slot) and is incremented in the same script that takes the lock.
+
+use std::time::Duration;
+
+use rand::RngCore;
+use redis::Value;
+
+use super::conn::{slot_of, Idempotent, Redis, Routed};
+
+/// `companion(key, "x")`: a key in the same hash slot as `key`, named after it.
+/// `{key}:x` when the key has no braces, `key:x` when it has a hash tag already.
+pub fn companion(key: &[u8], suffix: &str) -> Vec<u8> {
+    let mut tagged = key.to_vec();
+    tagged.push(b':');
+    tagged.extend_from_slice(suffix.as_bytes());
+    if slot_of(&tagged) == slot_of(key) && key.contains(&b'{') {
+        return tagged;
+    }
+    let mut wrapped = Vec::with_capacity(key.len() + suffix.len() + 3);
+    wrapped.push(b'{');
+    wrapped.extend_from_slice(key);
+    wrapped.extend_from_slice(b"}:");
+    wrapped.extend_from_slice(suffix.as_bytes());
+    if slot_of(&wrapped) == slot_of(key) {
+        return wrapped;
+    }
+    // Keys with unbalanced braces: fall back to a plain suffix (standalone is unaffected).
+    tagged
+}
+
+/// A new random token: 128 bits, hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Take the lock and bump the fencing counter atomically; 0 when the lock is held.
+const ACQUIRE: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('INCR', KEYS[2])
+end
+return 0
+";
+
+/// Delete the lock only if it still holds our token.
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// Extend the lock only if it still holds our token.
+const EXTEND: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+";
+
+fn eval(script: &str, keys: &[&[u8]], args: &[&[u8]]) -> redis::Cmd {
+    let mut c = redis::cmd("EVAL");
+    c.arg(script).arg(keys.len());
+    for k in keys {
+        c.arg(*k);
+    }
+    for a in args {
+        c.arg(*a);
+    }
+    c
+}
+
+pub fn fence_key(name: &[u8]) -> Vec<u8> {
+    companion(name, "cachectl:fence")
+}
+
+/// Try once; `Some(fencing token)` when acquired. Never retried after a dropped
+/// connection: a lock must not be taken twice.
+pub async fn try_acquire(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+) -> anyhow::Result<Option<i64>> {
+    let fence = fence_key(name);
+    let ms = ttl.as_millis().max(1).to_string();
+    let cmd = eval(ACQUIRE, &[name, &fence], &[token.as_bytes(), ms.as_bytes()]);
+    let n: i64 = redis.keyed(name, &cmd, Idempotent::No).await?;
+    Ok((n > 0).then_some(n))
+}
+
+/// `SET NAME token NX PX ttl`, nothing else: for internal locks that need no
+/// fencing counter (remember's single flight). Never retried after a drop.
+pub async fn try_lock(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+) -> anyhow::Result<bool> {
+    let mut c = redis::cmd("SET");
+    c.arg(name)
+        .arg(token)
+        .arg("NX")
+        .arg("PX")
+        .arg(ttl.as_millis().max(1) as u64);
+    let v: Value = redis.keyed(name, &c, Idempotent::No).await?;
+    Ok(!matches!(v, Value::Nil))
+}
+
+/// Poll with backoff until acquired or `wait` has passed.
+pub async fn acquire(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+    wait: Duration,
+) -> anyhow::Result<Option<i64>> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if let Some(f) = try_acquire(redis, name, token, ttl).await? {
+            return Ok(Some(f));
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Ok(None);
+        }
+        // Jitter keeps many waiters from retrying in lockstep.
+        let jitter = Duration::from_micros(rand::random::<u64>() % 5000);
+        tokio::time::sleep((pause + jitter).min(deadline - now)).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
+
+pub async fn release(redis: &Redis, name: &[u8], token: &str) -> anyhow::Result<bool> {
+    let cmd = eval(RELEASE, &[name], &[token.as_bytes()]);
+    let n: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
+    Ok(n == 1)
+}
+
+pub async fn extend(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+) -> anyhow::Result<bool> {
+    let ms = ttl.as_millis().max(1).to_string();
+    let cmd = eval(EXTEND, &[name], &[token.as_bytes(), ms.as_bytes()]);
+    let n: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
+    Ok(n == 1)
+}
+
+/// What a lock key holds now.
+#[derive(Debug, Clone)]
+pub struct LockState {
+    pub token: Option<Vec<u8>>,
+    pub ttl_ms: Option<i64>,
+    pub fence: Option<i64>,
+    /// The key exists but is not a string: not a lock.
+    pub foreign_type: Option<String>,
+}
+
+pub async fn status(redis: &Redis, name: &[u8]) -> anyhow::Result<LockState> {
+    let fence = fence_key(name);
+    let mut t = redis::cmd("TYPE");
+    t.arg(name);
+    let mut g = redis::cmd("GET");
+    g.arg(name);
+    let mut p = redis::cmd("PTTL");
+    p.arg(name);
+    let mut f = redis::cmd("GET");
+    f.arg(&fence);
+    let cmds = vec![
+        Routed::new(name, t),
+        Routed::new(name, p),
+        Routed::new(name, g),
+        Routed::new(&fence, f),
+    ];
+    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    let kind = match &r[0] {
+        Value::SimpleString(s) => s.clone(),
+        Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
+        _ => "none".into(),
+    };
+    let ttl = match r[1] {
+        Value::Int(n) if n >= 0 => Some(n),
+        _ => None,
+    };
+    let token = match &r[2] {
+        Value::BulkString(b) => Some(b.clone()),
+        _ => None,
+    };
+    let fence = match &r[3] {
+        Value::BulkString(b) => String::from_utf8_lossy(b).parse().ok(),
+        _ => None,
+    };
+    let foreign_type = (kind != "string" && kind != "none").then_some(kind);
+    Ok(LockState {
+        token,
+        ttl_ms: ttl,
+        fence,
+        foreign_type,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn companions_share_the_slot() {
+        for key in [
+            &b"report"[..],
+            b"lock:scraper:amazon",
+            b"{user:1}:profile",
+            b"a{b}c{d}",
+        ] {
+            let c = companion(key, "cachectl:lock");
+            assert_eq!(
+                slot_of(&c),
+                slot_of(key),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        assert_eq!(companion(b"report", "m"), b"{report}:m".to_vec());
+        assert_eq!(companion(b"{u1}:p", "m"), b"{u1}:p:m".to_vec());
+    }
+
+    #[test]
+    fn tokens_are_random_hex() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+    }
+}
