@@ -7,6 +7,8 @@ mod common;
 mod connection;
 mod fixtures;
 mod generated;
+mod lock;
+mod remember;
 mod rig_selftest;
 mod scan_delete;
 mod tags;

@@ -1,0 +1,510 @@
+//! lock: ownership, interop with application locks, lock run, fencing, Redlock.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::common::{cachectl_std, send_signal, wait_until, RedisCluster, RedisServer};
+use crate::fixtures::{json, run, stderr};
+
+fn text(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn second_acquirer_is_refused_and_wrong_tokens_change_nothing() {
+    let s = RedisServer::start();
+    let first = run(&s.url(), &["lock", "acquire", "lk:a", "--ttl", "30s"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let token = text(&first);
+    assert_eq!(token.len(), 32);
+    let second = run(
+        &s.url(),
+        &["lock", "acquire", "lk:a", "--ttl", "30s", "--wait", "200ms"],
+    );
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains(&token),
+        "names the holder: {}",
+        stderr(&second)
+    );
+    let pttl_before: i64 = s.cli(&["PTTL", "lk:a"]).parse().expect("pttl");
+    assert_eq!(
+        run(&s.url(), &["lock", "release", "lk:a", "--token", "wrong"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(
+            &s.url(),
+            &["lock", "extend", "lk:a", "--token", "wrong", "--ttl", "1h"]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(s.cli(&["GET", "lk:a"]), token);
+    let pttl: i64 = s.cli(&["PTTL", "lk:a"]).parse().expect("pttl");
+    assert!(pttl <= pttl_before, "a wrong-token extend did not extend");
+    let ok = run(
+        &s.url(),
+        &["lock", "extend", "lk:a", "--token", &token, "--ttl", "1h"],
+    );
+    assert!(ok.status.success());
+    let pttl: i64 = s.cli(&["PTTL", "lk:a"]).parse().expect("pttl");
+    assert!(pttl > 3_000_000);
+    assert!(
+        run(&s.url(), &["lock", "release", "lk:a", "--token", &token])
+            .status
+            .success()
+    );
+    assert_eq!(s.cli(&["EXISTS", "lk:a"]), "0");
+}
+
+#[test]
+fn fencing_tokens_strictly_increase() {
+    let s = RedisServer::start();
+    let mut last = 0;
+    for _ in 0..3 {
+        let out = run(
+            &s.url(),
+            &["--json", "lock", "acquire", "lk:f", "--ttl", "10s"],
+        );
+        let v = json(&out);
+        let fence = v["fencing_token"].as_i64().expect("fence");
+        assert!(fence > last);
+        last = fence;
+        let token = v["token"].as_str().expect("token").to_string();
+        assert!(
+            run(&s.url(), &["lock", "release", "lk:f", "--token", &token])
+                .status
+                .success()
+        );
+    }
+}
+
+#[test]
+fn an_expired_and_retaken_lock_is_not_released_by_its_first_owner() {
+    let s = RedisServer::start();
+    let a = text(&run(
+        &s.url(),
+        &["lock", "acquire", "lk:e", "--ttl", "200ms"],
+    ));
+    wait_until(Duration::from_secs(5), "first lock expired", || {
+        s.cli(&["EXISTS", "lk:e"]) == "0"
+    });
+    let b = text(&run(&s.url(), &["lock", "acquire", "lk:e", "--ttl", "30s"]));
+    assert_ne!(a, b);
+    assert_eq!(
+        run(&s.url(), &["lock", "release", "lk:e", "--token", &a])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(s.cli(&["GET", "lk:e"]), b, "the new owner keeps it");
+}
+
+#[test]
+fn application_locks_are_inspected_and_released_by_token() {
+    let s = RedisServer::start();
+    s.cli(&[
+        "SET",
+        "lock:scraper:amazon",
+        "app-token-123",
+        "NX",
+        "PX",
+        "30000",
+    ]);
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "status", "lock:scraper:amazon"],
+    ));
+    assert_eq!(v["held"], true);
+    assert_eq!(v["token"], "app-token-123");
+    assert!(v["ttl_ms"].as_i64().is_some_and(|t| t > 0 && t <= 30_000));
+    let listed = json(&run(&s.url(), &["--json", "lock", "list"]));
+    assert_eq!(listed[0]["name"], "lock:scraper:amazon");
+    assert!(run(
+        &s.url(),
+        &[
+            "lock",
+            "release",
+            "lock:scraper:amazon",
+            "--token",
+            "app-token-123"
+        ]
+    )
+    .status
+    .success());
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "status", "lock:scraper:amazon"],
+    ));
+    assert_eq!(v["held"], false);
+}
+
+#[test]
+fn break_asks_first() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:stuck", "zombie"]);
+    assert_eq!(
+        run(&s.url(), &["lock", "break", "lk:stuck"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(s.cli(&["EXISTS", "lk:stuck"]), "1");
+    assert!(run(&s.url(), &["lock", "break", "lk:stuck", "--yes"])
+        .status
+        .success());
+    assert_eq!(s.cli(&["EXISTS", "lk:stuck"]), "0");
+    assert_eq!(
+        run(&s.url(), &["lock", "break", "lk:stuck", "--yes"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn lock_run_keeps_a_short_lock_through_a_long_command() {
+    let s = RedisServer::start();
+    let check = format!(
+        "sleep 3; test \"$(redis-cli -p {} GET lk:run)\" = \"$CACHECTL_LOCK_TOKEN\" && test -n \"$CACHECTL_FENCING_TOKEN\"",
+        s.port
+    );
+    let out = run(
+        &s.url(),
+        &[
+            "lock", "run", "lk:run", "--ttl", "1s", "--", "sh", "-c", &check,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the lock was still ours after 3 s: {}",
+        stderr(&out)
+    );
+    assert_eq!(s.cli(&["EXISTS", "lk:run"]), "0", "released at the end");
+    let out = run(
+        &s.url(),
+        &[
+            "lock", "run", "lk:run", "--ttl", "5s", "--", "sh", "-c", "exit 3",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "CMD's status passes through");
+    assert_eq!(
+        s.cli(&["EXISTS", "lk:run"]),
+        "0",
+        "released after a failure too"
+    );
+}
+
+fn pid_alive(pid: &str) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[test]
+fn lock_run_releases_on_sigterm_and_stops_the_child() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pidfile = dir.path().join("pid");
+    let sh = format!("echo $$ > {}; exec sleep 30", pidfile.display());
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:term",
+            "--ttl",
+            "10s",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || {
+        pidfile.exists() && s.cli(&["EXISTS", "lk:term"]) == "1"
+    });
+    let cmd_pid = std::fs::read_to_string(&pidfile)
+        .expect("pid")
+        .trim()
+        .to_string();
+    assert!(send_signal(child.id(), "TERM"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(s.cli(&["EXISTS", "lk:term"]), "0", "released on SIGTERM");
+    wait_until(Duration::from_secs(5), "CMD stopped", || {
+        !pid_alive(&cmd_pid)
+    });
+}
+
+#[test]
+fn lock_run_detects_a_stolen_lock() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pidfile = dir.path().join("pid");
+    let sh = format!("echo $$ > {}; exec sleep 30", pidfile.display());
+    let child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:steal",
+            "--ttl",
+            "600ms",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || pidfile.exists());
+    let cmd_pid = std::fs::read_to_string(&pidfile)
+        .expect("pid")
+        .trim()
+        .to_string();
+    s.cli(&["SET", "lk:steal", "thief"]);
+    let t0 = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("lost"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!pid_alive(&cmd_pid), "CMD was sent SIGTERM");
+    assert_eq!(
+        s.cli(&["GET", "lk:steal"]),
+        "thief",
+        "the thief's lock is left alone"
+    );
+}
+
+#[test]
+fn concurrent_lock_runs_never_overlap() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("log");
+    let sh = format!(
+        "echo start $$ >> {0}; sleep 0.1; echo end $$ >> {0}",
+        log.display()
+    );
+    let children: Vec<_> = (0..5)
+        .map(|_| {
+            cachectl_std()
+                .args([
+                    "--url",
+                    &s.url(),
+                    "lock",
+                    "run",
+                    "lk:ov",
+                    "--ttl",
+                    "5s",
+                    "--wait",
+                    "30s",
+                    "--",
+                    "sh",
+                    "-c",
+                    &sh,
+                ])
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().expect("wait").success());
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 10);
+    for pair in lines.chunks(2) {
+        let (a, b) = (
+            pair[0].split(' ').collect::<Vec<_>>(),
+            pair[1].split(' ').collect::<Vec<_>>(),
+        );
+        assert_eq!((a[0], b[0]), ("start", "end"), "{text}");
+        assert_eq!(a[1], b[1], "a start is followed by its own end: {text}");
+    }
+}
+
+#[test]
+fn fifty_locked_increments_end_at_fifty() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:counter", "0"]);
+    let sh = format!(
+        "v=$(redis-cli -p {0} GET lk:counter); redis-cli -p {0} SET lk:counter $((v+1)) >/dev/null",
+        s.port
+    );
+    let children: Vec<_> = (0..50)
+        .map(|_| {
+            cachectl_std()
+                .args([
+                    "--url",
+                    &s.url(),
+                    "lock",
+                    "run",
+                    "lk:inc",
+                    "--ttl",
+                    "5s",
+                    "--wait",
+                    "60s",
+                    "--",
+                    "sh",
+                    "-c",
+                    &sh,
+                ])
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(s.cli(&["GET", "lk:counter"]), "50");
+}
+
+fn node_args(servers: &[RedisServer]) -> Vec<String> {
+    servers
+        .iter()
+        .flat_map(|s| ["--node".to_string(), s.url()])
+        .collect()
+}
+
+#[test]
+fn redlock_with_one_of_three_prelocked_succeeds() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    servers[0].cli(&["SET", "rl:a", "other", "PX", "30000"]);
+    let mut args = vec![
+        "--json".to_string(),
+        "lock".into(),
+        "acquire".into(),
+        "rl:a".into(),
+        "--ttl".into(),
+        "10s".into(),
+    ];
+    args.extend(node_args(&servers));
+    let out = crate::common::cachectl().args(&args).output().expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["locked_nodes"], 2);
+    let token = v["token"].as_str().expect("token").to_string();
+    assert!(v["validity_ms"]
+        .as_i64()
+        .is_some_and(|ms| ms > 0 && ms < 10_000));
+    assert_eq!(servers[1].cli(&["GET", "rl:a"]), token);
+    let mut st = vec![
+        "--json".to_string(),
+        "lock".into(),
+        "status".into(),
+        "rl:a".into(),
+    ];
+    st.extend(node_args(&servers));
+    let v = json(&crate::common::cachectl().args(&st).output().expect("run"));
+    assert_eq!(v["held"], true);
+    assert_eq!(v["nodes"].as_array().map(Vec::len), Some(3));
+    let mut rel = vec![
+        "lock".to_string(),
+        "release".into(),
+        "rl:a".into(),
+        "--token".into(),
+        token,
+    ];
+    rel.extend(node_args(&servers));
+    assert!(crate::common::cachectl()
+        .args(&rel)
+        .output()
+        .expect("run")
+        .status
+        .success());
+    assert_eq!(servers[1].cli(&["EXISTS", "rl:a"]), "0");
+    assert_eq!(
+        servers[0].cli(&["GET", "rl:a"]),
+        "other",
+        "someone else's lock is untouched"
+    );
+}
+
+#[test]
+fn redlock_with_two_of_three_prelocked_fails_and_leaves_nothing() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    servers[0].cli(&["SET", "rl:b", "other", "PX", "30000"]);
+    servers[1].cli(&["SET", "rl:b", "other", "PX", "30000"]);
+    let mut args = vec![
+        "lock".to_string(),
+        "acquire".into(),
+        "rl:b".into(),
+        "--ttl".into(),
+        "10s".into(),
+    ];
+    args.extend(node_args(&servers));
+    let out = crate::common::cachectl().args(&args).output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        servers[2].cli(&["EXISTS", "rl:b"]),
+        "0",
+        "the one node we locked was unlocked"
+    );
+    assert_eq!(servers[0].cli(&["GET", "rl:b"]), "other");
+    let even = crate::common::cachectl()
+        .args([
+            "lock",
+            "acquire",
+            "x",
+            "--ttl",
+            "1s",
+            "--node",
+            &servers[0].url(),
+            "--node",
+            &servers[1].url(),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        even.status.code(),
+        Some(2),
+        "an even number of nodes is refused"
+    );
+}
+
+#[test]
+fn locks_on_a_cluster() {
+    let c = RedisCluster::start();
+    let out = run(
+        &c.url(),
+        &["--json", "lock", "acquire", "cl:lock", "--ttl", "30s"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = json(&out)["token"].as_str().expect("token").to_string();
+    let v = json(&run(&c.url(), &["--json", "lock", "status", "cl:lock"]));
+    assert_eq!(v["token"], token.as_str());
+    assert_eq!(v["fencing_token"], 1);
+    assert!(
+        run(&c.url(), &["lock", "release", "cl:lock", "--token", &token])
+            .status
+            .success()
+    );
+    let out = run(
+        &c.url(),
+        &["lock", "run", "cl:lock", "--ttl", "2s", "--", "true"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = json(&run(&c.url(), &["--json", "lock", "list"]));
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(0),
+        "released, and fence keys are not listed"
+    );
+}
