@@ -54,6 +54,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "scan-delete" -d '
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -442,6 +443,37 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l format -d 'Input format (default: by extension; JSON lines for stdin)' -r -f -a "jsonl\t''
+csv\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl -d 'TTL for lines that give none' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl-jitter -d 'Add up to P% to every TTL, at random, so keys do not all expire together' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l batch -d 'Lines per pipeline' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l in-flight -d 'Pipelines in flight at once' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''"
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l only-missing -d 'Write only keys that do not exist yet (SET NX); the others are counted as skipped'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l dry-run -d 'Validate only; write nothing'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l skip-invalid -d 'Write the valid lines and report the invalid ones (default: write nothing if any is invalid)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l publish -d 'Announce the invalidation on this pub/sub channel (JSON message)' -r
@@ -545,16 +577,17 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'

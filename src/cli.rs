@@ -169,6 +169,10 @@ pub enum Command {
     #[command(after_help = LOCK_EXAMPLES)]
     Lock(LockArgs),
 
+    /// Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)
+    #[command(after_help = WARM_EXAMPLES)]
+    Warm(WarmArgs),
+
     /// Delete every key in one or more tag sets, then the tags themselves
     #[command(after_help = TAG_INVALIDATE_EXAMPLES)]
     TagInvalidate(TagInvalidateArgs),
@@ -376,6 +380,67 @@ pub enum LockAction {
         #[arg(last = true, required = true, value_name = "CMD")]
         cmd: Vec<OsString>,
     },
+}
+
+const WARM_EXAMPLES: &str = "\
+Examples:
+  cachectl warm fixtures.jsonl --ttl 1h            # {\"key\": \"..\", \"value\": .., \"ttl\": \"1h\" | 3600}
+  cachectl warm prices.csv --ttl-jitter 10%        # key,value[,ttl] with a header
+  generate-cache | cachectl warm - --only-missing --json   # CI: stdin, never overwrite
+  cachectl warm big.jsonl --dry-run                # validate only";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Jsonl,
+    Csv,
+}
+
+/// Arguments of `warm`.
+#[derive(Debug, Args)]
+pub struct WarmArgs {
+    /// Input file, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// Input format (default: by extension; JSON lines for stdin)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
+
+    /// TTL for lines that give none
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub ttl: Option<Duration>,
+
+    /// Add up to P% to every TTL, at random, so keys do not all expire together
+    #[arg(long, value_parser = parse_percent, value_name = "P%")]
+    pub ttl_jitter: Option<f64>,
+
+    /// Write only keys that do not exist yet (SET NX); the others are counted as skipped
+    #[arg(long)]
+    pub only_missing: bool,
+
+    /// Lines per pipeline
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch: u32,
+
+    /// Pipelines in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub in_flight: u32,
+
+    /// Validate only; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Write the valid lines and report the invalid ones (default: write nothing if any is invalid)
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let t = s.trim().trim_end_matches('%');
+    match t.parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a percentage such as 10%")),
+    }
 }
 
 /// Arguments of the hidden `generate` command.

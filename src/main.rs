@@ -8,6 +8,7 @@ mod error;
 mod keys;
 mod output;
 mod parse;
+mod records;
 
 use std::process::ExitCode;
 

@@ -9,6 +9,7 @@ mod scan_delete;
 mod set;
 mod tag_invalidate;
 mod ttl;
+mod warm;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -70,6 +71,7 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
         Command::Remember(args) => remember::run(&args, ctx).await,
         Command::Lock(args) => lock::run(&args.action, ctx).await,
+        Command::Warm(args) => warm::run(&args, ctx).await,
         Command::TagInvalidate(args) => tag_invalidate::run(&args, ctx).await,
         Command::Generate(args) => generate::run(&args.what).map(|()| Outcome::silent()),
     }

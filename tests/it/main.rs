@@ -12,3 +12,4 @@ mod remember;
 mod rig_selftest;
 mod scan_delete;
 mod tags;
+mod warm;

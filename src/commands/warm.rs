@@ -1,0 +1,507 @@
+//! `warm FILE | -`: bulk-load a cache from JSON lines or CSV.
+//!
+//! Two passes over the input: the first validates every line (nothing is
+//! written when one is invalid, unless `--skip-invalid`), the second streams
+//! records from a blocking reader thread into pipelines, several in flight,
+//! grouped per node by `Redis::batch`. Standard input is spooled to a temporary
+//! file first so both passes read the same bytes. Memory stays flat: only the
+//! batches in flight are held.
+
+use std::fs::File;
+use std::io::{self, BufReader, Seek, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use rand::Rng;
+use redis::Value;
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::{InputFormat, WarmArgs};
+use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::interrupt::Interrupt;
+use crate::error::{usage, CliError};
+use crate::keys::Namespace;
+use crate::output::{table, Outcome, Render};
+use crate::records::{each, each_json_from, Format, Invalid, Payload, Record};
+
+/// Invalid lines listed in the error before "and N more".
+const SHOWN_ERRORS: usize = 20;
+
+/// Writes a structured value atomically: replace, then the TTL. ARGV: type, nx,
+/// ttl ms (0: none), then the items. Returns 1 when written, 0 when skipped.
+const WRITE_STRUCT: &str = r"
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[1])
+local kind, n = ARGV[1], #ARGV
+local cmd = ({hash = 'HSET', set = 'SADD', list = 'RPUSH', zset = 'ZADD'})[kind]
+local i = 4
+while i <= n do
+  local j = math.min(i + 999, n)
+  if kind == 'hash' or kind == 'zset' then
+    if (j - i) % 2 == 0 then j = j - 1 end
+  end
+  redis.call(cmd, KEYS[1], unpack(ARGV, i, j))
+  i = j + 1
+end
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+";
+
+fn pick_format(args: &WarmArgs) -> anyhow::Result<Format> {
+    if let Some(f) = args.format {
+        return Ok(match f {
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+        });
+    }
+    if args.input == Path::new("-") {
+        return Ok(Format::Jsonl);
+    }
+    match args
+        .input
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("jsonl" | "ndjson" | "json") => Ok(Format::Jsonl),
+        Some("csv") => Ok(Format::Csv),
+        _ => Err(usage(format!(
+            "cannot tell the format of {} from its name: pass --format jsonl or --format csv",
+            args.input.display()
+        ))),
+    }
+}
+
+/// The input as a seekable file; standard input is spooled to a temporary file.
+fn open_input(path: &Path) -> anyhow::Result<(File, u64)> {
+    let mut file = if path == Path::new("-") {
+        let mut spool =
+            tempfile::tempfile().map_err(|e| usage(format!("cannot create a spool file: {e}")))?;
+        io::copy(&mut io::stdin().lock(), &mut spool)
+            .map_err(|e| usage(format!("reading standard input: {e}")))?;
+        spool
+    } else {
+        File::open(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
+    };
+    let size = file.seek(io::SeekFrom::End(0))?;
+    file.rewind()?;
+    Ok((file, size))
+}
+
+#[derive(Default)]
+struct Check {
+    read: u64,
+    invalid: u64,
+    errors: Vec<Invalid>,
+}
+
+impl Check {
+    fn visit(&mut self, r: Result<Record, Invalid>) -> bool {
+        self.read += 1;
+        if let Err(e) = r {
+            self.invalid += 1;
+            if self.errors.len() < SHOWN_ERRORS {
+                self.errors.push(e);
+            }
+        }
+        true
+    }
+}
+
+/// A byte range of a file, read with positional reads so that several threads
+/// can read one file at once.
+struct Slice<'a> {
+    file: &'a File,
+    pos: u64,
+    end: u64,
+}
+
+impl io::Read for Slice<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let want = buf.len().min((self.end - self.pos) as usize);
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// The offset just after the first newline at or after `from` (or the end).
+fn line_start_after(file: &File, from: u64, size: u64) -> io::Result<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 64 * 1024];
+    let mut pos = from;
+    while pos < size {
+        let n = file.read_at(&mut buf, pos)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+    Ok(size)
+}
+
+/// Validate the whole input. JSON lines are checked by two threads, one per
+/// half: the server is idle during this pass, so both cores are ours.
+fn validate(file: &File, size: u64, format: Format) -> io::Result<Check> {
+    let reader = |start: u64, end: u64| {
+        BufReader::with_capacity(
+            1 << 20,
+            Slice {
+                file,
+                pos: start,
+                end,
+            },
+        )
+    };
+    if format == Format::Csv || size < (8 << 20) {
+        let mut c = Check::default();
+        each(format, reader(0, size), |r, _| c.visit(r))?;
+        return Ok(c);
+    }
+    let split = line_start_after(file, size / 2, size)?;
+    let (first, second) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| {
+            let mut c = Check::default();
+            each_json_from(reader(0, split), 0, |r, _| c.visit(r)).map(|last| (c, last))
+        });
+        let b = scope.spawn(|| {
+            let mut c = Check::default();
+            each_json_from(reader(split, size), 0, |r, _| c.visit(r)).map(|_| c)
+        });
+        (a.join(), b.join())
+    });
+    let (mut c, lines_before) =
+        first.map_err(|_| io::Error::other("validation thread panicked"))??;
+    let second = second.map_err(|_| io::Error::other("validation thread panicked"))??;
+    c.read += second.read;
+    c.invalid += second.invalid;
+    for mut e in second.errors {
+        if c.errors.len() < SHOWN_ERRORS {
+            e.line += lines_before;
+            c.errors.push(e);
+        }
+    }
+    Ok(c)
+}
+
+/// How records become commands.
+#[derive(Clone)]
+struct Writer {
+    ns: Namespace,
+    default_ttl: Option<Duration>,
+    jitter: Option<f64>,
+    nx: bool,
+}
+
+impl Writer {
+    fn ttl_ms(&self, rec: &Record, rng: &mut impl Rng) -> u64 {
+        let Some(ttl) = rec.ttl.or(self.default_ttl) else {
+            return 0;
+        };
+        let ms = ttl.as_millis().max(1) as u64;
+        match self.jitter {
+            Some(p) if p > 0.0 => ms + rng.gen_range(0..=((ms as f64 * p / 100.0) as u64)),
+            _ => ms,
+        }
+    }
+
+    fn command(&self, rec: Record, rng: &mut impl Rng) -> Routed {
+        let key = self.ns.key(&rec.key);
+        let ttl = self.ttl_ms(&rec, rng);
+        let cmd = match rec.payload {
+            Payload::String(v) => {
+                let mut c = redis::cmd("SET");
+                c.arg(&key).arg(v);
+                if ttl > 0 {
+                    c.arg("PX").arg(ttl);
+                }
+                if self.nx {
+                    c.arg("NX");
+                }
+                c
+            }
+            structured => {
+                let mut c = redis::cmd("EVAL");
+                c.arg(WRITE_STRUCT).arg(1).arg(&key);
+                let kind = match &structured {
+                    Payload::Hash(_) => "hash",
+                    Payload::Set(_) => "set",
+                    Payload::List(_) => "list",
+                    _ => "zset",
+                };
+                c.arg(kind).arg(if self.nx { "1" } else { "0" }).arg(ttl);
+                match structured {
+                    Payload::Hash(pairs) => pairs.into_iter().for_each(|(f, v)| {
+                        c.arg(f).arg(v);
+                    }),
+                    Payload::Set(items) | Payload::List(items) => items.into_iter().for_each(|i| {
+                        c.arg(i);
+                    }),
+                    Payload::Zset(items) => items.into_iter().for_each(|(s, m)| {
+                        c.arg(s).arg(m);
+                    }),
+                    Payload::String(_) => {}
+                }
+                c
+            }
+        };
+        Routed::new(&key, cmd)
+    }
+}
+
+/// Reader thread: parse valid records into batches of commands.
+fn feed(
+    file: File,
+    format: Format,
+    writer: Writer,
+    batch: usize,
+    tx: tokio::sync::mpsc::Sender<Vec<Routed>>,
+    progress: Arc<AtomicU64>,
+) -> io::Result<Check> {
+    let mut rng = rand::thread_rng();
+    let mut pending = Vec::with_capacity(batch);
+    let mut open = true;
+    let mut check = Check::default();
+    each(
+        format,
+        BufReader::with_capacity(1 << 20, file),
+        |r, offset| {
+            match r {
+                Ok(rec) => {
+                    check.read += 1;
+                    pending.push(writer.command(rec, &mut rng));
+                }
+                Err(e) => {
+                    check.visit(Err(e));
+                }
+            }
+            if pending.len() >= batch {
+                progress.store(offset, Ordering::Relaxed);
+                let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+                open = tx.blocking_send(full).is_ok();
+            }
+            open
+        },
+    )?;
+    if open && !pending.is_empty() {
+        let _ = tx.blocking_send(pending);
+    }
+    Ok(check)
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    written: u64,
+    skipped: u64,
+}
+
+async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
+    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let mut t = Tally::default();
+    for v in replies {
+        match v {
+            Value::Okay | Value::Int(1) => t.written += 1,
+            Value::SimpleString(s) if s == "OK" => t.written += 1,
+            Value::Nil | Value::Int(0) => t.skipped += 1,
+            Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
+            _ => t.written += 1,
+        }
+    }
+    Ok(t)
+}
+
+pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let format = pick_format(args)?;
+    let started = Instant::now();
+    let (file, size) = open_input(&args.input)?;
+    let source = if args.input == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        args.input.display().to_string()
+    };
+    // With --skip-invalid there is nothing to protect: invalid lines are counted
+    // while writing, in one pass.
+    let (file, check) = if args.skip_invalid && !args.dry_run {
+        (file, Check::default())
+    } else {
+        tokio::task::spawn_blocking(move || validate(&file, size, format).map(|c| (file, c)))
+            .await??
+    };
+    for e in &check.errors {
+        eprintln!("cachectl: {source}: line {}: {}", e.line, e.reason);
+    }
+    if check.invalid as usize > check.errors.len() {
+        eprintln!(
+            "cachectl: {source}: … and {} more invalid lines",
+            check.invalid as usize - check.errors.len()
+        );
+    }
+    let mut report = WarmReport {
+        read: check.read,
+        invalid: check.invalid,
+        dry_run: args.dry_run,
+        bytes: size,
+        ..Default::default()
+    };
+    if check.invalid > 0 && !args.skip_invalid && !args.dry_run {
+        return Err(usage(format!(
+            "{} of {} lines in {source} are invalid: nothing was written (fix them, or pass --skip-invalid)",
+            check.invalid, check.read
+        )));
+    }
+    if args.dry_run {
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        let failure = (check.invalid > 0)
+            .then(|| usage(format!("{} invalid lines in {source}", check.invalid)));
+        return Ok(Outcome::with_failure(report, failure));
+    }
+
+    let redis = ctx.connect().await?;
+    let interrupt = Interrupt::listen();
+    let mut file = file;
+    file.rewind()?;
+    let writer = Writer {
+        ns: ctx.ns.clone(),
+        default_ttl: args.ttl,
+        jitter: args.ttl_jitter,
+        nx: args.only_missing,
+    };
+    let in_flight = args.in_flight as usize;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(in_flight * 2);
+    let progress = Arc::new(AtomicU64::new(0));
+    let feeder = {
+        let progress = progress.clone();
+        let batch = args.batch as usize;
+        tokio::task::spawn_blocking(move || feed(file, format, writer, batch, tx, progress))
+    };
+    let bar = ctx.printer.progress(
+        Some(size.max(1)),
+        "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} eta {eta}",
+    );
+    let mut inflight = FuturesUnordered::new();
+    let (mut reading, mut stopping) = (true, false);
+    let mut failure: Option<anyhow::Error> = None;
+    let write_started = Instant::now();
+    loop {
+        if inflight.is_empty() && (stopping || !reading) {
+            break;
+        }
+        tokio::select! {
+            biased;
+            _ = interrupt.wait(), if !stopping => {
+                stopping = true;
+                failure = Some(CliError::Interrupted.into());
+            }
+            Some(res) = inflight.next(), if !inflight.is_empty() => {
+                match res {
+                    Ok(t) => {
+                        let t: Tally = t;
+                        report.written += t.written;
+                        report.skipped += t.skipped;
+                    }
+                    Err(e) => {
+                        stopping = true;
+                        failure.get_or_insert(e);
+                    }
+                }
+                let secs = write_started.elapsed().as_secs_f64().max(0.001);
+                bar.set_position(progress.load(Ordering::Relaxed));
+                bar.set_message(format!("{} keys, {:.0} keys/s", report.written + report.skipped, (report.written + report.skipped) as f64 / secs));
+            }
+            batch = rx.recv(), if reading && !stopping && inflight.len() < in_flight => {
+                match batch {
+                    Some(cmds) => inflight.push(send(redis.clone(), cmds)),
+                    None => reading = false,
+                }
+            }
+        }
+    }
+    drop(rx);
+    bar.finish_and_clear();
+    match feeder.await {
+        Ok(Ok(seen)) => {
+            if args.skip_invalid {
+                for e in &seen.errors {
+                    eprintln!(
+                        "cachectl: {source}: line {}: {} (skipped)",
+                        e.line, e.reason
+                    );
+                }
+                report.read = seen.read;
+                report.invalid = seen.invalid;
+            }
+        }
+        Ok(Err(e)) => {
+            failure.get_or_insert(anyhow::Error::new(e).context(format!("reading {source}")));
+        }
+        Err(e) => {
+            failure.get_or_insert(anyhow::anyhow!("reader failed: {e}"));
+        }
+    }
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(Outcome::with_failure(report, failure))
+}
+
+#[derive(Default)]
+struct WarmReport {
+    read: u64,
+    written: u64,
+    skipped: u64,
+    invalid: u64,
+    elapsed_ms: u64,
+    dry_run: bool,
+    bytes: u64,
+}
+
+impl WarmReport {
+    fn rate(&self) -> f64 {
+        (self.written + self.skipped) as f64 / (self.elapsed_ms.max(1) as f64 / 1000.0)
+    }
+}
+
+impl Render for WarmReport {
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "read": self.read,
+            "written": self.written,
+            "skipped": self.skipped,
+            "invalid": self.invalid,
+            "elapsed_ms": self.elapsed_ms,
+            "dry_run": self.dry_run,
+            "bytes": self.bytes,
+            "keys_per_sec": self.rate().round(),
+        })
+    }
+
+    fn tables(&self) -> Vec<comfy_table::Table> {
+        let mut t = table(&["read", "written", "skipped", "invalid", "elapsed", "keys/s"]);
+        t.add_row(vec![
+            self.read.to_string(),
+            self.written.to_string(),
+            self.skipped.to_string(),
+            self.invalid.to_string(),
+            format!("{} ms", self.elapsed_ms),
+            format!("{:.0}", self.rate()),
+        ]);
+        vec![t]
+    }
+
+    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "read\t{}", self.read)?;
+        writeln!(out, "written\t{}", self.written)?;
+        writeln!(out, "skipped\t{}", self.skipped)?;
+        writeln!(out, "invalid\t{}", self.invalid)
+    }
+}

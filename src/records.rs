@@ -1,0 +1,520 @@
+//! Input records for `warm`: JSON lines and CSV, parsed and validated into
+//! [`Record`]s with a line number and a reason for every rejection.
+//!
+//! Pure parsing over a `BufRead`: no Redis, no output. Lines are read with a
+//! length cap so a file without newlines cannot exhaust memory.
+
+use std::borrow::Cow;
+use std::io::{self, BufRead, Read};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::parse::parse_duration;
+
+/// The longest line (or CSV record) accepted; longer ones are invalid.
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+/// What a record stores.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    String(Vec<u8>),
+    Hash(Vec<(Vec<u8>, Vec<u8>)>),
+    Set(Vec<Vec<u8>>),
+    List(Vec<Vec<u8>>),
+    Zset(Vec<(f64, Vec<u8>)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: u64,
+    pub key: Vec<u8>,
+    pub payload: Payload,
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub line: u64,
+    pub reason: String,
+}
+
+fn bad(line: u64, reason: impl Into<String>) -> Invalid {
+    Invalid {
+        line,
+        reason: reason.into(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLine<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
+    #[serde(borrow)]
+    value: &'a RawValue,
+    #[serde(default, borrow)]
+    ttl: Option<&'a RawValue>,
+    #[serde(default, rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+}
+
+/// `"ttl"`: seconds as a number, or a duration string (`"1h"`, `"90"`).
+fn parse_ttl(raw: &str) -> Result<Option<Duration>, String> {
+    let t = raw.trim();
+    if t == "null" {
+        return Ok(None);
+    }
+    let d = if t.starts_with('"') {
+        let s: String = serde_json::from_str(t).map_err(|e| e.to_string())?;
+        parse_duration(&s)?
+    } else {
+        let secs: f64 = t
+            .parse()
+            .map_err(|_| format!("'{t}' is not a number of seconds or a duration string"))?;
+        if !secs.is_finite() || secs < 0.0 {
+            return Err(format!("{t} is negative"));
+        }
+        Duration::from_secs_f64(secs)
+    };
+    if d.as_millis() == 0 {
+        return Err(format!("{t} is zero: a TTL must be at least 1ms"));
+    }
+    Ok(Some(d))
+}
+
+/// A JSON scalar as the text Redis should store.
+fn scalar(v: &serde_json::Value) -> Result<Vec<u8>, String> {
+    match v {
+        serde_json::Value::String(s) => Ok(s.clone().into_bytes()),
+        serde_json::Value::Number(n) => Ok(n.to_string().into_bytes()),
+        serde_json::Value::Bool(b) => Ok(b.to_string().into_bytes()),
+        serde_json::Value::Null => Err("null is not a value".into()),
+        _ => Err("nested objects/arrays are not allowed here".into()),
+    }
+}
+
+fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
+    let text = raw.get().trim_start();
+    match kind.unwrap_or("string") {
+        "string" => match text.as_bytes().first() {
+            Some(b'"') => {
+                let s: Cow<str> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                Ok(Payload::String(s.into_owned().into_bytes()))
+            }
+            Some(b'{') | Some(b'[') => {
+                // Objects and arrays are stored as compact JSON.
+                let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                Ok(Payload::String(v.to_string().into_bytes()))
+            }
+            Some(b'n') => Err("value is null".into()),
+            _ => Ok(Payload::String(text.trim_end().as_bytes().to_vec())),
+        },
+        "hash" => {
+            let m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+                .map_err(|_| "a hash value must be a JSON object".to_string())?;
+            if m.is_empty() {
+                return Err("empty hash".into());
+            }
+            m.iter()
+                .map(|(f, v)| {
+                    Ok((
+                        f.clone().into_bytes(),
+                        scalar(v).map_err(|e| format!("field {f}: {e}"))?,
+                    ))
+                })
+                .collect::<Result<_, String>>()
+                .map(Payload::Hash)
+        }
+        kind @ ("set" | "list") => {
+            let items: Vec<serde_json::Value> = serde_json::from_str(text)
+                .map_err(|_| format!("a {kind} value must be a JSON array"))?;
+            if items.is_empty() {
+                return Err(format!("empty {kind}"));
+            }
+            let items = items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?;
+            Ok(if kind == "set" {
+                Payload::Set(items)
+            } else {
+                Payload::List(items)
+            })
+        }
+        "zset" => {
+            let m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+                .map_err(|_| "a zset value must be a JSON object of member: score".to_string())?;
+            if m.is_empty() {
+                return Err("empty zset".into());
+            }
+            m.iter()
+                .map(|(member, score)| match score.as_f64() {
+                    Some(s) if s.is_finite() => Ok((s, member.clone().into_bytes())),
+                    _ => Err(format!("member {member}: score must be a number")),
+                })
+                .collect::<Result<_, String>>()
+                .map(Payload::Zset)
+        }
+        other => Err(format!(
+            "unknown type '{other}' (string, hash, set, zset, list)"
+        )),
+    }
+}
+
+/// Parse one JSON line.
+pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
+    let parsed: JsonLine = serde_json::from_slice(text)
+        .map_err(|e| bad(line, format!("not a JSON object with key and value: {e}")))?;
+    if parsed.key.is_empty() {
+        return Err(bad(line, "empty key"));
+    }
+    let payload = payload_of(parsed.value, parsed.kind.as_deref())
+        .map_err(|e| bad(line, format!("value: {e}")))?;
+    let ttl = match parsed.ttl {
+        Some(raw) => parse_ttl(raw.get()).map_err(|e| bad(line, format!("ttl: {e}")))?,
+        None => None,
+    };
+    Ok(Record {
+        line,
+        key: parsed.key.into_owned().into_bytes(),
+        payload,
+        ttl,
+    })
+}
+
+/// Read one line of at most [`MAX_LINE`] bytes (newline excluded). `Ok(None)` at
+/// the end; an over-long line is consumed and reported as `Err(len)`.
+pub fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<Result<(), usize>>> {
+    buf.clear();
+    let n = r
+        .by_ref()
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(Ok(())));
+    }
+    if buf.len() > MAX_LINE {
+        // Skip the rest of the line without keeping it.
+        let mut skipped = buf.len();
+        loop {
+            let chunk = r.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    r.consume(i + 1);
+                    skipped += i;
+                    break;
+                }
+                None => {
+                    let l = chunk.len();
+                    r.consume(l);
+                    skipped += l;
+                }
+            }
+        }
+        buf.clear();
+        return Ok(Some(Err(skipped)));
+    }
+    Ok(Some(Ok(())))
+}
+
+/// Visit every record of a JSON-lines input, in order. Blank lines are skipped.
+pub fn each_json(
+    r: impl BufRead,
+    visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
+) -> io::Result<()> {
+    each_json_from(r, 0, visit).map(|_| ())
+}
+
+/// [`each_json`] for a part of an input whose first line is `after + 1`;
+/// returns the number of the last line read.
+pub fn each_json_from(
+    mut r: impl BufRead,
+    after: u64,
+    mut visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
+) -> io::Result<u64> {
+    let mut buf = Vec::new();
+    let mut line = after;
+    let mut offset = 0u64;
+    while let Some(res) = read_line(&mut r, &mut buf)? {
+        line += 1;
+        offset += buf.len() as u64 + 1;
+        let item = match res {
+            Err(len) => {
+                offset += len as u64;
+                Err(bad(
+                    line,
+                    format!("line is longer than {} MiB", MAX_LINE >> 20),
+                ))
+            }
+            Ok(()) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(()) => parse_json_line(line, &buf),
+        };
+        if !visit(item, offset) {
+            break;
+        }
+    }
+    Ok(line)
+}
+
+/// Visit every record of a CSV input with a `key,value[,ttl]` header.
+pub fn each_csv(
+    r: impl Read,
+    mut visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
+) -> io::Result<()> {
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(r);
+    let headers = match rd.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            visit(Err(bad(1, format!("cannot read the CSV header: {e}"))), 0);
+            return Ok(());
+        }
+    };
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.as_bytes()))
+    };
+    let (Some(k), Some(v)) = (col("key"), col("value")) else {
+        visit(
+            Err(bad(
+                1,
+                "the CSV header must name the columns key,value[,ttl]",
+            )),
+            0,
+        );
+        return Ok(());
+    };
+    let t = col("ttl");
+    if let Some(extra) = headers.iter().find(|h| {
+        !["key", "value", "ttl"]
+            .iter()
+            .any(|n| h.eq_ignore_ascii_case(n.as_bytes()))
+    }) {
+        visit(
+            Err(bad(
+                1,
+                format!(
+                    "unknown CSV column '{}' (key, value, ttl)",
+                    String::from_utf8_lossy(extra)
+                ),
+            )),
+            0,
+        );
+        return Ok(());
+    }
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let line = rd.position().line();
+        match rd.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                if !visit(
+                    Err(bad(line, format!("bad CSV: {e}"))),
+                    rd.position().byte(),
+                ) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let offset = rd.position().byte();
+        if rec.iter().map(<[u8]>::len).sum::<usize>() > MAX_LINE {
+            if !visit(
+                Err(bad(
+                    line,
+                    format!("record is longer than {} MiB", MAX_LINE >> 20),
+                )),
+                offset,
+            ) {
+                break;
+            }
+            continue;
+        }
+        let item = (|| {
+            let key = rec
+                .get(k)
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| bad(line, "empty key"))?;
+            let value = rec
+                .get(v)
+                .ok_or_else(|| bad(line, "missing value column"))?;
+            let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
+                Some(raw) => {
+                    let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
+                    let quoted = if s.trim().parse::<f64>().is_ok() {
+                        s.to_string()
+                    } else {
+                        format!("{s:?}")
+                    };
+                    parse_ttl(&quoted).map_err(|e| bad(line, format!("ttl: {e}")))?
+                }
+                None => None,
+            };
+            Ok(Record {
+                line,
+                key: key.to_vec(),
+                payload: Payload::String(value.to_vec()),
+                ttl,
+            })
+        })();
+        if !visit(item, offset) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Visit every record of an input in the given format.
+pub fn each(
+    format: Format,
+    r: impl BufRead,
+    visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
+) -> io::Result<()> {
+    match format {
+        Format::Jsonl => each_json(r, visit),
+        Format::Csv => each_csv(r, visit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Result<Record, Invalid> {
+        parse_json_line(7, text.as_bytes())
+    }
+
+    #[test]
+    fn json_strings_numbers_objects() {
+        let r = one(r#"{"key":"a","value":"x\"y","ttl":"1h"}"#).expect("ok");
+        assert_eq!(r.key, b"a");
+        assert_eq!(r.payload, Payload::String(b"x\"y".to_vec()));
+        assert_eq!(r.ttl, Some(Duration::from_secs(3600)));
+        let r = one(r#"{"key":"a","value":{"b": [1, 2]},"ttl":90}"#).expect("ok");
+        assert_eq!(r.payload, Payload::String(br#"{"b":[1,2]}"#.to_vec()));
+        assert_eq!(r.ttl, Some(Duration::from_secs(90)));
+        let r = one(r#"{"key":"n","value":42.5}"#).expect("ok");
+        assert_eq!(r.payload, Payload::String(b"42.5".to_vec()));
+        assert_eq!(r.ttl, None);
+        let r = one(r#"{"key":"t","value":"v","ttl":0.5}"#).expect("ok");
+        assert_eq!(r.ttl, Some(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn json_structured_types() {
+        let r = one(r#"{"key":"h","type":"hash","value":{"f":"v","n":1}}"#).expect("ok");
+        assert_eq!(
+            r.payload,
+            Payload::Hash(vec![
+                (b"f".to_vec(), b"v".to_vec()),
+                (b"n".to_vec(), b"1".to_vec())
+            ])
+        );
+        let r = one(r#"{"key":"s","type":"set","value":["a","b"]}"#).expect("ok");
+        assert_eq!(r.payload, Payload::Set(vec![b"a".to_vec(), b"b".to_vec()]));
+        let r = one(r#"{"key":"z","type":"zset","value":{"m":1.5}}"#).expect("ok");
+        assert_eq!(r.payload, Payload::Zset(vec![(1.5, b"m".to_vec())]));
+        assert!(one(r#"{"key":"z","type":"zset","value":{"m":"x"}}"#).is_err());
+        assert!(one(r#"{"key":"h","type":"hash","value":[1]}"#).is_err());
+        assert!(one(r#"{"key":"h","type":"blob","value":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn json_rejections_name_the_line_and_reason() {
+        for (text, want) in [
+            (r#"{"key":"a"}"#, "value"),
+            (r#"{"value":"a"}"#, "key"),
+            (r#"{"key":"","value":"a"}"#, "empty key"),
+            (r#"{"key":"a","value":null}"#, "null"),
+            (r#"{"key":"a","value":"v","ttl":-5}"#, "negative"),
+            (r#"{"key":"a","value":"v","ttl":0}"#, "zero"),
+            (r#"{"key":"a","value":"v","ttl":"soon"}"#, "duration"),
+            (r#"{"key":"a","value":"v","tll":5}"#, "unknown field"),
+            (r#"not json"#, "JSON"),
+            (r#"["key","value"]"#, "JSON"),
+        ] {
+            let e = one(text).expect_err(text);
+            assert_eq!(e.line, 7);
+            assert!(e.reason.contains(want), "{text}: {}", e.reason);
+        }
+    }
+
+    #[test]
+    fn json_lines_skip_blanks_and_count_lines() {
+        let input =
+            b"{\"key\":\"a\",\"value\":\"1\"}\n\n  \n{\"key\":\"b\",\"value\":\"2\"}\r\n{bad\n";
+        let mut seen = Vec::new();
+        each_json(&input[..], |r, _| {
+            seen.push(r.map(|r| r.line).map_err(|e| e.line));
+            true
+        })
+        .expect("read");
+        assert_eq!(seen, vec![Ok(1), Ok(4), Err(5)]);
+    }
+
+    #[test]
+    fn over_long_lines_are_invalid_not_loaded() {
+        let mut input = vec![b'x'; MAX_LINE + 10];
+        input.extend_from_slice(b"\n{\"key\":\"a\",\"value\":\"1\"}\n");
+        let mut seen = Vec::new();
+        each_json(&input[..], |r, _| {
+            seen.push(r.is_ok());
+            true
+        })
+        .expect("read");
+        assert_eq!(seen, vec![false, true]);
+    }
+
+    #[test]
+    fn csv_with_quotes_and_ttls() {
+        let input =
+            "key,value,ttl\na,\"x, y\",60\nb,\"say \"\"hi\"\"\",1h\nc,plain,\n,nokey,5\nd,v,-1\n";
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        each_csv(input.as_bytes(), |r, _| {
+            match r {
+                Ok(r) => ok.push(r),
+                Err(e) => bad.push(e.line),
+            }
+            true
+        })
+        .expect("read");
+        assert_eq!(ok.len(), 3);
+        assert_eq!(ok[0].payload, Payload::String(b"x, y".to_vec()));
+        assert_eq!(ok[0].ttl, Some(Duration::from_secs(60)));
+        assert_eq!(ok[1].payload, Payload::String(b"say \"hi\"".to_vec()));
+        assert_eq!(ok[1].ttl, Some(Duration::from_secs(3600)));
+        assert_eq!(ok[2].ttl, None);
+        assert_eq!(bad, vec![5, 6]);
+    }
+
+    #[test]
+    fn csv_header_is_checked() {
+        let mut errs = Vec::new();
+        each_csv("name,value\na,b\n".as_bytes(), |r, _| {
+            errs.push(r.is_err());
+            true
+        })
+        .expect("read");
+        assert_eq!(errs, vec![true]);
+    }
+}

@@ -1,0 +1,298 @@
+//! warm: JSON lines and CSV, validation before writing, NX, stdin, cluster,
+//! and a dropped connection in the middle of a run.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::common::{cachectl, cachectl_std, wait_until, RedisCluster, RedisServer};
+use crate::fixtures::{json, run, stderr};
+
+fn write_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write");
+    p.to_str().expect("path").to_string()
+}
+
+fn jsonl(n: usize, prefix: &str, ttl: &str) -> String {
+    (0..n)
+        .map(|i| format!("{{\"key\":\"{prefix}{i}\",\"value\":\"v{i}\",\"ttl\":{ttl}}}\n"))
+        .collect()
+}
+
+#[test]
+fn ten_thousand_lines_with_ttls() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "a.jsonl", &jsonl(10_000, "w:", "3600"));
+    let out = run(&s.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["read"], 10_000);
+    assert_eq!(v["written"], 10_000);
+    assert_eq!(v["skipped"], 0);
+    assert_eq!(v["invalid"], 0);
+    assert!(v["elapsed_ms"].is_u64());
+    assert_eq!(s.dbsize(), 10_000);
+    assert_eq!(s.cli(&["GET", "w:1234"]), "v1234");
+    let ttl: i64 = s.cli(&["TTL", "w:9999"]).parse().expect("ttl");
+    assert!((3590..=3600).contains(&ttl));
+}
+
+#[test]
+fn humantime_ttls_objects_and_structured_types() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = concat!(
+        "{\"key\":\"o:1\",\"value\":{\"eur\": 9, \"tags\": [\"a\"]},\"ttl\":\"1h30m\"}\n",
+        "{\"key\":\"o:2\",\"value\":42}\n",
+        "{\"key\":\"o:h\",\"type\":\"hash\",\"value\":{\"name\":\"Ada\",\"plan\":\"pro\"},\"ttl\":60}\n",
+        "{\"key\":\"o:s\",\"type\":\"set\",\"value\":[\"x\",\"y\"]}\n",
+        "{\"key\":\"o:l\",\"type\":\"list\",\"value\":[\"1\",\"2\",\"3\"]}\n",
+        "{\"key\":\"o:z\",\"type\":\"zset\",\"value\":{\"m\":1.5}}\n",
+    );
+    let f = write_file(&dir, "o.jsonl", text);
+    let out = run(&s.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["written"], 6);
+    assert_eq!(
+        s.cli(&["GET", "o:1"]),
+        r#"{"eur":9,"tags":["a"]}"#,
+        "objects stored as compact JSON"
+    );
+    let ttl: i64 = s.cli(&["TTL", "o:1"]).parse().expect("ttl");
+    assert!((5390..=5400).contains(&ttl));
+    assert_eq!(s.cli(&["GET", "o:2"]), "42");
+    assert_eq!(s.cli(&["HGET", "o:h", "plan"]), "pro");
+    assert!(s.cli(&["TTL", "o:h"]).parse::<i64>().expect("ttl") > 0);
+    assert_eq!(s.cli(&["SCARD", "o:s"]), "2");
+    assert_eq!(s.cli(&["LRANGE", "o:l", "0", "-1"]), "1\n2\n3");
+    assert_eq!(s.cli(&["ZSCORE", "o:z", "m"]), "1.5");
+}
+
+#[test]
+fn an_invalid_line_writes_nothing_and_is_named() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = jsonl(500, "iv:", "60");
+    text.push_str("{\"key\":\"iv:bad\",\"value\":\"x\",\"ttl\":-5}\n");
+    text.push_str(&jsonl(500, "iv2:", "60"));
+    let f = write_file(&dir, "bad.jsonl", &text);
+    let out = run(&s.url(), &["warm", &f]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 501") && err.contains("negative"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(s.dbsize(), 0);
+    let out = run(&s.url(), &["--json", "warm", &f, "--skip-invalid"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["written"], 1000);
+    assert_eq!(v["invalid"], 1);
+    assert_eq!(s.dbsize(), 1000);
+    let out = run(&s.url(), &["--json", "warm", &f, "--dry-run"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a dry run reports invalid input as bad input"
+    );
+    assert_eq!(json(&out)["invalid"], 1);
+}
+
+#[test]
+fn malformed_inputs_of_every_kind_are_rejected() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [
+        ("a.jsonl", "not json\n"),
+        ("b.jsonl", "{\"key\":\"k\"}\n"),
+        (
+            "c.jsonl",
+            "{\"key\":\"k\",\"value\":\"v\",\"ttl\":\"soon\"}\n",
+        ),
+        ("d.jsonl", "{\"key\":\"k\",\"value\":\"v\",\"extra\":1}\n"),
+        ("e.jsonl", "{\"key\":\"k\",\"value\":\"v\"\n"),
+        ("f.csv", "name,value\nk,v\n"),
+        ("g.csv", "key,value,ttl\nk,v,-3\n"),
+        ("h.txt", "{\"key\":\"k\",\"value\":\"v\"}\n"),
+    ] {
+        let f = write_file(&dir, name, text);
+        let out = run(&s.url(), &["warm", &f]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+    }
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn only_missing_never_overwrites() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "om:1", "keep-me"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "om.jsonl", &jsonl(10, "om:", "60"));
+    let out = run(&s.url(), &["--json", "warm", &f, "--only-missing"]);
+    let v = json(&out);
+    assert_eq!(v["written"], 9);
+    assert_eq!(v["skipped"], 1);
+    assert_eq!(s.cli(&["GET", "om:1"]), "keep-me");
+}
+
+#[test]
+fn csv_with_quoted_commas_and_default_ttl_with_jitter() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(
+        &dir,
+        "p.csv",
+        "key,value,ttl\np:1,\"9,99 EUR\",\np:2,\"say \"\"hi\"\"\",120\n",
+    );
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "warm",
+            &f,
+            "--ttl",
+            "1000s",
+            "--ttl-jitter",
+            "10%",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["GET", "p:1"]), "9,99 EUR");
+    assert_eq!(s.cli(&["GET", "p:2"]), "say \"hi\"");
+    let t1: i64 = s.cli(&["TTL", "p:1"]).parse().expect("ttl");
+    assert!(
+        (990..=1100).contains(&t1),
+        "default TTL plus up to 10%: {t1}"
+    );
+    let t2: i64 = s.cli(&["TTL", "p:2"]).parse().expect("ttl");
+    assert!((110..=132).contains(&t2), "{t2}");
+}
+
+#[test]
+fn standard_input_is_validated_before_writing() {
+    let s = RedisServer::start();
+    let good = jsonl(100, "in:", "\"1m\"");
+    let out = cachectl()
+        .args(["--url", &s.url(), "--json", "warm", "-"])
+        .write_stdin(good)
+        .output()
+        .expect("run");
+    assert_eq!(json(&out)["written"], 100);
+    let mut bad = jsonl(100, "in2:", "60");
+    bad.push_str("{oops\n");
+    let out = cachectl()
+        .args(["--url", &s.url(), "warm", "-"])
+        .write_stdin(bad)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(s.dbsize(), 100, "nothing from the bad stream was written");
+}
+
+#[test]
+fn namespace_prefix_applies() {
+    let s = RedisServer::start();
+    let out = cachectl()
+        .args(["--url", &s.url(), "--prefix", "t9", "warm", "-"])
+        .write_stdin("{\"key\":\"k\",\"value\":\"v\"}\n")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(s.cli(&["GET", "t9:k"]), "v");
+}
+
+#[test]
+fn warm_a_cluster_puts_keys_on_every_primary() {
+    let c = RedisCluster::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "c.jsonl", &jsonl(6000, "cw:", "600"));
+    let out = run(&c.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["written"], 6000);
+    assert_eq!(c.dbsize_total(), 6000);
+    for p in c.primary_ports() {
+        assert!(c.node(p).dbsize() > 1000, "every primary got its share");
+    }
+}
+
+#[test]
+fn client_kill_during_a_run_still_ends_with_every_key() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = 300_000;
+    let f = write_file(&dir, "k.jsonl", &jsonl(n, "ck:", "600"));
+    let child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "--json",
+            "warm",
+            &f,
+            "--batch",
+            "200",
+            "--in-flight",
+            "2",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(30), "writing started", || {
+        s.dbsize() > 1000
+    });
+    let killed = s.call(&[b"CLIENT", b"KILL", b"TYPE", b"normal", b"SKIPME", b"yes"]);
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(killed.as_int().is_some_and(|k| k >= 1), "{killed:?}");
+    assert_eq!(
+        s.dbsize(),
+        n as u64,
+        "every key present after the reconnect"
+    );
+}
+
+#[test]
+fn a_server_that_goes_away_is_exit_3_with_a_summary() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "g.jsonl", &jsonl(300_000, "gone:", "600"));
+    let child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "--json",
+            "--timeout",
+            "1s",
+            "warm",
+            &f,
+            "--batch",
+            "200",
+            "--in-flight",
+            "2",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(30), "writing started", || {
+        s.dbsize() > 1000
+    });
+    s.stop();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let written = v["written"].as_u64().expect("written");
+    assert!(written > 0 && written < 300_000, "{v}");
+}
