@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
             [CompletionResult]::new('warm', 'warm', [CompletionResultType]::ParameterValue, 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -641,6 +642,46 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'cachectl;stats' {
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Estimate the keyspace from N random keys instead of a full scan')
+            [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Only keys matching this pattern (with --scan)')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Prefix depth: how many '':''-separated segments name a prefix')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many of the biggest keys to list')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Measure N PING round trips and report percentiles')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION, in place, with rates over the interval')
+            [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'With --watch: stop after N refreshes')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cachectl;tag-invalidate' {
             [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Tag sets are PREFIX + tag name')
             [CompletionResult]::new('--tag-key', '--tag-key', [CompletionResultType]::ParameterName, 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)')
@@ -801,6 +842,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
             [CompletionResult]::new('warm', 'warm', [CompletionResultType]::ParameterValue, 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (used to refresh completions/ and man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -856,6 +898,9 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;help;warm' {
+            break
+        }
+        'cachectl;help;stats' {
             break
         }
         'cachectl;help;tag-invalidate' {

@@ -40,6 +40,9 @@ _cachectl() {
             cachectl,set)
                 cmd="cachectl__subcmd__set"
                 ;;
+            cachectl,stats)
+                cmd="cachectl__subcmd__stats"
+                ;;
             cachectl,tag-invalidate)
                 cmd="cachectl__subcmd__tag__subcmd__invalidate"
                 ;;
@@ -90,6 +93,9 @@ _cachectl() {
                 ;;
             cachectl__subcmd__help,set)
                 cmd="cachectl__subcmd__help__subcmd__set"
+                ;;
+            cachectl__subcmd__help,stats)
+                cmd="cachectl__subcmd__help__subcmd__stats"
                 ;;
             cachectl__subcmd__help,tag-invalidate)
                 cmd="cachectl__subcmd__help__subcmd__tag__subcmd__invalidate"
@@ -182,7 +188,7 @@ _cachectl() {
 
     case "${cmd}" in
         cachectl)
-            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help"
+            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,11 +255,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -371,11 +377,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -457,11 +463,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -543,11 +549,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -685,11 +691,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -771,11 +777,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -790,7 +796,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__help)
-            opts="get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help"
+            opts="get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1041,6 +1047,20 @@ _cachectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cachectl__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cachectl__subcmd__help__subcmd__tag__subcmd__invalidate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1151,11 +1171,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1249,11 +1269,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1339,11 +1359,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1437,11 +1457,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1649,11 +1669,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1743,11 +1763,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1841,11 +1861,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1931,11 +1951,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2033,11 +2053,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2155,11 +2175,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2261,11 +2281,129 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cachectl__subcmd__stats)
+            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sample)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2371,11 +2509,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2477,11 +2615,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2583,11 +2721,11 @@ _cachectl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

@@ -56,6 +56,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand remember 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
             cand lock 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
             cand warm 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+            cand stats 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
             cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
             cand generate 'Print shell completions or man pages (used to refresh completions/ and man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -613,6 +614,45 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --yes 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
             cand --help 'Print help'
         }
+        &'cachectl;stats'= {
+            cand --sample 'Estimate the keyspace from N random keys instead of a full scan'
+            cand --pattern 'Only keys matching this pattern (with --scan)'
+            cand --depth 'Prefix depth: how many '':''-separated segments name a prefix'
+            cand --top 'How many of the biggest keys to list'
+            cand --count 'SCAN COUNT hint'
+            cand --latency 'Measure N PING round trips and report percentiles'
+            cand --watch 'Refresh every DURATION, in place, with rates over the interval'
+            cand --iterations 'With --watch: stop after N refreshes'
+            cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand -h 'Server host (overrides the URL''s host)'
+            cand --host 'Server host (overrides the URL''s host)'
+            cand -p 'Server port (overrides the URL''s port)'
+            cand --port 'Server port (overrides the URL''s port)'
+            cand -n 'Database number (overrides the URL''s /db)'
+            cand --db 'Database number (overrides the URL''s /db)'
+            cand --user 'ACL user name'
+            cand -a 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --pass 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --cacert 'CA certificate (PEM) to verify the server with'
+            cand --cert 'Client certificate (PEM) for servers that demand one'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --prefix 'Namespace: NS: is put before every key, pattern, tag and lock name given'
+            cand -o 'Output format (default: table on a terminal, plain otherwise)'
+            cand --output 'Output format (default: table on a terminal, plain otherwise)'
+            cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
+            cand --scan 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs'
+            cand --askpass 'Prompt for the password on the terminal'
+            cand --tls 'Use TLS (as rediss:// does)'
+            cand --insecure 'Do not verify the server''s certificate (TLS without authentication)'
+            cand --json 'Same as --output json'
+            cand -q 'No progress bars and no notices on stderr'
+            cand --quiet 'No progress bars and no notices on stderr'
+            cand --no-progress 'No progress bars'
+            cand -y 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --yes 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --help 'Print help'
+        }
         &'cachectl;tag-invalidate'= {
             cand --tag-prefix 'Tag sets are PREFIX + tag name'
             cand --tag-key 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)'
@@ -765,6 +805,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand remember 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
             cand lock 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
             cand warm 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+            cand stats 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
             cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
             cand generate 'Print shell completions or man pages (used to refresh completions/ and man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -805,6 +846,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;help;lock;run'= {
         }
         &'cachectl;help;warm'= {
+        }
+        &'cachectl;help;stats'= {
         }
         &'cachectl;help;tag-invalidate'= {
         }

@@ -36,7 +36,8 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -l key -d 'Client privat
 complete -c cachectl -n "__fish_cachectl_needs_command" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_needs_command" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_needs_command" -l tls -d 'Use TLS (as rediss:// does)'
@@ -55,6 +56,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "stats" -d 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -70,7 +72,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l key -d 'Client
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l tls -d 'Use TLS (as rediss:// does)'
@@ -97,7 +100,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l key -d 'Client
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l nx -d 'Only set when the key does not exist (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l xx -d 'Only set when the key exists (exit 1 otherwise)'
@@ -127,7 +131,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l key -d 'Client
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l persist -d 'Remove the TTL (make keys persistent)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'With --pattern: change only keys that have no TTL'
@@ -162,7 +167,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l key -d
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l dry-run -d 'Report what would be deleted (count and a sample); delete nothing'
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l del -d 'Use DEL instead of UNLINK (frees memory synchronously)'
@@ -197,7 +203,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l key -
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l dry-run -d 'Report what would be deleted (count and a sample); delete nothing'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l del -d 'Use DEL instead of UNLINK (frees memory synchronously)'
@@ -227,7 +234,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l key -d 'C
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l forever -d 'Store the computed value without a TTL'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l askpass -d 'Prompt for the password on the terminal'
@@ -250,7 +258,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l tls -d 'Use TLS (as rediss:// does)'
@@ -283,7 +292,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l tls -d 'Use TLS (as rediss:// does)'
@@ -307,7 +317,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l tls -d 'Use TLS (as rediss:// does)'
@@ -332,7 +343,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l tls -d 'Use TLS (as rediss:// does)'
@@ -355,7 +367,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l tls -d 'Use TLS (as rediss:// does)'
@@ -377,7 +390,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l tls -d 'Use TLS (as rediss:// does)'
@@ -400,7 +414,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l tls -d 'Use TLS (as rediss:// does)'
@@ -425,7 +440,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l tls -d 'Use TLS (as rediss:// does)'
@@ -461,7 +477,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l key -d 'Clien
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l only-missing -d 'Write only keys that do not exist yet (SET NX); the others are counted as skipped'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l dry-run -d 'Validate only; write nothing'
@@ -474,6 +491,38 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s q -l quiet -d
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sample -d 'Estimate the keyspace from N random keys instead of a full scan' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l pattern -d 'Only keys matching this pattern (with --scan)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l depth -d 'Prefix depth: how many \':\'-separated segments name a prefix' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l top -d 'How many of the biggest keys to list' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SCAN COUNT hint' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l watch -d 'Refresh every DURATION, in place, with rates over the interval' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l iterations -d 'With --watch: stop after N refreshes' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l scan -d 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l publish -d 'Announce the invalidation on this pub/sub channel (JSON message)' -r
@@ -492,7 +541,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l key
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l prune -d 'Only remove members whose keys no longer exist; delete no keys'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l dry-run -d 'Report what would be deleted; change nothing'
@@ -517,7 +567,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fi
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l tls -d 'Use TLS (as rediss:// does)'
@@ -542,7 +593,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l tls -d 'Use TLS (as rediss:// does)'
@@ -564,7 +616,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
-plain\t''"
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l tls -d 'Use TLS (as rediss:// does)'
@@ -577,17 +630,18 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "stats" -d 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'

@@ -137,6 +137,8 @@ pub enum OutputFormat {
     Table,
     Json,
     Plain,
+    /// Prometheus text exposition format (stats only)
+    Prometheus,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +174,10 @@ pub enum Command {
     /// Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)
     #[command(after_help = WARM_EXAMPLES)]
     Warm(WarmArgs),
+
+    /// Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency
+    #[command(after_help = STATS_EXAMPLES)]
+    Stats(StatsArgs),
 
     /// Delete every key in one or more tag sets, then the tags themselves
     #[command(after_help = TAG_INVALIDATE_EXAMPLES)]
@@ -441,6 +447,54 @@ fn parse_percent(s: &str) -> Result<f64, String> {
         Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => Ok(p),
         _ => Err(format!("'{s}' is not a percentage such as 10%")),
     }
+}
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  cachectl stats                                  # server: memory, hit rate, evictions, ops/s
+  cachectl stats --scan --depth 2 --top 20        # keys and memory per prefix, biggest keys
+  cachectl stats --sample 10000 --json            # estimate from 10k random keys
+  cachectl stats --watch 2s                       # refresh in place; rates over each interval
+  cachectl stats --scan -o prometheus > /var/lib/node_exporter/cachectl.prom";
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs
+    #[arg(long, conflicts_with = "sample")]
+    pub scan: bool,
+
+    /// Estimate the keyspace from N random keys instead of a full scan
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub sample: Option<u64>,
+
+    /// Only keys matching this pattern (with --scan)
+    #[arg(long, value_name = "PATTERN")]
+    pub pattern: Option<OsString>,
+
+    /// Prefix depth: how many ':'-separated segments name a prefix
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub depth: u32,
+
+    /// How many of the biggest keys to list
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// SCAN COUNT hint
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+
+    /// Measure N PING round trips and report percentiles
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub latency: Option<u32>,
+
+    /// Refresh every DURATION, in place, with rates over the interval
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub watch: Option<Duration>,
+
+    /// With --watch: stop after N refreshes
+    #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u64).range(1..))]
+    pub iterations: Option<u64>,
 }
 
 /// Arguments of the hidden `generate` command.

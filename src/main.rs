@@ -6,6 +6,7 @@ mod commands;
 mod core;
 mod error;
 mod keys;
+mod keyspace;
 mod output;
 mod parse;
 mod records;

@@ -22,6 +22,10 @@ pub trait Render {
     fn raw_on_terminal(&self) -> bool {
         false
     }
+    /// Prometheus text exposition, for reports that have one.
+    fn prometheus(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What a command hands back: a report to print and, optionally, an error that
@@ -104,6 +108,10 @@ impl Printer {
                 }
             }
             OutputFormat::Plain => report.plain(&mut out)?,
+            OutputFormat::Prometheus => match report.prometheus() {
+                Some(text) => out.write_all(text.as_bytes())?,
+                None => report.plain(&mut out)?,
+            },
         }
         out.flush()
     }

@@ -7,6 +7,7 @@ mod lock;
 mod remember;
 mod scan_delete;
 mod set;
+mod stats;
 mod tag_invalidate;
 mod ttl;
 mod warm;
@@ -14,7 +15,7 @@ mod warm;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::cli::{Command, GlobalArgs};
+use crate::cli::{Command, GlobalArgs, OutputFormat};
 use crate::core::conn::{ConnSpec, Redis};
 use crate::error;
 use crate::keys::Namespace;
@@ -63,6 +64,9 @@ impl Ctx {
 }
 
 pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    if ctx.printer.format == OutputFormat::Prometheus && !matches!(cmd, Command::Stats(_)) {
+        return Err(error::usage("-o prometheus is only for stats"));
+    }
     match cmd {
         Command::Get(args) => get::run(&args, ctx).await,
         Command::Set(args) => set::run(&args, ctx).await,
@@ -72,6 +76,7 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::Remember(args) => remember::run(&args, ctx).await,
         Command::Lock(args) => lock::run(&args.action, ctx).await,
         Command::Warm(args) => warm::run(&args, ctx).await,
+        Command::Stats(args) => stats::run(&args, ctx).await,
         Command::TagInvalidate(args) => tag_invalidate::run(&args, ctx).await,
         Command::Generate(args) => generate::run(&args.what).map(|()| Outcome::silent()),
     }

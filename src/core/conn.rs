@@ -724,6 +724,18 @@ impl Redis {
         }
     }
 
+    /// Send a pipeline of keyless commands (RANDOMKEY…) to one node.
+    pub async fn on_node_pipeline<T: FromRedisValue>(
+        &self,
+        node: &Node,
+        pipe: &redis::Pipeline,
+    ) -> anyhow::Result<T> {
+        let (mut conn, _) = node.conn();
+        pipe.query_async::<T>(&mut conn)
+            .await
+            .map_err(|e| failure(&node.addr, &e, self.spec.timeout).into())
+    }
+
     /// Send one keyed command to the node owning the key's slot, following redirects.
     pub async fn keyed<T: FromRedisValue>(
         &self,

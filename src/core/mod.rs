@@ -5,6 +5,7 @@
 pub mod bulk;
 pub mod checkpoint;
 pub mod conn;
+pub mod info;
 pub mod interrupt;
 pub mod lock;
 pub mod pipeline;

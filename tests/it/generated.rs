@@ -14,6 +14,7 @@ const SUBCOMMANDS: &[&str] = &[
     "remember",
     "lock",
     "warm",
+    "stats",
     "tag-invalidate",
 ];
 

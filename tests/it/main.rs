@@ -11,5 +11,6 @@ mod lock;
 mod remember;
 mod rig_selftest;
 mod scan_delete;
+mod stats;
 mod tags;
 mod warm;
