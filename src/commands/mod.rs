@@ -36,6 +36,9 @@ impl Ctx {
             // As redis-cli does: command lines are visible in `ps` and shell history.
             eprintln!("Warning: Using a password with '-a' or '--pass' option on the command line interface may not be safe.");
         }
+        if g.insecure && !g.quiet {
+            eprintln!("Warning: --insecure: the server's TLS certificate is not verified; anyone in between can read and change this session.");
+        }
         let spec = ConnSpec::from_args(g)?;
         Ok(Ctx {
             printer,

@@ -5,6 +5,7 @@ mod basics;
 mod cluster;
 mod common;
 mod connection;
+mod faults;
 mod fixtures;
 mod generated;
 mod lock;

@@ -624,6 +624,8 @@ pub struct RedisServer {
     pub tls: Option<TlsFiles>,
     /// Cluster bus port of cluster nodes.
     pub cluster_port: Option<u16>,
+    /// How it was started, for [`RedisServer::restart`].
+    spec: ServerSpec,
 }
 
 impl RedisServer {
@@ -721,6 +723,7 @@ impl RedisServer {
                         tls: spec.tls.as_ref().map(|(files, _)| files.clone()),
                         cluster_port,
                         process,
+                        spec: spec.clone(),
                     };
                 }
                 Err(StartError::PortInUse(_)) if attempt < START_ATTEMPTS => {}
@@ -738,6 +741,27 @@ impl RedisServer {
             }
         }
         unreachable!("the last start attempt either returns or panics")
+    }
+
+    /// Kills the server (SIGKILL) and starts it again on the same port and
+    /// directory; a `dump.rdb` there is loaded. With `wait`, returns once it
+    /// answers PING; without, right after the process started (for LOADING).
+    pub fn restart(&mut self, wait: bool) {
+        self.process.kill();
+        let _ = fs::remove_file(self.dir.path().join("redis.log"));
+        self.process =
+            spawn_redis_server(&self.spec, self.dir.path(), self.port, self.cluster_port);
+        if wait {
+            if let Err(StartError::PortInUse(why) | StartError::Failed(why)) =
+                wait_ready(&mut self.process, &self.spec, self.dir.path(), self.port)
+            {
+                panic!(
+                    "restarting redis-server on port {}: {why}\n{}",
+                    self.port,
+                    self.log_tail(30)
+                );
+            }
+        }
     }
 
     /// `redis://127.0.0.1:PORT`, or `rediss://...` for TLS servers. Carries
