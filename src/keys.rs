@@ -137,4 +137,30 @@ mod tests {
         assert_eq!(escape_bytes(b"back\\slash"), "back\\\\slash");
         assert_eq!(escape_bytes("caf\u{e9}".as_bytes()), "caf\u{e9}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn escape_glob_round_trips_and_leaves_no_bare_metachar(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let escaped = escape_glob(&bytes);
+            let mut back = Vec::new();
+            let mut it = escaped.iter();
+            while let Some(&b) = it.next() {
+                if b == b'\\' {
+                    let next = *it.next().expect("a backslash always escapes something");
+                    proptest::prop_assert!(matches!(next, b'*' | b'?' | b'[' | b']' | b'\\'));
+                    back.push(next);
+                } else {
+                    proptest::prop_assert!(!matches!(b, b'*' | b'?' | b'[' | b']'));
+                    back.push(b);
+                }
+            }
+            proptest::prop_assert_eq!(back, bytes);
+        }
+
+        #[test]
+        fn escaped_display_is_one_line(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let shown = escape_bytes(&bytes);
+            proptest::prop_assert!(!shown.contains('\n') && !shown.contains('\r') && !shown.contains('\0'));
+        }
+    }
 }

@@ -44,7 +44,7 @@ pub fn parse_instant(s: &str) -> Result<SystemTime, String> {
         return humantime::parse_rfc3339_weak(&t[..t.len() - 1]).map_err(|_| bad());
     }
     // Numeric offset: the last six characters are [+-]HH:MM.
-    if t.len() > 6 {
+    if t.len() > 6 && t.is_char_boundary(t.len() - 6) && t[t.len() - 6..].is_ascii() {
         let (base, off) = t.split_at(t.len() - 6);
         let ob = off.as_bytes();
         if (ob[0] == b'+' || ob[0] == b'-') && ob[3] == b':' {
@@ -105,5 +105,18 @@ mod tests {
     fn human() {
         assert_eq!(human_ms(250), "250ms");
         assert_eq!(human_ms(3_723_000), "1h 2m 3s");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn duration_parser_never_panics(s in ".{0,20}") {
+            let _ = parse_duration(&s);
+            let _ = parse_instant(&s);
+        }
+
+        #[test]
+        fn plain_seconds_parse_exactly(n in 0u64..10_000_000) {
+            proptest::prop_assert_eq!(parse_duration(&n.to_string()), Ok(Duration::from_secs(n)));
+        }
     }
 }

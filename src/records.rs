@@ -168,6 +168,10 @@ fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
 
 /// Parse one JSON line.
 pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
+    // serde would also accept an array in field order (["k", "v"]); only objects are lines.
+    if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(bad(line, "not a JSON object with key and value"));
+    }
     let parsed: JsonLine = serde_json::from_slice(text)
         .map_err(|e| bad(line, format!("not a JSON object with key and value: {e}")))?;
     if parsed.key.is_empty() {
@@ -516,5 +520,24 @@ mod tests {
         })
         .expect("read");
         assert_eq!(errs, vec![true]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_parser_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse_json_line(1, &bytes);
+        }
+
+        #[test]
+        fn json_parser_never_panics_on_near_valid_lines(key in ".{0,10}", value in ".{0,10}", ttl in ".{0,6}") {
+            let line = format!(r#"{{"key":{key:?},"value":{value},"ttl":{ttl}}}"#);
+            let _ = parse_json_line(1, line.as_bytes());
+        }
+
+        #[test]
+        fn csv_reader_never_panics(text in ".{0,200}") {
+            let input = format!("key,value,ttl\n{text}");
+            each_csv(input.as_bytes(), |_, _| true).expect("in-memory read");
+        }
     }
 }

@@ -8,6 +8,7 @@ mod connection;
 mod faults;
 mod fixtures;
 mod generated;
+mod hostile;
 mod lock;
 mod remember;
 mod rig_selftest;
