@@ -13,6 +13,7 @@ mod lock;
 mod remember;
 mod rig_selftest;
 mod scan_delete;
+mod security;
 mod stats;
 mod tags;
 mod warm;
