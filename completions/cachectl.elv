@@ -361,7 +361,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --help 'Print help'
         }
         &'cachectl;lock;release'= {
-            cand --token 'token'
+            cand --token 'The token `lock acquire` printed'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -393,8 +393,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --help 'Print help'
         }
         &'cachectl;lock;extend'= {
-            cand --token 'token'
-            cand --ttl 'ttl'
+            cand --token 'The token `lock acquire` printed'
+            cand --ttl 'New validity, from now'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -518,7 +518,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --help 'Print help'
         }
         &'cachectl;lock;run'= {
-            cand --ttl 'ttl'
+            cand --ttl 'Lock validity; extended every TTL/3 while CMD runs'
             cand --wait 'Keep trying to acquire this long (default: one attempt)'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'

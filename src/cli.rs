@@ -320,7 +320,11 @@ pub struct NodesArgs {
 #[derive(Debug, Subcommand)]
 pub enum LockAction {
     /// Take the lock; print its token (exit 1 if not acquired in time)
+    #[command(
+        after_help = "Examples:\n  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s) || exit 1\n  cachectl --json lock acquire job --ttl 10s --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"
+    )]
     Acquire {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
         /// Lock validity
@@ -334,8 +338,10 @@ pub enum LockAction {
     },
     /// Release the lock if TOKEN holds it (exit 1 otherwise)
     Release {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
+        /// The token `lock acquire` printed
         #[arg(long, value_name = "TOKEN")]
         token: String,
         #[command(flatten)]
@@ -343,17 +349,24 @@ pub enum LockAction {
     },
     /// Extend the lock if TOKEN holds it (exit 1 otherwise)
     Extend {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
+        /// The token `lock acquire` printed
         #[arg(long, value_name = "TOKEN")]
         token: String,
+        /// New validity, from now
         #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
         ttl: Duration,
         #[command(flatten)]
         nodes: NodesArgs,
     },
     /// Who holds the lock, and for how long
+    #[command(
+        after_help = "Examples:\n  cachectl lock status lock:scraper:amazon          # an application's lock\n  cachectl --json lock status job --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"
+    )]
     Status {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
         #[command(flatten)]
@@ -361,20 +374,27 @@ pub enum LockAction {
     },
     /// Held locks matching a pattern (default '*lock*'), with tokens and TTLs
     List {
+        /// Glob pattern of lock keys
         #[arg(value_name = "PATTERN", default_value = "*lock*")]
         pattern: OsString,
     },
     /// Force-release a lock whoever holds it (asks first)
     Break {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
         #[command(flatten)]
         nodes: NodesArgs,
     },
     /// Run CMD while holding the lock; extend it every TTL/3; release at the end
+    #[command(
+        after_help = "Examples:\n  cachectl lock run nightly-import --ttl 30s -- ./import.sh        # cron on several hosts: one runs\n  cachectl lock run deploy --ttl 1m --wait 10m -- make deploy      # queue behind the current holder"
+    )]
     Run {
+        /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
+        /// Lock validity; extended every TTL/3 while CMD runs
         #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
         ttl: Duration,
         /// Keep trying to acquire this long (default: one attempt)
