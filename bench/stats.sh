@@ -13,7 +13,9 @@
 #     bigkeys  redis-cli --bigkeys                          (E_RUNS times)
 #   Per run: wall, peak RSS of the client (GNU time %M), server busy time (INFO
 #   commandstats usec of every command but INFO and CONFIG, after CONFIG
-#   RESETSTAT) and server main-thread CPU delta (used_cpu_{user,sys}_main_thread).
+#   RESETSTAT; per-command breakdown of the last run in the notes) and server
+#   main-thread CPU delta (used_cpu_{user,sys}_main_thread), client CPU (GNU
+#   time %U + %S).
 #   Checks: scan JSON keyspace.keys == 2N, by_prefix "bench:" (depth 1) has 2N
 #   keys and N without TTL, keyspace.no_ttl == N; sample JSON sampled == SAMPLE;
 #   redis-cli reports "Sampled 2N keys". The memory total of --scan is compared
@@ -124,7 +126,7 @@ PY
 # ------------------------------------------------------------ measuring
 server_usec() {   # PORT: usec of every command but the harness's INFO and CONFIG
   cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '
-    /^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config" { t += $5 } END { printf "%.0f\n", t }'
+    /^cmdstat_/ && $1 !~ /^cmdstat_(info|config[|].*)$/ { t += $5 } END { printf "%.0f\n", t }'
 }
 cpu_main() {   # PORT: main-thread user+sys CPU seconds so far
   cli "$1" info cpu | tr -d '\r' | awk -F: '$1 ~ /^used_cpu_(user|sys)_main_thread$/ { t += $2 } END { printf "%.6f\n", t }'
@@ -139,13 +141,20 @@ measure() {   # ID CMD...: run CMD (stdout to $WORK/ID.out) under GNU time, reco
   local id=$1 c0; shift
   cli "$PORT" config resetstat >/dev/null
   c0=$(cpu_main "$PORT"); rec "$id" load1 "$(load1)"; tic
-  "$GTIME" -f %M -o "$WORK/rss" "$@" </dev/null >"$WORK/$id.out" 2>"$WORK/$id.err" \
+  "$GTIME" -f '%M %U %S' -o "$WORK/rss" "$@" </dev/null >"$WORK/$id.out" 2>"$WORK/$id.err" \
     || die "$id: $* failed: $(tail -n 5 "$WORK/$id.err")"
   rec "$id" wall "$(toc)"
   rec "$id" su "$(server_usec "$PORT")"
   rec "$id" cpu "$(awk -v a="$c0" -v b="$(cpu_main "$PORT")" 'BEGIN { printf "%.3f", b - a }')"
-  rec "$id" rss "$(tail -n 1 "$WORK/rss")"
+  rec "$id" rss "$(tail -n 1 "$WORK/rss" | cut -d' ' -f1)"
+  rec "$id" ccpu "$(tail -n 1 "$WORK/rss" | awk '{ printf "%.2f", $2 + $3 }')"
+  breakdown "$PORT" >"$WORK/$id.cmds"   # of the last run
 }
+breakdown() {   # PORT: "cmd usec_s/calls, ..." by server time, the harness's INFO/CONFIG left out
+  cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '
+    /^cmdstat_/ && $1 !~ /^cmdstat_(info|config[|].*)$/ { printf "%s\t%s\t%s\n", $5, substr($1, 9), $3 }' \
+    | sort -t$'\t' -k1,1gr | awk -F'\t' '{ n = $2; gsub(/[|]/, "\\|", n); printf "%s%s %.3fs/%d", (NR > 1 ? ", " : ""), n, $1 / 1e6, $3 }'
+}   # ("|" escaped for the markdown table)
 
 jget() { jq -r "$1" "$WORK/$2.out"; }   # FILTER ID
 
@@ -215,9 +224,11 @@ med() {
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }   # FORMAT EXPR
 int() { med "$1" "$2" | cut -d. -f1; }
 has() { [[ -n $(vals "$1" wall) ]]; }
+cmds() { cat "$WORK/$1.cmds"; }
 row() {   # ID OPERATION NOTES
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
-    "$(vals "$1" wall | paste -sd' ' -)" "$(calc %.3f "$(med "$1" su) / 1e6")" "$(med "$1" cpu)" "$(int "$1" rss)" "$3"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
+    "$(vals "$1" wall | paste -sd' ' -)" "$(calc %.3f "$(med "$1" su) / 1e6")" "$(med "$1" cpu)" \
+    "$(calc %.2f "$(med "$1" ccpu)")" "$(int "$1" rss)" "$3"
 }
 
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -230,14 +241,14 @@ for id in scan sample memkeys bigkeys; do
   if has "$id"; then echo "- load1 before each $id run: $(vals "$id" load1 | paste -sd' ' -)"; fi
 done
 echo
-echo "| id | operation | wall s (median) | runs | server cmd s | server CPU s | RSS KB | notes |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| id | operation | wall s (median) | runs | server cmd s | server CPU s | client CPU s | RSS KB | notes |"
+echo "|---|---|---|---|---|---|---|---|---|"
 row scan "cachectl stats --scan --json" \
-  "checked keys $TOTAL, no_ttl $N, by_prefix bench: $TOTAL; memory_bytes $(int scan mem)$(has memkeys && printf ' (memkeys total %s)' "$(int memkeys mem)")"
+  "checked keys $TOTAL, no_ttl $N, by_prefix bench: $TOTAL; memory_bytes $(int scan mem)$(has memkeys && printf ' (memkeys total %s)' "$(int memkeys mem)"); server s/calls (last run): $(cmds scan)"
 row sample "cachectl stats --sample $SAMPLE --json" \
-  "estimate: no_ttl share $(calc %.3f "$(med sample share)") (true 0.500), memory_bytes $(int sample mem)"
-if has memkeys; then row memkeys "redis-cli --memkeys" "SCAN + TYPE + MEMORY USAGE; RSS = redis-cli"; fi
-if has bigkeys; then row bigkeys "redis-cli --bigkeys" "SCAN + TYPE + STRLEN; RSS = redis-cli"; fi
+  "estimate: no_ttl share $(calc %.3f "$(med sample share)") (true 0.500), memory_bytes $(int sample mem); server s/calls (last run): $(cmds sample)"
+if has memkeys; then row memkeys "redis-cli --memkeys" "RSS = redis-cli; server s/calls: $(cmds memkeys)"; fi
+if has bigkeys; then row bigkeys "redis-cli --bigkeys" "RSS = redis-cli; server s/calls: $(cmds bigkeys)"; fi
 echo
 w=$(med scan wall)
 echo "Targets (SPEC.md Performance), medians:"

@@ -19,7 +19,9 @@
 #   Per run: wall, keys/s, peak RSS of the client (GNU time %M), server busy
 #   time (INFO commandstats usec of SET, after CONFIG RESETSTAT) and server
 #   main-thread CPU delta (used_cpu_{user,sys}_main_thread), both summed over
-#   the nodes of a cluster. Verifies DBSIZE (summed over the nodes) == the
+#   the nodes of a cluster; client CPU (GNU time %U + %S) and "CPU busy" =
+#   (server main-thread CPU + client CPU) / (vCPUs x wall), how much of the
+#   machine the load used. Verifies DBSIZE (summed over the nodes) == the
 #   line count, a TTL in (3500, 3600], and for cachectl that its JSON summary
 #   says read = written = lines, invalid = 0.
 #   Markdown table (medians of RUNS) on stdout, progress on stderr, load
@@ -181,7 +183,7 @@ set_usec() {   # PORT: INFO commandstats usec of SET
 }
 other_usec() {   # PORT: usec of every command but SET and the harness's INFO/CONFIG/DBSIZE/TTL
   cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '
-    /^cmdstat_/ && $1 !~ /^cmdstat_(set|info|config|dbsize|ttl|ping)$/ { t += $5 } END { printf "%.0f\n", t }'
+    /^cmdstat_/ && $1 !~ /^cmdstat_(set|info|config[|].*|dbsize|ttl|ping)$/ { t += $5 } END { printf "%.0f\n", t }'
 }
 cpu_main() {   # PORT: main-thread user+sys CPU seconds so far
   cli "$1" info cpu | tr -d '\r' | awk -F: '$1 ~ /^used_cpu_(user|sys)_main_thread$/ { t += $2 } END { printf "%.6f\n", t }'
@@ -195,7 +197,7 @@ rec() { printf '%s\t%s\t%s\n' "$@" >>"$WORK/res.tsv"; }   # ID METRIC VALUE
 declare -A CPU0=()
 before() { local p; reset_stats "$@"; for p in "$@"; do CPU0[$p]=$(cpu_main "$p"); done; tic; }
 after() {   # ID LINES PORT...: wall, server SET usec and CPU (sum, busiest node), DBSIZE check
-  local id=$1 lines=$2 w p u c su=0 sumax=0 cs=0 cmax=0 oth=0 db ttl; shift 2
+  local id=$1 lines=$2 w p u c cc su=0 sumax=0 cs=0 cmax=0 oth=0 db ttl; shift 2
   w=$(toc)
   for p in "$@"; do
     u=$(set_usec "$p"); su=$(( su + u )); (( u > sumax )) && sumax=$u
@@ -206,7 +208,11 @@ after() {   # ID LINES PORT...: wall, server SET usec and CPU (sum, busiest node
   done
   rec "$id" wall "$w"; rec "$id" kps "$(awk -v n="$lines" -v w="$w" 'BEGIN { printf "%.0f", n / w }')"
   rec "$id" su "$su"; rec "$id" su_max "$sumax"; rec "$id" cpu "$cs"; rec "$id" cpu_max "$cmax"; rec "$id" other "$oth"
-  rec "$id" rss "$(tail -n 1 "$WORK/rss")"
+  # $WORK/rss: "peak-RSS-KB user-s sys-s" lines of GNU time, one per client process
+  rec "$id" rss "$(awk '$1 > m { m = $1 } END { print m + 0 }' "$WORK/rss")"
+  cc=$(awk '{ t += $2 + $3 } END { printf "%.2f", t }' "$WORK/rss")
+  rec "$id" ccpu "$cc"
+  rec "$id" busy "$(awk -v c="$cc" -v s="$cs" -v w="$w" -v n="$(nproc)" 'BEGIN { printf "%.3f", (c + s) / (n * w) }')"
   db=$(dbsize_sum "$@")
   [[ $db == "$lines" ]] || die "$id: DBSIZE $db after the load, want $lines"
   ttl=$(cli "$1" -c ttl "bench:w:$(( lines - 1 ))")
@@ -215,7 +221,7 @@ after() {   # ID LINES PORT...: wall, server SET usec and CPU (sum, busiest node
 
 run_pipe() {   # ID PORT RESP
   before "$2"
-  "$GTIME" -f %M -o "$WORK/rss" "$RCLI" -h 127.0.0.1 -p "$2" --pipe <"$3" >"$WORK/pipe.out" 2>&1 \
+  "$GTIME" -f '%M %U %S' -o "$WORK/rss" "$RCLI" -h 127.0.0.1 -p "$2" --pipe <"$3" >"$WORK/pipe.out" 2>&1 \
     || die "$1: redis-cli --pipe: $(tail -n 3 "$WORK/pipe.out")"
   grep -q "errors: 0, replies: $N\$" "$WORK/pipe.out" || die "$1: $(tail -n 3 "$WORK/pipe.out")"
   after "$1" "$N" "$2"
@@ -225,7 +231,7 @@ run_warm() {   # ID FILE LINES FLAGS-WORD PORT...: cachectl warm, seed URL = fir
   local id=$1 file=$2 lines=$3 flags=() s; shift 3
   read -r -a flags <<<"$1"; shift
   before "$@"
-  "$GTIME" -f %M -o "$WORK/rss" "$CACHECTL" -u "redis://127.0.0.1:$1" --no-progress warm "$file" "${flags[@]}" --json \
+  "$GTIME" -f '%M %U %S' -o "$WORK/rss" "$CACHECTL" -u "redis://127.0.0.1:$1" --no-progress warm "$file" "${flags[@]}" --json \
     </dev/null >"$WORK/warm.json" 2>"$WORK/warm.err" || die "$id: cachectl: $(tail -n 5 "$WORK/warm.err")"
   s=$(jq -r '[.read, .written, .invalid, .skipped, .elapsed_ms] | @tsv' "$WORK/warm.json") \
     || die "$id: cachectl printed no JSON summary: $(head -c 400 "$WORK/warm.json")"
@@ -239,7 +245,7 @@ run_cluster_pipe() {   # ID: per-node RESP files, one --pipe per primary, in par
   local i pids=() ok=1
   before "${CPORTS[@]}"
   for i in 0 1 2; do
-    "$GTIME" -f %M -o "$WORK/rss.$i" "$RCLI" -h 127.0.0.1 -p "${CPORTS[i]}" --pipe \
+    "$GTIME" -f '%M %U %S' -o "$WORK/rss.$i" "$RCLI" -h 127.0.0.1 -p "${CPORTS[i]}" --pipe \
       <"$WORK/cl.${SPECS[i]}.resp" >"$WORK/pipe.$i.out" 2>&1 &
     pids+=("$!")
   done
@@ -248,7 +254,7 @@ run_cluster_pipe() {   # ID: per-node RESP files, one --pipe per primary, in par
   # the last line of each is "errors: E, replies: R"
   [[ $(tail -q -n 1 "$WORK"/pipe.?.out | awk '{ e += $2; r += $4 } END { print e + 0, r + 0 }') == "0 $N" ]] \
     || die "$1: $(tail -q -n 1 "$WORK"/pipe.?.out)"
-  sort -n "$WORK"/rss.? | tail -n 1 >"$WORK/rss"
+  cat "$WORK"/rss.? >"$WORK/rss"
   after "$1" "$N" "${CPORTS[@]}"
 }
 
@@ -309,8 +315,9 @@ int() { med "$1" "$2" | cut -d. -f1; }
 has() { [[ -n $(vals "$1" wall) ]]; }
 spread() { vals "$1" wall | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'; }
 row() {   # ID OPERATION NOTES
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
-    "$(vals "$1" wall | paste -sd' ' -)" "$(int "$1" kps)" "$(sec "$1" su)" "$(med "$1" cpu)" "$(int "$1" rss)" "$3"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
+    "$(vals "$1" wall | paste -sd' ' -)" "$(int "$1" kps)" "$(sec "$1" su)" "$(med "$1" cpu)" \
+    "$(calc %.2f "$(med "$1" ccpu)")" "$(calc %.0f%% "100 * $(med "$1" busy)")" "$(int "$1" rss)" "$3"
 }
 self() { if has "$1" && [[ $(med "$1" self_s) != - ]]; then printf 'self-reported %ss' "$(med "$1" self_s)"; fi; }
 
@@ -322,8 +329,8 @@ echo "- load at start: \`${LOAD_START# }\`"
 echo "- load at end:   \`${LOAD_END# }\`"
 echo "- load1 before each round (and after the last): $(vals round load1 | paste -sd' ' -)"
 echo
-echo "| id | operation | wall s (median) | runs | keys/s | server SET s | server CPU s | RSS KB | notes |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| id | operation | wall s (median) | runs | keys/s | server SET s | server CPU s | client CPU s | CPU busy | RSS KB | notes |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row a "redis-cli --pipe < RESP file (SET k v EX 3600)" "RSS = redis-cli; anchor of SPEC.md: 1.9 s, 525k keys/s"
 row b "cachectl warm FILE --json" "validate whole file, then write; $(self b); other cmds $(sec b other)s"
 row c "cachectl warm FILE --skip-invalid --json" "one pass; $(self c); other cmds $(sec c other)s"
