@@ -163,8 +163,9 @@ async fn prepare(
     ctx: &Ctx,
 ) -> anyhow::Result<()> {
     let explicit = unit_of(unit);
+    // Classified without --algo as a hint: the hint would read any number as
+    // the algorithm's own state and let the script overwrite, say, a counter.
     let hints = Hints {
-        algo: Some(policy.algo),
         unit: explicit,
         ..Hints::default()
     };

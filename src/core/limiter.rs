@@ -1025,7 +1025,8 @@ pub fn explain_log(
         );
         if expired > 0 {
             e.notes.push(format!(
-                "{expired} entries are older than the window; the next request removes them"
+                "{} older than the window; the next request removes them",
+                entries(expired)
             ));
         }
         if w.future > 0 {
@@ -1036,8 +1037,8 @@ pub fn explain_log(
                 w.future.to_string(),
             );
             e.notes.push(format!(
-                "{} entries are stamped after the server's time: a writer's clock is ahead",
-                w.future
+                "{} stamped after the server's time: a writer's clock is ahead",
+                entries(w.future)
             ));
         }
         let exit_in = |score: f64| -age(score) + wms as f64;
@@ -1082,6 +1083,15 @@ pub fn explain_log(
     }
     ttl_facts(&mut e, s);
     e
+}
+
+/// "1 entry is", "3 entries are".
+fn entries(n: u64) -> String {
+    if n == 1 {
+        "1 entry is".into()
+    } else {
+        format!("{n} entries are")
+    }
 }
 
 fn explain_counter(e: &mut Explanation, count: i64, ttl_ms: Option<i64>, h: &Hints) {
