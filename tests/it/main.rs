@@ -8,6 +8,7 @@ mod connection;
 mod fixtures;
 mod generated;
 mod lock;
+mod ratelimit;
 mod remember;
 mod rig_selftest;
 mod scan_delete;
