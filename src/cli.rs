@@ -184,11 +184,11 @@ pub enum Command {
 
 const RATELIMIT_TEST_EXAMPLES: &str = "\
 Examples:
-  cachectl ratelimit-test api:user:42 --limit 10 --window 1m --requests 15   # 10 allowed, 5 denied
-  cachectl --json ratelimit-test ci:probe --algo token-bucket --limit 5 --window 1s --burst 10 --rps 20 --requests 60 --concurrency 4
-  cachectl ratelimit-test ratelimit:scraper:amazon --inspect --limit 10   # explain an app's limiter; changes nothing
-  cachectl ratelimit-test rate:user:42 --algo gcra --limit 5 --window 1s --interactive   # Enter fires, q quits
-Every request is one atomic Lua call timed by the server's clock (TIME); every key written has a TTL.";
+  cachectl ratelimit-test api:user:42 --limit 10 --window 1m --requests 15   # 10 allowed
+  cachectl --json ratelimit-test ci:probe --algo token-bucket --burst 20 --rps 50 --concurrency 4
+  cachectl ratelimit-test ratelimit:scraper:amazon --inspect --limit 10     # changes nothing
+  cachectl ratelimit-test rate:user:42 --algo gcra --limit 5 --window 1s --interactive
+  Each request is one atomic Lua call on the server's clock (TIME); every key written has a TTL.";
 
 /// Rate-limiting algorithms, each in the key layout common libraries use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,9 +208,13 @@ pub enum RateAlgo {
 pub enum StampUnit {
     /// Detected from the key's newest timestamp; milliseconds for a new key
     Auto,
+    /// Seconds
     S,
+    /// Milliseconds (Date.now())
     Ms,
+    /// Microseconds
     Us,
+    /// Nanoseconds (Go's time.Now().UnixNano())
     Ns,
 }
 
