@@ -79,11 +79,13 @@ pub fn short_ms(ms: f64) -> String {
     if ms.abs() < 1000.0 {
         return format!("{ms:.0}ms");
     }
-    if ms.abs() < 60_000.0 {
-        return format!("{:.1}s", ms / 1000.0);
+    // Round first, so that 59.98s reads "1m" like 60s does, not "60.0s".
+    let tenths = (ms.abs() / 100.0).round();
+    if tenths < 600.0 {
+        return format!("{:.1}s", ms.signum() * tenths / 10.0);
     }
     let sign = if ms < 0.0 { "-" } else { "" };
-    let secs = Duration::from_secs((ms.abs() / 1000.0) as u64);
+    let secs = Duration::from_secs((ms.abs() / 1000.0).round() as u64);
     format!("{sign}{}", humantime::format_duration(secs))
 }
 
@@ -123,5 +125,7 @@ mod tests {
         assert_eq!(short_ms(59_876.0), "59.9s");
         assert_eq!(short_ms(125_000.0), "2m 5s");
         assert_eq!(short_ms(-1500.0), "-1.5s");
+        assert_eq!(short_ms(59_980.0), "1m");
+        assert_eq!(short_ms(3_599_993.0), "1h");
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{cachectl_std, free_port, wait_until, RedisCluster, RedisServer};
+use crate::common::{cachectl_std, free_port, send_signal, wait_until, RedisCluster, RedisServer};
 use crate::fixtures::{json, run, stderr};
 
 const ALGOS: [&str; 4] = ["sliding-log", "fixed-window", "token-bucket", "gcra"];
@@ -479,6 +479,37 @@ fn pacing_follows_the_interval_or_the_rate() {
     }
 }
 
+#[test]
+fn ctrl_c_stops_a_paced_run_and_reports_what_was_sent() {
+    let s = RedisServer::start();
+    let mut child = cachectl_std()
+        .args(["--url", &s.url(), "--json", "ratelimit-test", "rl:int"])
+        .args(["--limit", "1000", "--rps", "20", "--requests", "10000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let zcard = || s.cli(&["ZCARD", "rl:int"]).parse::<i64>().unwrap_or(0);
+    wait_until(Duration::from_secs(20), "a few requests sent", || {
+        zcard() >= 3
+    });
+    assert!(send_signal(child.id(), "INT"));
+    wait_until(Duration::from_secs(20), "exit after SIGINT", || {
+        child.try_wait().ok().flatten().is_some()
+    });
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["interrupted"], true);
+    let sent = int(&v, "requests");
+    assert!((3..10_000).contains(&sent), "{v}");
+    assert_eq!(
+        int(&v, "allowed"),
+        zcard(),
+        "every reported request is in the log"
+    );
+}
+
 /// The Go seed's scraper limiter: ZSET `ratelimit:scraper:NAME`, scores and
 /// members `time.Now().UnixNano()`, EXPIRE window after each request.
 #[test]
@@ -859,7 +890,10 @@ fn interactive_mode_fires_one_request_per_enter_on_a_terminal() {
         screen.contains("ALLOWED") && screen.contains("DENIED"),
         "{screen}"
     );
-    assert!(screen.contains("retry after 59m"), "{screen}");
+    assert!(
+        screen.contains("retry after 1h") || screen.contains("retry after 59m"),
+        "{screen}"
+    );
     assert!(screen.contains("state: sliding-log (zset)"), "{screen}");
     assert!(screen.contains("at the limit"), "{screen}");
     session.press("q");
