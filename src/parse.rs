@@ -82,7 +82,12 @@ pub fn short_ms(ms: f64) -> String {
     // Round first, so that 59.98s reads "1m" like 60s does, not "60.0s".
     let tenths = (ms.abs() / 100.0).round();
     if tenths < 600.0 {
-        return format!("{:.1}s", ms.signum() * tenths / 10.0);
+        let secs = ms.signum() * tenths / 10.0;
+        return if tenths % 10.0 == 0.0 {
+            format!("{secs:.0}s")
+        } else {
+            format!("{secs:.1}s")
+        };
     }
     let sign = if ms < 0.0 { "-" } else { "" };
     let secs = Duration::from_secs((ms.abs() / 1000.0).round() as u64);
@@ -126,6 +131,7 @@ mod tests {
         assert_eq!(short_ms(125_000.0), "2m 5s");
         assert_eq!(short_ms(-1500.0), "-1.5s");
         assert_eq!(short_ms(59_980.0), "1m");
+        assert_eq!(short_ms(1000.0), "1s");
         assert_eq!(short_ms(3_599_993.0), "1h");
     }
 }

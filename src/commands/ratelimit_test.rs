@@ -393,10 +393,10 @@ impl RunReport {
             ));
         }
         if p.count_denied && self.rows.iter().any(|r| !r.verdict.allowed) {
-            notes.push(
-                "--count-denied: denied requests were recorded too, so a client that keeps sending stays blocked"
-                    .into(),
-            );
+            notes.push(match p.algo {
+                RateAlgo::SlidingLog => "--count-denied: denied requests were logged too, so a client that keeps sending stays blocked".into(),
+                _ => "--count-denied: denied requests were counted too (INCR first, compare after), as the seeds' counters do".into(),
+            });
         }
         notes
     }
