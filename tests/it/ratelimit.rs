@@ -175,7 +175,8 @@ fn retry_after_then_allowed(algo: &str) {
         .iter()
         .position(|r| r["allowed"] == false)
         .unwrap_or_else(|| panic!("{algo}: nothing denied: {v}"));
-    assert_eq!(first_denial, 2, "{algo}: {v}");
+    // Two fit; a stalled machine may delay the third until a slot is back.
+    assert!(first_denial >= 2, "{algo}: {v}");
     let denied = &results[first_denial];
     let retry = int(denied, "retry_after_ms");
     assert!(retry > 0 && retry <= 1000, "{algo}: retry-after {retry}");
@@ -510,6 +511,23 @@ fn ctrl_c_stops_a_paced_run_and_reports_what_was_sent() {
     );
 }
 
+/// What the seeds' pipelines do: ZADD the request (score and member the
+/// timestamp), then EXPIRE, in quick succession, so that the TTL starts with
+/// the newest entry. Raw calls, not redis-cli processes, keep the gap small
+/// on a loaded machine.
+fn zadd_then_expire(s: &RedisServer, key: &str, stamps: &[String], seconds: &str) {
+    let mut args: Vec<&[u8]> = vec![b"ZADD", key.as_bytes()];
+    for t in stamps {
+        args.extend([t.as_bytes(), t.as_bytes()]);
+    }
+    assert_eq!(s.call(&args).as_int(), Some(stamps.len() as i64));
+    assert_eq!(
+        s.call(&[b"EXPIRE", key.as_bytes(), seconds.as_bytes()])
+            .as_int(),
+        Some(1)
+    );
+}
+
 /// The Go seed's scraper limiter: ZSET `ratelimit:scraper:NAME`, scores and
 /// members `time.Now().UnixNano()`, EXPIRE window after each request.
 #[test]
@@ -517,13 +535,11 @@ fn inspect_explains_a_go_nanosecond_log_without_changing_it() {
     let s = RedisServer::start();
     let key = "ratelimit:scraper:amazon";
     let now_ns = server_now_us(&s) * 1000;
-    for age_s in 0..7 {
-        let t = (now_ns - age_s * 1_000_000_000).to_string();
-        s.cli(&["ZADD", key, &t, &t]);
-    }
-    let stale = (now_ns - 120_000_000_000).to_string();
-    s.cli(&["ZADD", key, &stale, &stale]);
-    s.cli(&["EXPIRE", key, "60"]);
+    let mut stamps: Vec<String> = (0..7)
+        .map(|age_s| (now_ns - age_s * 1_000_000_000).to_string())
+        .collect();
+    stamps.push((now_ns - 120_000_000_000).to_string());
+    zadd_then_expire(&s, key, &stamps, "60");
     let before = fingerprint(&s, key);
 
     let v = rl(&s.url(), key, &["--inspect", "--limit", "10"]);
@@ -549,8 +565,12 @@ fn inspect_explains_a_go_nanosecond_log_without_changing_it() {
     );
     assert_eq!(int(&full, "remaining"), 0);
     // The 7th newest entry (6s old) leaves the window in about 54s.
+    // The 7th newest entry is 6s older than the newest: it leaves the window
+    // that much before the log would be empty.
     let next = int(&full, "next_slot_ms");
-    assert!((50_000..=54_100).contains(&next), "{full}");
+    let newest_age = int(&full, "newest_age_ms");
+    assert!(next <= 54_000, "{full}");
+    assert!((next + newest_age + 6_000 - 60_000).abs() <= 2, "{full}");
     assert_unchanged(&s, key, &before);
 
     // cachectl then writes into the same log in the log's own unit.
@@ -576,11 +596,11 @@ fn inspect_explains_a_ms_log_a_counter_and_a_token_hash() {
     let now_ms = server_now_us(&s) / 1000;
     // The TypeScript seed: score and member Date.now(), EXPIRE ceil(window/1000).
     let log = "ratelimit:api:alice";
-    for age in [2000, 1000, 0] {
-        let t = (now_ms - age).to_string();
-        s.cli(&["ZADD", log, &t, &t]);
-    }
-    s.cli(&["EXPIRE", log, "10"]);
+    let stamps: Vec<String> = [2000, 1000, 0]
+        .iter()
+        .map(|age| (now_ms - age).to_string())
+        .collect();
+    zadd_then_expire(&s, log, &stamps, "10");
     // The Go README seed: INCR then EXPIRE 1 minute on `ratelimit:USER`.
     let counter = "ratelimit:42";
     for _ in 0..3 {
@@ -612,9 +632,10 @@ fn inspect_explains_a_ms_log_a_counter_and_a_token_hash() {
     assert_eq!(int(&v, "remaining"), 0);
     let next = int(&v, "next_slot_ms");
     assert_eq!(int(&v, "window_ms"), 10_000, "TTL + newest age: {v}");
+    assert!(int(&v, "oldest_age_ms") >= 2_000, "{v}");
     assert!(
-        (7_000..=8_100).contains(&next),
-        "the oldest (2s) leaves a 10s window: {v}"
+        (next + int(&v, "oldest_age_ms") - 10_000).abs() <= 2,
+        "the oldest leaves a 10s window: {v}"
     );
 
     let v = rl(&s.url(), counter, &["--inspect", "--limit", "100"]);
@@ -636,8 +657,11 @@ fn inspect_explains_a_ms_log_a_counter_and_a_token_hash() {
         ],
     );
     assert_eq!(v["layout"], "token-bucket");
+    // 2 tokens stored, plus 1 per second since `ts`, at most 5.
     let now_tokens = v["tokens_now"].as_f64().expect("tokens_now");
-    assert!((3.5..4.5).contains(&now_tokens), "{v}");
+    let age_s = int(&v, "updated_age_ms") as f64 / 1000.0;
+    assert!(age_s >= 1.5, "{v}");
+    assert!((now_tokens - (2.0 + age_s).min(5.0)).abs() < 0.01, "{v}");
     assert_eq!(int(&v, "remaining"), now_tokens.floor() as i64);
 
     for (k, b) in [log, counter, bucket].iter().zip(&before) {
