@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
             [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
+            [CompletionResult]::new('ratelimit-test', 'ratelimit-test', [CompletionResultType]::ParameterValue, 'Exercise, inspect and debug a rate limiter against the server''s clock')
             [CompletionResult]::new('warm', 'warm', [CompletionResultType]::ParameterValue, 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
@@ -603,6 +604,51 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         'cachectl;lock;help;help' {
             break
         }
+        'cachectl;ratelimit-test' {
+            [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'Algorithm and key layout [default: sliding-log; with --inspect: detected]')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Requests allowed per window [default: 10]')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Window length: 1s, 1m, 1h [default: 1m]')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Capacity of a token bucket, or GCRA burst [default: the limit]')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'How many requests to send [default: twice the limit or burst]')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Start one request every DURATION (default: as fast as possible)')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start F requests per second (default: as fast as possible)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent clients sharing the requests')
+            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Units each request consumes')
+            [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'Timestamp unit of the sliding log''s scores or the token bucket''s ts field')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database number (overrides the URL''s /db)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify the server with')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for servers that demand one')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Namespace: NS: is put before every key, pattern, tag and lock name given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
+            [CompletionResult]::new('--count-denied', '--count-denied', [CompletionResultType]::ParameterName, 'Record denied requests too (sliding-log, fixed-window), as some libraries do: a client hammering the limiter stays blocked')
+            [CompletionResult]::new('--inspect', '--inspect', [CompletionResultType]::ParameterName, 'Explain the limiter''s current state (whatever wrote it) without changing it')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'Delete the limiter''s key (asks first; --yes in scripts)')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'On a terminal: each Enter sends one request and shows the verdict and the state; q quits')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars and no notices on stderr')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cachectl;warm' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format (default: by extension; JSON lines for stdin)')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'TTL for lines that give none')
@@ -841,6 +887,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('flush-prefix', 'flush-prefix', [CompletionResultType]::ParameterValue, 'Delete every key that starts with a literal prefix')
             [CompletionResult]::new('remember', 'remember', [CompletionResultType]::ParameterValue, 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one')
+            [CompletionResult]::new('ratelimit-test', 'ratelimit-test', [CompletionResultType]::ParameterValue, 'Exercise, inspect and debug a rate limiter against the server''s clock')
             [CompletionResult]::new('warm', 'warm', [CompletionResultType]::ParameterValue, 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency')
             [CompletionResult]::new('tag-invalidate', 'tag-invalidate', [CompletionResultType]::ParameterValue, 'Delete every key in one or more tag sets, then the tags themselves')
@@ -895,6 +942,9 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;help;lock;run' {
+            break
+        }
+        'cachectl;help;ratelimit-test' {
             break
         }
         'cachectl;help;warm' {

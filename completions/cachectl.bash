@@ -31,6 +31,9 @@ _cachectl() {
             cachectl,lock)
                 cmd="cachectl__subcmd__lock"
                 ;;
+            cachectl,ratelimit-test)
+                cmd="cachectl__subcmd__ratelimit__subcmd__test"
+                ;;
             cachectl,remember)
                 cmd="cachectl__subcmd__remember"
                 ;;
@@ -84,6 +87,9 @@ _cachectl() {
                 ;;
             cachectl__subcmd__help,lock)
                 cmd="cachectl__subcmd__help__subcmd__lock"
+                ;;
+            cachectl__subcmd__help,ratelimit-test)
+                cmd="cachectl__subcmd__help__subcmd__ratelimit__subcmd__test"
                 ;;
             cachectl__subcmd__help,remember)
                 cmd="cachectl__subcmd__help__subcmd__remember"
@@ -188,7 +194,7 @@ _cachectl() {
 
     case "${cmd}" in
         cachectl)
-            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help"
+            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,7 +802,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__help)
-            opts="get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help"
+            opts="get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -994,6 +1000,20 @@ _cachectl() {
         cachectl__subcmd__help__subcmd__lock__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cachectl__subcmd__help__subcmd__ratelimit__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1888,6 +1908,132 @@ _cachectl() {
             case "${prev}" in
                 --node)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json plain prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cachectl__subcmd__ratelimit__subcmd__test)
+            opts="-u -h -p -n -a -o -q -y --algo --limit --window --burst --requests --interval --rps --concurrency --cost --count-denied --unit --inspect --reset --interactive --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --algo)
+                    COMPREPLY=($(compgen -W "sliding-log fixed-window token-bucket gcra" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unit)
+                    COMPREPLY=($(compgen -W "auto s ms us ns" -- "${cur}"))
                     return 0
                     ;;
                 --url)

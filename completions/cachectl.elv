@@ -55,6 +55,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand flush-prefix 'Delete every key that starts with a literal prefix'
             cand remember 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
             cand lock 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+            cand ratelimit-test 'Exercise, inspect and debug a rate limiter against the server''s clock'
             cand warm 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
             cand stats 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
             cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
@@ -576,6 +577,50 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         }
         &'cachectl;lock;help;help'= {
         }
+        &'cachectl;ratelimit-test'= {
+            cand --algo 'Algorithm and key layout [default: sliding-log; with --inspect: detected]'
+            cand --limit 'Requests allowed per window [default: 10]'
+            cand --window 'Window length: 1s, 1m, 1h [default: 1m]'
+            cand --burst 'Capacity of a token bucket, or GCRA burst [default: the limit]'
+            cand --requests 'How many requests to send [default: twice the limit or burst]'
+            cand --interval 'Start one request every DURATION (default: as fast as possible)'
+            cand --rps 'Start F requests per second (default: as fast as possible)'
+            cand --concurrency 'Concurrent clients sharing the requests'
+            cand --cost 'Units each request consumes'
+            cand --unit 'Timestamp unit of the sliding log''s scores or the token bucket''s ts field'
+            cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
+            cand -h 'Server host (overrides the URL''s host)'
+            cand --host 'Server host (overrides the URL''s host)'
+            cand -p 'Server port (overrides the URL''s port)'
+            cand --port 'Server port (overrides the URL''s port)'
+            cand -n 'Database number (overrides the URL''s /db)'
+            cand --db 'Database number (overrides the URL''s /db)'
+            cand --user 'ACL user name'
+            cand -a 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --pass 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)'
+            cand --cacert 'CA certificate (PEM) to verify the server with'
+            cand --cert 'Client certificate (PEM) for servers that demand one'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --prefix 'Namespace: NS: is put before every key, pattern, tag and lock name given'
+            cand -o 'Output format (default: table on a terminal, plain otherwise)'
+            cand --output 'Output format (default: table on a terminal, plain otherwise)'
+            cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
+            cand --count-denied 'Record denied requests too (sliding-log, fixed-window), as some libraries do: a client hammering the limiter stays blocked'
+            cand --inspect 'Explain the limiter''s current state (whatever wrote it) without changing it'
+            cand --reset 'Delete the limiter''s key (asks first; --yes in scripts)'
+            cand --interactive 'On a terminal: each Enter sends one request and shows the verdict and the state; q quits'
+            cand --askpass 'Prompt for the password on the terminal'
+            cand --tls 'Use TLS (as rediss:// does)'
+            cand --insecure 'Do not verify the server''s certificate (TLS without authentication)'
+            cand --json 'Same as --output json'
+            cand -q 'No progress bars and no notices on stderr'
+            cand --quiet 'No progress bars and no notices on stderr'
+            cand --no-progress 'No progress bars'
+            cand -y 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --yes 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+            cand --help 'Print help'
+        }
         &'cachectl;warm'= {
             cand --format 'Input format (default: by extension; JSON lines for stdin)'
             cand --ttl 'TTL for lines that give none'
@@ -804,6 +849,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand flush-prefix 'Delete every key that starts with a literal prefix'
             cand remember 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
             cand lock 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+            cand ratelimit-test 'Exercise, inspect and debug a rate limiter against the server''s clock'
             cand warm 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
             cand stats 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
             cand tag-invalidate 'Delete every key in one or more tag sets, then the tags themselves'
@@ -844,6 +890,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;help;lock;break'= {
         }
         &'cachectl;help;lock;run'= {
+        }
+        &'cachectl;help;ratelimit-test'= {
         }
         &'cachectl;help;warm'= {
         }

@@ -55,6 +55,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "scan-delete" -d '
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "ratelimit-test" -d 'Exercise, inspect and debug a rate limiter against the server\'s clock'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "stats" -d 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
@@ -459,6 +460,50 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l algo -d 'Algorithm and key layout [default: sliding-log; with --inspect: detected]' -r -f -a "sliding-log\t'Sorted set of request timestamps (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE)'
+fixed-window\t'Counter with INCR + PEXPIRE, the window starting at its first request'
+token-bucket\t'Hash with fields tokens and ts, refilled lazily'
+gcra\t'Theoretical arrival time as in go-redis/redis_rate (seconds since 2017-01-01)'"
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l limit -d 'Requests allowed per window [default: 10]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l window -d 'Window length: 1s, 1m, 1h [default: 1m]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l burst -d 'Capacity of a token bucket, or GCRA burst [default: the limit]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l requests -d 'How many requests to send [default: twice the limit or burst]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l interval -d 'Start one request every DURATION (default: as fast as possible)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l rps -d 'Start F requests per second (default: as fast as possible)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l concurrency -d 'Concurrent clients sharing the requests' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cost -d 'Units each request consumes' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l unit -d 'Timestamp unit of the sliding log\'s scores or the token bucket\'s ts field' -r -f -a "auto\t'Detected from the key\'s newest timestamp; milliseconds for a new key'
+s\t'Seconds'
+ms\t'Milliseconds (Date.now())'
+us\t'Microseconds'
+ns\t'Nanoseconds (Go\'s time.Now().UnixNano())'"
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l user -d 'ACL user name' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s a -l pass -d 'Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
+json\t''
+plain\t''
+prometheus\t'Prometheus text exposition format (stats only)'"
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l count-denied -d 'Record denied requests too (sliding-log, fixed-window), as some libraries do: a client hammering the limiter stays blocked'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l inspect -d 'Explain the limiter\'s current state (whatever wrote it) without changing it'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l reset -d 'Delete the limiter\'s key (asks first; --yes in scripts)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l interactive -d 'On a terminal: each Enter sends one request and shows the verdict and the state; q quits'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l askpass -d 'Prompt for the password on the terminal'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l tls -d 'Use TLS (as rediss:// does)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l json -d 'Same as --output json'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s q -l quiet -d 'No progress bars and no notices on stderr'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l no-progress -d 'No progress bars'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l format -d 'Input format (default: by extension; JSON lines for stdin)' -r -f -a "jsonl\t''
 csv\t''"
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl -d 'TTL for lines that give none' -r
@@ -630,18 +675,19 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "stats" -d 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock warm stats tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "set" -d 'Write a string value, optionally with a TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "ttl" -d 'Show or change TTLs of keys, or of every key matching a pattern'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "scan-delete" -d 'Delete every key matching a glob pattern (SCAN + pipelined UNLINK)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "flush-prefix" -d 'Delete every key that starts with a literal prefix'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "remember" -d 'Cache-or-compute: print KEY, or run CMD once (across processes) and store its output'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "lock" -d 'Distributed locks: acquire, release, extend, inspect, break, or run a command under one'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "ratelimit-test" -d 'Exercise, inspect and debug a rate limiter against the server\'s clock'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "warm" -d 'Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "stats" -d 'Server and keyspace statistics: memory, hit rate, keys per prefix, biggest keys, latency'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and not __fish_seen_subcommand_from get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Installs redis-server and redis-cli from Debian's packages when they are missing.
+# Installs what the tests need from Debian's packages when it is missing:
+# redis-server and redis-cli, and faketime (the rate limiter test runs a client
+# with a skewed clock to show that only the server's clock counts).
 set -euo pipefail
-if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+missing=()
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  missing+=(redis-server redis-tools)
+fi
+if ! command -v faketime >/dev/null 2>&1; then
+  missing+=(faketime)
+fi
+if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-echo "installing redis-server and redis-tools (apt-get)..." >&2
+echo "installing ${missing[*]} (apt-get)..." >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server redis-tools >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 # The package may start a system-wide server; cachectl's scripts and tests use their own.

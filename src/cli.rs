@@ -171,6 +171,9 @@ pub enum Command {
     #[command(after_help = LOCK_EXAMPLES)]
     Lock(LockArgs),
 
+    /// Exercise, inspect and debug a rate limiter against the server's clock
+    #[command(after_help = RATELIMIT_TEST_EXAMPLES)]
+    RatelimitTest(RatelimitTestArgs),
     /// Bulk-load keys from JSON lines or CSV (validated first; nothing written on bad input)
     #[command(after_help = WARM_EXAMPLES)]
     Warm(WarmArgs),
@@ -186,6 +189,115 @@ pub enum Command {
     /// Print shell completions or man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+const RATELIMIT_TEST_EXAMPLES: &str = "\
+Examples:
+  cachectl ratelimit-test api:user:42 --limit 10 --window 1m --requests 15   # 10 allowed
+  cachectl --json ratelimit-test ci:probe --algo token-bucket --burst 20 --rps 50 --concurrency 4
+  cachectl ratelimit-test ratelimit:scraper:amazon --inspect --limit 10     # changes nothing
+  cachectl ratelimit-test rate:user:42 --algo gcra --limit 5 --window 1s --interactive
+  Each request is one atomic Lua call on the server's clock (TIME); every key written has a TTL.";
+
+/// Rate-limiting algorithms, each in the key layout common libraries use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RateAlgo {
+    /// Sorted set of request timestamps (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE)
+    SlidingLog,
+    /// Counter with INCR + PEXPIRE, the window starting at its first request
+    FixedWindow,
+    /// Hash with fields tokens and ts, refilled lazily
+    TokenBucket,
+    /// Theoretical arrival time as in go-redis/redis_rate (seconds since 2017-01-01)
+    Gcra,
+}
+
+/// Unit of the timestamps in a sliding log's scores or a token bucket's ts field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StampUnit {
+    /// Detected from the key's newest timestamp; milliseconds for a new key
+    Auto,
+    /// Seconds
+    S,
+    /// Milliseconds (Date.now())
+    Ms,
+    /// Microseconds
+    Us,
+    /// Nanoseconds (Go's time.Now().UnixNano())
+    Ns,
+}
+
+/// Arguments of `ratelimit-test`.
+#[derive(Debug, Args)]
+pub struct RatelimitTestArgs {
+    /// The limiter's key, as the application names it (e.g. ratelimit:scraper:amazon, rate:user:42)
+    #[arg(id = "limiter_key", value_name = "KEY")]
+    pub limiter_key: OsString,
+
+    /// Algorithm and key layout [default: sliding-log; with --inspect: detected]
+    #[arg(long, value_enum, value_name = "ALGO")]
+    pub algo: Option<RateAlgo>,
+
+    /// Requests allowed per window [default: 10]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub limit: Option<u64>,
+
+    /// Window length: 1s, 1m, 1h [default: 1m]
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub window: Option<Duration>,
+
+    /// Capacity of a token bucket, or GCRA burst [default: the limit]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub burst: Option<u64>,
+
+    /// How many requests to send [default: twice the limit or burst]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000), conflicts_with_all = ["inspect", "reset", "interactive"])]
+    pub requests: Option<u64>,
+
+    /// Start one request every DURATION (default: as fast as possible)
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION", conflicts_with_all = ["rps", "inspect", "reset", "interactive"])]
+    pub interval: Option<Duration>,
+
+    /// Start F requests per second (default: as fast as possible)
+    #[arg(long, value_parser = parse_rps, value_name = "F", conflicts_with_all = ["inspect", "reset", "interactive"])]
+    pub rps: Option<f64>,
+
+    /// Concurrent clients sharing the requests
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), conflicts_with_all = ["inspect", "reset", "interactive"])]
+    pub concurrency: Option<u32>,
+
+    /// Units each request consumes
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), conflicts_with_all = ["inspect", "reset"])]
+    pub cost: Option<u64>,
+
+    /// Record denied requests too (sliding-log, fixed-window), as some libraries do: a client hammering the limiter stays blocked
+    #[arg(long, conflicts_with_all = ["inspect", "reset"])]
+    pub count_denied: bool,
+
+    /// Timestamp unit of the sliding log's scores or the token bucket's ts field
+    #[arg(long, value_enum, value_name = "UNIT", default_value = "auto")]
+    pub unit: StampUnit,
+
+    /// Explain the limiter's current state (whatever wrote it) without changing it
+    #[arg(long, conflicts_with_all = ["reset", "interactive"])]
+    pub inspect: bool,
+
+    /// Delete the limiter's key (asks first; --yes in scripts)
+    #[arg(long, conflicts_with = "interactive")]
+    pub reset: bool,
+
+    /// On a terminal: each Enter sends one request and shows the verdict and the state; q quits
+    #[arg(long)]
+    pub interactive: bool,
+}
+
+fn parse_rps(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 && r <= 1_000_000.0 => Ok(r),
+        _ => Err(format!(
+            "'{s}' is not a rate: give requests per second, more than 0 and at most 1000000"
+        )),
+    }
 }
 
 const TAG_INVALIDATE_EXAMPLES: &str = "\
@@ -780,6 +892,8 @@ mod tests {
             &["ttl", "a"],
             &["scan-delete", "a*"],
             &["flush-prefix", "a"],
+            &["ratelimit-test", "a"],
+            &["ratelimit-test", "a", "--inspect", "--limit", "3"],
         ];
         for case in cases {
             let mut argv = vec!["cachectl"];

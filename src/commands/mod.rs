@@ -4,6 +4,7 @@ mod flush_prefix;
 mod generate;
 mod get;
 mod lock;
+mod ratelimit_test;
 mod remember;
 mod scan_delete;
 mod set;
@@ -78,6 +79,7 @@ pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Command::FlushPrefix(args) => flush_prefix::run(&args, ctx).await,
         Command::Remember(args) => remember::run(&args, ctx).await,
         Command::Lock(args) => lock::run(&args.action, ctx).await,
+        Command::RatelimitTest(args) => ratelimit_test::run(&args, ctx).await,
         Command::Warm(args) => warm::run(&args, ctx).await,
         Command::Stats(args) => stats::run(&args, ctx).await,
         Command::TagInvalidate(args) => tag_invalidate::run(&args, ctx).await,

@@ -63,7 +63,8 @@ end
 return 0
 ";
 
-fn eval(script: &str, keys: &[&[u8]], args: &[&[u8]]) -> redis::Cmd {
+/// EVAL of a script with its keys and arguments (binary safe).
+pub fn eval(script: &str, keys: &[&[u8]], args: &[&[u8]]) -> redis::Cmd {
     let mut c = redis::cmd("EVAL");
     c.arg(script).arg(keys.len());
     for k in keys {

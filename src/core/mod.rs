@@ -1,5 +1,6 @@
 //! The shared core every subcommand stands on: connection and routing
-//! ([`conn`]), key streams ([`scan`]), and batching with rate caps ([`pipeline`]).
+//! ([`conn`]), key streams ([`scan`]), batching with rate caps ([`pipeline`]),
+//! locks ([`lock`]) and rate limiters ([`limiter`]).
 //! Commands never open their own connections.
 
 pub mod bulk;
@@ -7,6 +8,7 @@ pub mod checkpoint;
 pub mod conn;
 pub mod info;
 pub mod interrupt;
+pub mod limiter;
 pub mod lock;
 pub mod pipeline;
 pub mod scan;

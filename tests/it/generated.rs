@@ -13,6 +13,7 @@ const SUBCOMMANDS: &[&str] = &[
     "flush-prefix",
     "remember",
     "lock",
+    "ratelimit-test",
     "warm",
     "stats",
     "tag-invalidate",

@@ -10,6 +10,7 @@ mod fixtures;
 mod generated;
 mod hostile;
 mod lock;
+mod ratelimit;
 mod remember;
 mod rig_selftest;
 mod scan_delete;
