@@ -9,6 +9,7 @@ mod faults;
 mod fixtures;
 mod generated;
 mod hostile;
+mod load;
 mod lock;
 mod ratelimit;
 mod remember;
