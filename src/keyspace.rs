@@ -10,17 +10,17 @@ pub const MAX_PREFIXES: usize = 10_000;
 
 /// The namespace prefix of a key: its first `depth` ':'-separated segments and
 /// the ':' after them; `(none)` for a key without any ':'.
-pub fn prefix_of(key: &[u8], depth: usize) -> Vec<u8> {
-    let colons: Vec<usize> = key
+pub fn prefix_of(key: &[u8], depth: usize) -> &[u8] {
+    let end = key
         .iter()
         .enumerate()
         .filter(|(_, &b)| b == b':')
         .map(|(i, _)| i)
         .take(depth)
-        .collect();
-    match colons.last() {
-        Some(&i) => key[..=i].to_vec(),
-        None => b"(none)".to_vec(),
+        .last();
+    match end {
+        Some(i) => &key[..=i],
+        None => b"(none)",
     }
 }
 
@@ -76,12 +76,23 @@ impl Keyspace {
             ms if ms < 86_400_000 => self.ttl.lt_1d += 1,
             _ => self.ttl.ge_1d += 1,
         }
-        *self.types.entry(kind.to_string()).or_default() += 1;
-        let mut prefix = prefix_of(key, self.depth);
-        if !self.prefixes.contains_key(&prefix) && self.prefixes.len() >= MAX_PREFIXES {
-            prefix = b"(other)".to_vec();
+        // Look up before inserting: a key per row must not cost an allocation.
+        match self.types.get_mut(kind) {
+            Some(n) => *n += 1,
+            None => {
+                self.types.insert(kind.to_string(), 1);
+            }
         }
-        let p = self.prefixes.entry(prefix).or_default();
+        let mut prefix = prefix_of(key, self.depth);
+        if !self.prefixes.contains_key(prefix) && self.prefixes.len() >= MAX_PREFIXES {
+            prefix = b"(other)";
+        }
+        if !self.prefixes.contains_key(prefix) {
+            self.prefixes.insert(prefix.to_vec(), PrefixAgg::default());
+        }
+        let Some(p) = self.prefixes.get_mut(prefix) else {
+            return;
+        };
         p.keys += 1;
         p.memory_bytes += bytes;
         if pttl == -1 {
@@ -152,10 +163,10 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        assert_eq!(prefix_of(b"price:amazon:1", 1), b"price:".to_vec());
-        assert_eq!(prefix_of(b"price:amazon:1", 2), b"price:amazon:".to_vec());
-        assert_eq!(prefix_of(b"price:1", 3), b"price:".to_vec());
-        assert_eq!(prefix_of(b"plain", 1), b"(none)".to_vec());
+        assert_eq!(prefix_of(b"price:amazon:1", 1), b"price:");
+        assert_eq!(prefix_of(b"price:amazon:1", 2), b"price:amazon:");
+        assert_eq!(prefix_of(b"price:1", 3), b"price:");
+        assert_eq!(prefix_of(b"plain", 1), b"(none)");
     }
 
     #[test]

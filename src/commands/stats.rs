@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use redis::{FromRedisValue, Value};
+use redis::Value;
 use serde_json::json;
 
 use super::Ctx;
@@ -39,17 +39,28 @@ async fn inspect_keys(
         cmds.push(Routed::new(k, p));
         cmds.push(Routed::new(k, m));
     }
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    let r = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let mut ks = into
         .lock()
         .map_err(|_| anyhow::anyhow!("keyspace tally poisoned"))?;
-    for (k, v) in keys.iter().zip(r.chunks(3)) {
-        let kind = match &v[0] {
-            Value::SimpleString(s) => s.clone(),
-            other => String::from_redis_value(other.clone()).unwrap_or_else(|_| "none".into()),
+    let mut replies = r.into_iter();
+    for k in keys {
+        let (Some(t), Some(p), Some(m)) = (replies.next(), replies.next(), replies.next()) else {
+            break;
         };
-        let pttl = i64::from_redis_value(v[1].clone()).unwrap_or(-2);
-        let bytes = u64::from_redis_value(v[2].clone()).unwrap_or(0);
+        let kind = match t {
+            Value::SimpleString(s) => s,
+            Value::BulkString(b) => String::from_utf8_lossy(&b).into_owned(),
+            _ => continue,
+        };
+        let pttl = match p {
+            Value::Int(n) => n,
+            _ => -2,
+        };
+        let bytes = match m {
+            Value::Int(n) => n.max(0) as u64,
+            _ => 0,
+        };
         ks.add(k, &kind, pttl, bytes);
     }
     Ok(keys.len() as u64)

@@ -116,7 +116,7 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
         }
         cmds.push(Routed::new(&k, pttl_cmd(&k)));
     }
-    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let per = if change.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
@@ -330,7 +330,7 @@ async fn apply_batch(
                 .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
         );
     }
-    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     if let Some(Value::ServerError(e)) = replies.iter().find(|v| matches!(v, Value::ServerError(_)))
     {
         return Err(server_failure(redis.display_url(), e).into());

@@ -308,7 +308,7 @@ struct Tally {
 }
 
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
-    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let mut t = Tally::default();
     for v in replies {
         match v {

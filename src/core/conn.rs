@@ -770,47 +770,73 @@ impl Redis {
     /// concurrently. Results come back in input order; a command's own error reply
     /// is returned in place as `Value::ServerError` (redirects are resolved first).
     pub async fn batch(&self, cmds: &[Routed], idem: Idempotent) -> anyhow::Result<Vec<Value>> {
-        let mut results: Vec<Option<Value>> = vec![None; cmds.len()];
-        let mut pending: Vec<usize> = (0..cmds.len()).collect();
+        self.batch_owned(cmds.to_vec(), idem).await
+    }
+
+    /// [`Redis::batch`] taking the commands by value: on the hot paths (bulk
+    /// writes, deletes, keyspace scans) commands move into their pipelines and
+    /// are copied back only when one has to be sent again.
+    pub async fn batch_owned(
+        &self,
+        cmds: Vec<Routed>,
+        idem: Idempotent,
+    ) -> anyhow::Result<Vec<Value>> {
+        let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
+        let mut store: Vec<Option<Cmd>> = cmds.into_iter().map(|r| Some(r.cmd)).collect();
+        let mut results: Vec<Option<Value>> = vec![None; store.len()];
+        let mut pending: Vec<usize> = (0..store.len()).collect();
         let mut asking: HashMap<usize, String> = HashMap::new();
         let mut attempt = 0;
         while !pending.is_empty() {
             attempt += 1;
-            // Group by target node.
+            // Group by target node, with one look at the slot map per attempt.
+            let topo = self.topo();
             let mut groups: Vec<(Arc<Node>, Vec<usize>)> = Vec::new();
             for &i in &pending {
                 let node = match asking.get(&i) {
                     Some(addr) => self.node_by_addr(addr).await?,
-                    None => self.node_for_slot(cmds[i].slot),
+                    None => topo.nodes[topo.slots[slots[i] as usize % SLOTS]].clone(),
                 };
                 match groups.iter_mut().find(|(n, _)| Arc::ptr_eq(n, &node)) {
                     Some((_, v)) => v.push(i),
                     None => groups.push((node, vec![i])),
                 }
             }
-            let sends = groups.iter().map(|(node, idxs)| {
-                let asking = &asking;
-                async move {
+            // Build every pipeline, moving the commands in.
+            let pipes: Vec<(redis::Pipeline, Vec<usize>)> = groups
+                .iter()
+                .map(|(_, idxs)| {
                     let mut pipe = redis::Pipeline::with_capacity(idxs.len());
+                    let mut positions = Vec::with_capacity(idxs.len());
                     for &i in idxs {
                         if asking.contains_key(&i) {
                             pipe.cmd("ASKING").ignore();
                         }
-                        pipe.add_command(cmds[i].cmd.clone());
+                        positions.push(pipe.len());
+                        if let Some(cmd) = store[i].take() {
+                            pipe.add_command(cmd);
+                        }
                     }
+                    pipe.ignore_errors();
+                    (pipe, positions)
+                })
+                .collect();
+            let sends = groups
+                .iter()
+                .zip(&pipes)
+                .map(|((node, _), (pipe, _))| async move {
                     let (mut conn, generation) = node.conn();
-                    let r = pipe
-                        .ignore_errors()
-                        .query_async::<Vec<Value>>(&mut conn)
-                        .await;
+                    let r = pipe.query_async::<Vec<Value>>(&mut conn).await;
                     (node.clone(), generation, r)
-                }
-            });
+                });
             let replies = futures::future::join_all(sends).await;
             let mut next = Vec::new();
             let mut need_refresh = false;
             let mut need_wait = false;
-            for ((node, generation, reply), (_, idxs)) in replies.into_iter().zip(groups.iter()) {
+            for (((node, generation, reply), (_, idxs)), (pipe, positions)) in
+                replies.into_iter().zip(groups.iter()).zip(&pipes)
+            {
+                let mut again: Vec<usize> = Vec::new();
                 match reply {
                     Ok(values) => {
                         for (&i, v) in idxs.iter().zip(values) {
@@ -819,15 +845,15 @@ impl Redis {
                                     Some(Redirect::Moved) => {
                                         asking.remove(&i);
                                         need_refresh = true;
-                                        next.push(i);
+                                        again.push(i);
                                     }
                                     Some(Redirect::Ask(addr)) => {
                                         asking.insert(i, addr);
-                                        next.push(i);
+                                        again.push(i);
                                     }
                                     Some(Redirect::Wait) => {
                                         need_wait = true;
-                                        next.push(i);
+                                        again.push(i);
                                     }
                                     None => {
                                         asking.remove(&i);
@@ -856,13 +882,26 @@ impl Redis {
                         } else {
                             need_refresh = true;
                         }
-                        next.extend_from_slice(idxs);
+                        again.extend_from_slice(idxs);
                     }
+                }
+                if !again.is_empty() {
+                    // Copy back only the commands that go out again.
+                    let sent: Vec<&Cmd> = pipe.cmd_iter().collect();
+                    let at: HashMap<usize, usize> = idxs
+                        .iter()
+                        .copied()
+                        .zip(positions.iter().copied())
+                        .collect();
+                    for &i in &again {
+                        store[i] = Some(sent[at[&i]].clone());
+                    }
+                    next.extend(again);
                 }
             }
             if !next.is_empty() {
                 if attempt >= MAX_ATTEMPTS {
-                    let slot = cmds[next[0]].slot;
+                    let slot = slots[next[0]];
                     return Err(RedisFailure::Server {
                         node: self.node_for_slot(slot).addr.clone(),
                         msg: format!("slot {slot} kept redirecting after {MAX_ATTEMPTS} attempts"),

@@ -71,11 +71,11 @@ pub async fn unlink_keys(
         }
         vec![(Routed { slot: 0, cmd }, (0..keys.len()).collect())]
     };
-    let cmds: Vec<Routed> = groups.iter().map(|(r, _)| r.clone()).collect();
-    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let (cmds, members): (Vec<Routed>, Vec<Vec<usize>>) = groups.into_iter().unzip();
+    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let mut deleted = 0;
     let mut retry_single: Vec<usize> = Vec::new();
-    for ((_, idxs), reply) in groups.iter().zip(replies) {
+    for (idxs, reply) in members.iter().zip(replies) {
         match reply {
             Value::ServerError(e) if e.code() == "NOPERM" => retry_single.extend(idxs),
             Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
@@ -91,7 +91,7 @@ pub async fn unlink_keys(
                 Routed::new(&keys[i], c)
             })
             .collect();
-        let replies = redis.batch(&singles, Idempotent::Yes).await?;
+        let replies = redis.batch_owned(singles, Idempotent::Yes).await?;
         for (&i, reply) in retry_single.iter().zip(replies) {
             match reply {
                 Value::ServerError(e) if e.code() == "NOPERM" => {
