@@ -44,6 +44,14 @@ step "$BIN" -o table tag-invalidate products --yes
 step "$BIN" -o table scan-delete 'price:ebay:*' --dry-run --sample 3
 step "$BIN" -o table scan-delete 'price:ebay:*' --yes
 step "$BIN" -o table flush-prefix 'price:' --yes
+printf '{"key":"config:app","value":{"theme":"dark","beta":true},"ttl":"1h"}\n{"key":"config:flags","type":"hash","value":{"search":"on"}}\n' > "$dir/seed.jsonl"
+step "$BIN" -o table warm "$dir/seed.jsonl"
+step "$BIN" remember report:daily --ttl 10m -- sh -c 'sleep 0.5; echo "expensive report, computed once"'
+step "$BIN" remember report:daily --ttl 10m -- sh -c 'echo "not run: cached"'
+step "$BIN" lock run nightly-import --ttl 5s -- sh -c 'echo "holding the lock with token $CACHECTL_LOCK_TOKEN (fencing $CACHECTL_FENCING_TOKEN)"'
+step "$BIN" -o table ratelimit-test ratelimit:api:demo --algo sliding-log --limit 5 --window 10s --requests 8
+step "$BIN" -o table ratelimit-test ratelimit:api:demo --inspect
+step "$BIN" -o table stats --scan --top 3
 step "$BIN" get no-such-key
 echo
 echo "tour: done (server on port $port stopped)"

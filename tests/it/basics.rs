@@ -301,10 +301,32 @@ fn unreachable_server_is_exit_3_in_one_line() {
 
 #[test]
 fn help_and_version() {
-    let out = cachectl().arg("--version").output().expect("run");
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
-    let out = cachectl().args(["get", "--help"]).output().expect("run");
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
+    use predicates::prelude::*;
+    cachectl()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    for sub in [
+        "get",
+        "set",
+        "ttl",
+        "scan-delete",
+        "flush-prefix",
+        "remember",
+        "lock",
+        "ratelimit-test",
+        "warm",
+        "stats",
+        "tag-invalidate",
+    ] {
+        cachectl().args([sub, "--help"]).assert().success().stdout(
+            predicate::str::contains("Examples:").and(predicate::str::contains("Usage: cachectl")),
+        );
+    }
+    // No arguments: the help, on stderr, as clap does for a missing subcommand.
+    cachectl()
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Commands:"));
 }
