@@ -1308,7 +1308,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__break)
-            opts="-u -h -p -n -a -o -q -y --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --dry-run --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -507,6 +507,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand -o 'Output format (default: table on a terminal, plain otherwise)'
             cand --output 'Output format (default: table on a terminal, plain otherwise)'
             cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
+            cand --dry-run 'Show who holds it; change nothing'
             cand --askpass 'Prompt for the password on the terminal'
             cand --tls 'Use TLS (as rediss:// does)'
             cand --insecure 'Do not verify the server''s certificate (TLS without authentication)'

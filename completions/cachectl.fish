@@ -418,6 +418,7 @@ json\t''
 plain\t''
 prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l dry-run -d 'Show who holds it; change nothing'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l tls -d 'Use TLS (as rediss:// does)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'

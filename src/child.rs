@@ -7,6 +7,7 @@
 
 use std::ffi::OsString;
 use std::future::Future;
+use std::io::IsTerminal;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ pub struct Running {
     child: Child,
     stdout: Option<JoinHandle<std::io::Result<Vec<u8>>>>,
     pub name: String,
+    grouped: bool,
 }
 
 /// How a supervised child ended.
@@ -43,6 +45,14 @@ pub fn spawn(
         .ok_or_else(|| usage("no command given after --"))?;
     let name = prog.to_string_lossy().into_owned();
     let mut cmd = Command::new(prog);
+    // Without a terminal, the child leads its own process group so that a lost
+    // lock stops its whole tree (`sh -c` and what it started). On a terminal it
+    // stays in the foreground group, which keeps it able to read the terminal,
+    // and Ctrl-C reaches it there anyway.
+    let grouped = !std::io::stdin().is_terminal();
+    if grouped {
+        cmd.process_group(0);
+    }
     cmd.args(args)
         .stdin(Stdio::inherit())
         .stderr(Stdio::inherit())
@@ -69,6 +79,7 @@ pub fn spawn(
         child,
         stdout,
         name,
+        grouped,
     })
 }
 
@@ -83,28 +94,42 @@ pub fn code_of(status: ExitStatus) -> i32 {
 impl Running {
     /// SIGTERM, then SIGKILL if it has not exited after `grace`.
     async fn terminate(&mut self, grace: Duration) -> std::io::Result<ExitStatus> {
+        let target = |pid: u32| {
+            if self.grouped {
+                -(pid as libc::pid_t)
+            } else {
+                pid as libc::pid_t
+            }
+        };
         if let Some(pid) = self.child.id() {
-            // SAFETY: kill(2) with a pid we own and a valid signal number has no memory effects.
+            // SAFETY: kill(2) with our child's pid (or its group) has no memory effects.
             unsafe {
-                libc::kill(pid as libc::pid_t, libc::SIGTERM);
+                libc::kill(target(pid), libc::SIGTERM);
             }
         }
         match tokio::time::timeout(grace, self.child.wait()).await {
             Ok(status) => status,
             Err(_) => {
-                self.child.start_kill()?;
+                if let Some(pid) = self.child.id() {
+                    // SAFETY: as above.
+                    unsafe {
+                        libc::kill(target(pid), libc::SIGKILL);
+                    }
+                }
                 self.child.wait().await
             }
         }
     }
 
-    /// Wait for the child, calling `keep` every `period`. `keep` answers whether
-    /// the lock is still ours (`Err`: could not tell; retried until `give_up`
-    /// has passed since the last confirmation).
+    /// Wait for the child while keeping its lock alive: `keep` is called every
+    /// `period` and answers whether the lock is still ours. The lock is valid for
+    /// `ttl` from the moment a successful `keep` was sent; the child is stopped
+    /// (SIGTERM, then SIGKILL) once that validity is nearly used up without a
+    /// confirmation, so it never runs on after its lock expired.
     pub async fn supervise<F, Fut>(
         &mut self,
         period: Duration,
-        give_up: Duration,
+        ttl: Duration,
         interrupt: &Interrupt,
         mut keep: F,
     ) -> std::io::Result<Ended>
@@ -112,40 +137,51 @@ impl Running {
         F: FnMut() -> Fut,
         Fut: Future<Output = anyhow::Result<bool>>,
     {
-        let grace = Duration::from_secs(10);
+        let margin = (ttl / 5).min(Duration::from_secs(2));
+        let grace = Duration::from_secs(2);
         let mut ticker = tokio::time::interval(period);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticker.tick().await; // the first tick is immediate
-        let mut confirmed = tokio::time::Instant::now();
+        let mut valid_until = tokio::time::Instant::now() + ttl;
         loop {
+            let deadline = valid_until.checked_sub(margin).unwrap_or(valid_until);
             tokio::select! {
                 status = self.child.wait() => return Ok(Ended::Exited(status?)),
                 _ = interrupt.wait() => {
                     self.terminate(grace).await?;
                     return Ok(Ended::Interrupted);
                 }
+                _ = tokio::time::sleep_until(deadline) => {
+                    self.terminate(grace).await?;
+                    return Ok(Ended::LockLost);
+                }
                 _ = ticker.tick() => {
-                    match keep().await {
-                        Ok(true) => confirmed = tokio::time::Instant::now(),
-                        Ok(false) => {
+                    let sent = tokio::time::Instant::now();
+                    match tokio::time::timeout_at(deadline, keep()).await {
+                        Ok(Ok(true)) => valid_until = sent + ttl,
+                        Ok(Ok(false)) => {
                             self.terminate(grace).await?;
                             return Ok(Ended::LockLost);
                         }
-                        Err(_) if confirmed.elapsed() >= give_up => {
-                            self.terminate(grace).await?;
-                            return Ok(Ended::LockLost);
-                        }
-                        Err(_) => {}
+                        // Could not tell: try again on the next tick, until the deadline.
+                        Ok(Err(_)) | Err(_) => {}
                     }
                 }
             }
         }
     }
 
-    /// The collected stdout (empty when not captured).
+    /// The collected stdout (empty when not captured). A descendant that keeps
+    /// the pipe open after the child exited does not hang us for long.
     pub async fn stdout(&mut self) -> std::io::Result<Vec<u8>> {
         match self.stdout.take() {
-            Some(h) => h.await.map_err(std::io::Error::other)?,
+            Some(h) => match tokio::time::timeout(Duration::from_secs(5), h).await {
+                Ok(joined) => joined.map_err(std::io::Error::other)?,
+                Err(_) => Err(std::io::Error::other(format!(
+                    "the output of {} stayed open after it exited (a background process?)",
+                    self.name
+                ))),
+            },
             None => Ok(Vec::new()),
         }
     }

@@ -495,6 +495,9 @@ pub enum LockAction {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
         name: OsString,
+        /// Show who holds it; change nothing
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         nodes: NodesArgs,
     },

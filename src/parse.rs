@@ -5,8 +5,21 @@
 
 use std::time::{Duration, SystemTime};
 
-/// A duration in humantime form (`500ms`, `90s`, `1h30m`) or plain seconds (`30`).
+/// The longest duration accepted anywhere (TTLs, waits, timeouts): longer
+/// values are typos, and would overflow clocks and Redis' millisecond TTLs.
+pub const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// A duration in humantime form (`500ms`, `90s`, `1h30m`) or plain seconds (`30`),
+/// at most [`MAX_DURATION`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_any_duration(s)?;
+    if d > MAX_DURATION {
+        return Err(format!("'{s}' is longer than 100 years"));
+    }
+    Ok(d)
+}
+
+fn parse_any_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     if t.is_empty() {
         return Err("empty duration".into());
@@ -18,9 +31,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Ok(Duration::from_secs(secs));
     }
     if let Ok(secs) = t.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
+        return Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("'{s}' is not a usable number of seconds"));
     }
     humantime::parse_duration(t).map_err(|e| {
         format!("'{s}' is not a duration ({e}); try 500ms, 90s, 1h30m or plain seconds")
@@ -109,6 +121,10 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_positive_duration("0").is_err());
         assert!(parse_positive_duration("0s").is_err());
+        assert!(parse_duration("1e20").is_err());
+        assert!(parse_duration("101y").is_err());
+        assert!(parse_duration("NaN").is_err());
+        assert!(parse_duration("inf").is_err());
     }
 
     #[test]

@@ -133,14 +133,19 @@ impl Backend {
                     - started.elapsed().as_millis() as i64
                     - drift(ttl).as_millis() as i64;
                 if fences.len() >= quorum(members.len()) && validity > 0 {
+                    let fence = fences.iter().copied().max().unwrap_or(0);
+                    self.on_all(limit, |r| async move {
+                        lock::raise_fence(&r, name, fence).await
+                    })
+                    .await;
                     return Ok(Some(Acquired {
-                        fence: fences.iter().copied().max().unwrap_or(0),
+                        fence,
                         validity_ms: validity,
                         locked_nodes: fences.len(),
                     }));
                 }
                 // Failed: unlock every node, including those whose reply was lost.
-                self.release(name, token, ttl).await;
+                let _ = self.release(name, token.as_bytes(), ttl).await;
                 Ok(None)
             }
         }
@@ -176,9 +181,11 @@ impl Backend {
     }
 
     /// Release; true when a quorum (or the single server) released our token.
-    async fn release(&self, name: &[u8], token: &str, ttl: Duration) -> bool {
+    /// A single server's error is an error; Redlock counts an unreachable node
+    /// as a node that did not release.
+    async fn release(&self, name: &[u8], token: &[u8], ttl: Duration) -> anyhow::Result<bool> {
         match self {
-            Backend::Single(r) => lock::release(r, name, token).await.unwrap_or(false),
+            Backend::Single(r) => lock::release(r, name, token).await,
             Backend::Quorum(members) => {
                 let limit = self.per_node_timeout(ttl).max(Duration::from_millis(500));
                 let done = self
@@ -187,7 +194,7 @@ impl Backend {
                         |r| async move { lock::release(&r, name, token).await },
                     )
                     .await;
-                done.iter().filter(|d| **d == Some(true)).count() >= quorum(members.len())
+                Ok(done.iter().filter(|d| **d == Some(true)).count() >= quorum(members.len()))
             }
         }
     }
@@ -229,23 +236,6 @@ impl Backend {
             }
         }
     }
-
-    async fn force_delete(&self, name: &[u8]) -> anyhow::Result<u64> {
-        let del = |r: Arc<Redis>| async move {
-            let mut c = redis::cmd("DEL");
-            c.arg(name);
-            r.keyed::<u64>(name, &c, Idempotent::Yes).await
-        };
-        match self {
-            Backend::Single(r) => del(r.clone()).await,
-            Backend::Quorum(_) => Ok(self
-                .on_all(Duration::from_secs(2), del)
-                .await
-                .into_iter()
-                .flatten()
-                .sum()),
-        }
-    }
 }
 
 pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -278,7 +268,9 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
         LockAction::Release { name, token, nodes } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
-            let done = b.release(&key, token, Duration::from_secs(1)).await;
+            let done = b
+                .release(&key, token.as_bytes(), Duration::from_secs(1))
+                .await?;
             let failure = (!done).then(|| {
                 negative(format!(
                     "{} is not held by that token: nothing released",
@@ -332,7 +324,11 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             ))
         }
         LockAction::List { pattern } => list(ctx, &arg_bytes(pattern)).await,
-        LockAction::Break { name, nodes } => {
+        LockAction::Break {
+            name,
+            dry_run,
+            nodes,
+        } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
             let states = b.status(&key).await?;
@@ -343,6 +339,16 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     escape_bytes(&key)
                 )));
             };
+            if *dry_run {
+                return Ok(Outcome::with_failure(
+                    Status {
+                        name: escape_bytes(&key),
+                        states,
+                        quorum: !nodes.nodes.is_empty(),
+                    },
+                    None,
+                ));
+            }
             ctx.printer
                 .confirm(format!(
                     "force-release lock {} held by token {}?",
@@ -350,14 +356,22 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     escape_bytes(&token)
                 ))
                 .await?;
-            let n = b.force_delete(&key).await?;
+            // Compare-and-delete with the token that was shown: if the lock changed
+            // hands while we asked, the new holder keeps it.
+            let done = b.release(&key, &token, Duration::from_secs(1)).await?;
+            let failure = (!done).then(|| {
+                negative(format!(
+                    "{} changed hands since it was shown: nothing broken",
+                    escape_bytes(&key)
+                ))
+            });
             Ok(Outcome::with_failure(
                 Done {
                     name: escape_bytes(&key),
                     verb: "broken",
-                    done: n > 0,
+                    done,
                 },
-                None,
+                failure,
             ))
         }
         LockAction::Run {
@@ -381,7 +395,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let mut child = match spawn(cmd, false, &envs) {
                 Ok(c) => c,
                 Err(e) => {
-                    b.release(&key, &token, *ttl).await;
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(e);
                 }
             };
@@ -393,7 +407,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let ended = match ended {
                 Ok(e) => e,
                 Err(e) => {
-                    b.release(&key, &token, *ttl).await;
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(
                         anyhow::Error::new(e).context(format!("waiting for {}", child.name))
                     );
@@ -401,11 +415,11 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             };
             let failure: Option<anyhow::Error> = match ended {
                 Ended::Exited(status) => {
-                    b.release(&key, &token, *ttl).await;
+                    release_after(ctx, &b, &key, &token, *ttl).await;
                     (!status.success()).then(|| CliError::Child { cmd: child.name.clone(), code: code_of(status) }.into())
                 }
                 Ended::Interrupted => {
-                    b.release(&key, &token, *ttl).await;
+                    release_after(ctx, &b, &key, &token, *ttl).await;
                     Some(CliError::Interrupted.into())
                 }
                 Ended::LockLost => Some(negative(format!(
@@ -418,6 +432,22 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 failure,
             })
         }
+    }
+}
+
+/// Release after CMD ended; a failure is reported but leaves CMD's status as
+/// the exit code (the lock expires with its TTL anyway).
+async fn release_after(ctx: &Ctx, b: &Backend, key: &[u8], token: &str, ttl: Duration) {
+    match b.release(key, token.as_bytes(), ttl).await {
+        Ok(true) => {}
+        Ok(false) => ctx.printer.notice(&format!(
+            "lock {} was no longer ours at release",
+            escape_bytes(key)
+        )),
+        Err(e) => ctx.printer.notice(&format!(
+            "releasing lock {} failed ({e:#}); it expires by its TTL",
+            escape_bytes(key)
+        )),
     }
 }
 

@@ -102,7 +102,7 @@ async fn compute(
     let status = match ended {
         Ended::Exited(s) => s,
         Ended::Interrupted => {
-            let _ = release(redis, &k.lock, token).await;
+            let _ = release(redis, &k.lock, token.as_bytes()).await;
             return Ok(Computed::Failed(CliError::Interrupted.into()));
         }
         Ended::LockLost => {
@@ -114,7 +114,7 @@ async fn compute(
         }
     };
     if !status.success() {
-        release(redis, &k.lock, token).await?;
+        release(redis, &k.lock, token.as_bytes()).await?;
         return Ok(Computed::Failed(
             CliError::Child {
                 cmd: child.name.clone(),
@@ -136,10 +136,10 @@ async fn compute(
     let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
     let r = redis.batch(&cmds, Idempotent::Yes).await?;
     if let Some(Value::ServerError(e)) = r.iter().find(|v| matches!(v, Value::ServerError(_))) {
-        let _ = release(redis, &k.lock, token).await;
+        let _ = release(redis, &k.lock, token.as_bytes()).await;
         return Err(server_failure(redis.display_url(), e).into());
     }
-    release(redis, &k.lock, token).await?;
+    release(redis, &k.lock, token.as_bytes()).await?;
     Ok(Computed::Stored(out, delta))
 }
 
@@ -172,6 +172,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                         report.early = true;
                         return Ok(Outcome::with_failure(report, None));
                     }
+                    Computed::Failed(e) if interrupt.is_set() => return Err(e),
                     Computed::Failed(e) => {
                         ctx.printer.notice(&format!(
                             "early recomputation failed ({e:#}); serving the cached value"
@@ -194,7 +195,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
             // Someone may have stored the value just before we got the lock.
             if let Some(hit) = read(&redis, &k).await? {
-                release(&redis, &k.lock, &token).await?;
+                release(&redis, &k.lock, token.as_bytes()).await?;
                 report.fill(hit.value, true, false, None, args);
                 return Ok(Outcome::with_failure(report, None));
             }

@@ -22,6 +22,10 @@ use crate::error::{usage, CliError, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::output::{table, Outcome, Render};
 
+/// Passes `--until-empty` makes at most (writers faster than the delete would
+/// otherwise keep it going forever).
+const MAX_UNTIL_EMPTY_PASSES: u32 = 100;
+
 /// Extra passes run on their own when the cluster layout changed during a pass.
 const MAX_LAYOUT_PASSES: u32 = 20;
 
@@ -57,6 +61,14 @@ pub async fn delete_matching(
         _ => None,
     };
     let resumed = checkpoint.is_some();
+    if let (Some(path), false) = (&opts.checkpoint, opts.dry_run) {
+        // Prove now that the file can be written: an interrupted run must be resumable.
+        let cp = checkpoint.get_or_insert_with(|| Checkpoint {
+            pattern: shown.clone(),
+            ..Default::default()
+        });
+        cp.save(path)?;
+    }
 
     let redis = ctx.connect().await?;
     let mut expected = None;
@@ -188,7 +200,11 @@ pub async fn delete_matching(
                 |_node, keys| {
                     let redis = redis.clone();
                     let denied = denied.clone();
-                    async move { unlink_keys(&redis, &keys, use_del, &denied).await }
+                    async move {
+                        unlink_keys(&redis, &keys, use_del, &denied)
+                            .await
+                            .map(|u| u.deleted)
+                    }
                 },
             )
             .await
@@ -213,7 +229,13 @@ pub async fn delete_matching(
                     let _ = std::fs::remove_file(path);
                 }
                 checkpoint = None;
-                if opts.until_empty && drive_result.matched() > 0 && !opts.dry_run {
+                // Keys refused with NOPERM match on every pass: repeat only while
+                // a pass deleted something.
+                if opts.until_empty
+                    && drive_result.done() > 0
+                    && !opts.dry_run
+                    && pass < MAX_UNTIL_EMPTY_PASSES
+                {
                     continue;
                 }
                 // Keys that changed node mid-pass can escape both nodes' cursors.

@@ -53,7 +53,13 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         cmd.arg("KEEPTTL");
     }
     let redis = ctx.connect().await?;
-    let reply: Value = redis.keyed(&key, &cmd, Idempotent::Yes).await?;
+    // With NX/XX a resent SET would answer "not set" for a write that happened.
+    let idem = if args.nx || args.xx {
+        Idempotent::No
+    } else {
+        Idempotent::Yes
+    };
+    let reply: Value = redis.keyed(&key, &cmd, idem).await?;
     let set = !matches!(reply, Value::Nil);
     if set && !args.tags.is_empty() {
         let ttl_ms = match args.ttl {

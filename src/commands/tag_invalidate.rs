@@ -214,13 +214,12 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                         let denied = denied.clone();
                         let tkey = tag.key.clone();
                         async move {
-                            let before = denied.lock().map(|d| d.count).unwrap_or(0);
-                            let deleted = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                            let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
                             // Keys we were not allowed to delete stay tagged.
-                            if denied.lock().map(|d| d.count).unwrap_or(0) == before {
+                            if done.denied == 0 {
                                 forget(&redis, &tkey, kind, &keys).await?;
                             }
-                            Ok(deleted)
+                            Ok(done.deleted)
                         }
                     },
                 )
@@ -268,8 +267,14 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         .to_string();
         let mut c = redis::cmd("PUBLISH");
         c.arg(channel).arg(&message);
-        let receivers: i64 = redis.keyed(channel.as_bytes(), &c, Idempotent::No).await?;
-        report.published = Some(receivers);
+        // The deletes happened: a failed announcement must not hide their summary.
+        match redis
+            .keyed::<i64>(channel.as_bytes(), &c, Idempotent::No)
+            .await
+        {
+            Ok(receivers) => report.published = Some(receivers),
+            Err(e) => failure = Some(e.context(format!("publishing to {channel}"))),
+        }
     }
     Ok(Outcome::with_failure(report, failure))
 }

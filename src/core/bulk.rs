@@ -7,7 +7,7 @@
 //! checkpoint never claims work that has not happened. It knows nothing of what
 //! the operation does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -142,9 +142,21 @@ impl Governor {
     }
 }
 
+/// A chunk waiting to start: node address, its batch's sequence number, the
+/// node, and the keys.
+type Queued = (String, u64, Arc<Node>, Vec<Vec<u8>>);
+
+/// Chunks waiting for room in flight, at most this many per allowed slot: a
+/// bounded queue keeps memory flat while the scanner stays ahead.
+const QUEUE_PER_SLOT: usize = 4;
+
 /// Run `op` over every key the stream yields. `on_progress(per-node tallies)` is
 /// called as chunks complete; `on_commit(node, tally)` when a node's committed
 /// cursor moves (for checkpoints).
+///
+/// Chunks start one at a time, only when there is room in flight and the rate
+/// cap allows, so `--in-flight`, `--rate` and `--max-latency` hold per chunk, and
+/// Ctrl-C is noticed between any two of them.
 pub async fn drive<F, Fut>(
     mut rx: mpsc::Receiver<anyhow::Result<KeyBatch>>,
     flow: &Flow,
@@ -162,6 +174,7 @@ where
     let mut governor = Governor::new(flow.max_latency, flow.in_flight.max(1));
     let mut nodes: BTreeMap<String, NodeTally> = BTreeMap::new();
     let mut books: HashMap<String, CursorBook> = HashMap::new();
+    let mut queue: VecDeque<Queued> = VecDeque::new();
     let mut inflight = FuturesUnordered::new();
     let mut handed: u64 = 0;
     let mut scanning = true;
@@ -170,10 +183,15 @@ where
     let mut stopping = false;
 
     loop {
-        if inflight.is_empty() && (stopping || !scanning) {
+        if inflight.is_empty() && (stopping || (!scanning && queue.is_empty())) {
             break;
         }
-        let room = inflight.len() < governor.allowed;
+        let can_start = !stopping && !queue.is_empty() && inflight.len() < governor.allowed;
+        let wait = match queue.front() {
+            Some(_) if can_start => rate.delay() + governor.pause,
+            _ => Duration::ZERO,
+        };
+        let want_more = scanning && !stopping && queue.len() < QUEUE_PER_SLOT * governor.allowed;
         tokio::select! {
             biased;
             _ = interrupt.wait(), if !stopping => {
@@ -202,7 +220,18 @@ where
                     }
                 }
             }
-            msg = rx.recv(), if scanning && !stopping && room => {
+            _ = tokio::time::sleep(wait), if can_start => {
+                if let Some((addr, seq, node, keys)) = queue.pop_front() {
+                    rate.take(keys.len());
+                    let fut = op(node, keys);
+                    inflight.push(async move {
+                        let t0 = Instant::now();
+                        let res = fut.await;
+                        ((addr, seq), t0.elapsed(), res)
+                    });
+                }
+            }
+            msg = rx.recv(), if want_more => {
                 let batch = match msg {
                     None => { scanning = false; continue; }
                     Some(Err(e)) => {
@@ -215,52 +244,46 @@ where
                 };
                 let addr = batch.node.addr.clone();
                 let mut keys = batch.keys;
+                let mut cursor = batch.cursor;
                 if let Some(limit) = flow.limit {
                     let left = limit.saturating_sub(handed);
                     if (keys.len() as u64) >= left {
+                        if (keys.len() as u64) > left {
+                            // Keys were dropped: this batch must not complete its cursor.
+                            cursor = None;
+                        }
                         keys.truncate(left as usize);
-                        stopping = true;
+                        scanning = false;
                         stop = Stop::Limit;
                     }
                 }
                 handed += keys.len() as u64;
                 nodes.entry(addr.clone()).or_default().matched += keys.len() as u64;
-                let chunks: Vec<Vec<Vec<u8>>> = if keys.is_empty() {
-                    Vec::new()
-                } else {
-                    let mut out = Vec::with_capacity(keys.len().div_ceil(chunk_size));
-                    let mut it = keys.into_iter().peekable();
-                    while it.peek().is_some() {
-                        out.push(it.by_ref().take(chunk_size).collect());
-                    }
-                    out
-                };
+                let chunks = keys.len().div_ceil(chunk_size);
                 let book = books.entry(addr.clone()).or_default();
                 // A batch with no keys still moves the cursor: close it at once.
-                let seq = book.open(chunks.len().max(1), batch.cursor);
-                if chunks.is_empty() {
-                    if let Some(cursor) = book.close(seq) {
+                let seq = book.open(chunks.max(1), cursor);
+                if chunks == 0 {
+                    if let Some(c) = book.close(seq) {
                         let t = nodes.entry(addr.clone()).or_default();
-                        t.cursor = cursor;
-                        t.finished = cursor == 0;
+                        t.cursor = c;
+                        t.finished = c == 0;
                         on_commit(&addr, t);
                     }
                     continue;
                 }
-                for chunk in chunks {
-                    rate.acquire(chunk.len()).await;
-                    if !governor.pause.is_zero() {
-                        tokio::time::sleep(governor.pause).await;
-                    }
-                    let fut = op(batch.node.clone(), chunk);
-                    let key = (addr.clone(), seq);
-                    inflight.push(async move {
-                        let t0 = Instant::now();
-                        let res = fut.await;
-                        (key, t0.elapsed(), res)
-                    });
+                let mut it = keys.into_iter().peekable();
+                while it.peek().is_some() {
+                    let chunk: Vec<Vec<u8>> = it.by_ref().take(chunk_size).collect();
+                    queue.push_back((addr.clone(), seq, batch.node.clone(), chunk));
                 }
             }
+        }
+    }
+    // What is still queued was found but not handed to `op`.
+    for (addr, _, _, keys) in queue {
+        if let Some(t) = nodes.get_mut(&addr) {
+            t.matched -= keys.len() as u64;
         }
     }
     Drive { nodes, stop, error }

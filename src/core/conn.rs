@@ -58,27 +58,22 @@ impl std::fmt::Debug for ConnSpec {
     }
 }
 
-/// Replace the password of a URL with `***` (also in malformed URLs).
+/// Replace the password of a URL with `***` (also in malformed URLs): all of
+/// the user info up to the last `@` is suspect, since an unencoded `@` or `/`
+/// in a password would otherwise split it.
 pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match authority.rfind('@') {
+    match rest.rfind('@') {
         Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            let redacted = if userinfo.contains(':') || !user.is_empty() {
-                if userinfo.contains(':') {
-                    format!("{user}:***")
-                } else {
-                    // redis://secret@host: a lone userinfo is the password.
-                    "***".to_string()
-                }
-            } else {
-                String::new()
+            let userinfo = &rest[..at];
+            let redacted = match userinfo.split_once(':') {
+                Some((user, _)) if !user.contains('/') => format!("{user}:***"),
+                Some(_) => "***".to_string(),
+                // redis://secret@host: a lone userinfo is the password.
+                None => "***".to_string(),
             };
             format!("{}{}@{}", &url[..scheme_end + 3], redacted, &rest[at + 1..])
         }
@@ -171,8 +166,14 @@ impl ConnSpec {
                 .or_else(|| std::env::var("REDIS_PASSWORD").ok())
                 .filter(|p| !p.is_empty())
         };
-        if let Some(p) = password {
-            settings = settings.set_password(p);
+        match password {
+            Some(p) => settings = settings.set_password(p),
+            // A user name without a password must still AUTH (as that user, which
+            // works for `nopass` users): never carry on as the default user.
+            None if settings.username().is_some() && settings.password().is_none() => {
+                settings = settings.set_password("");
+            }
+            None => {}
         }
         settings = settings.set_lib_name("cachectl", env!("CARGO_PKG_VERSION"));
         info = info.set_redis_settings(settings);
@@ -198,7 +199,7 @@ impl ConnSpec {
             None
         };
 
-        let display_url = describe(&info, g.url.is_some().then_some(shown.as_str()));
+        let display_url = describe(&info);
         Ok(ConnSpec {
             seed: info,
             tls,
@@ -253,13 +254,23 @@ impl ConnSpec {
     }
 }
 
-fn describe(info: &ConnectionInfo, given: Option<&str>) -> String {
-    if let Some(url) = given {
-        return url.to_string();
-    }
+/// The address actually used, as a URL without secrets (overrides applied).
+fn describe(info: &ConnectionInfo) -> String {
+    let user = match (
+        info.redis_settings().username(),
+        info.redis_settings().password(),
+    ) {
+        (Some(u), _) => format!("{u}:***@"),
+        (None, Some(_)) => ":***@".to_string(),
+        _ => String::new(),
+    };
+    let db = match info.redis_settings().db() {
+        0 => String::new(),
+        n => format!("/{n}"),
+    };
     match info.addr() {
-        ConnectionAddr::Tcp(h, p) => format!("redis://{h}:{p}"),
-        ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{host}:{port}"),
+        ConnectionAddr::Tcp(h, p) => format!("redis://{user}{h}:{p}{db}"),
+        ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{user}{host}:{port}{db}"),
         ConnectionAddr::Unix(path) => format!("redis+unix://{}", path.display()),
         _ => "redis".into(),
     }
@@ -309,6 +320,35 @@ fn connect_failure(label: &str, e: &RedisError, timeout: Duration) -> RedisFailu
     }
 }
 
+/// Cluster mode from INFO, or, for ACL users without INFO, from CLUSTER INFO
+/// (which answers an error on a server with cluster support disabled).
+async fn detect_cluster(
+    conn: &mut MultiplexedConnection,
+    label: &str,
+    timeout: Duration,
+) -> Result<bool, RedisFailure> {
+    match redis::cmd("INFO")
+        .arg("cluster")
+        .query_async::<String>(conn)
+        .await
+    {
+        Ok(info) => return Ok(info.lines().any(|l| l.trim() == "cluster_enabled:1")),
+        Err(e) if e.code() == Some("NOPERM") => {}
+        Err(e) => return Err(failure(label, &e, timeout)),
+    }
+    match redis::cmd("CLUSTER")
+        .arg("INFO")
+        .query_async::<String>(conn)
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_timeout() || is_dropped(&e) => Err(failure(label, &e, timeout)),
+        // Disabled, or not allowed either: a user without cluster commands gets
+        // standalone behaviour, and a cluster would answer MOVED soon enough.
+        Err(_) => Ok(false),
+    }
+}
+
 /// One primary (or the standalone server) and its multiplexed connection.
 pub struct Node {
     pub addr: String,
@@ -348,6 +388,9 @@ pub struct Redis {
     cluster: bool,
     topo: RwLock<Arc<Topology>>,
     reconnect_lock: tokio::sync::Mutex<()>,
+    /// Nodes reached only through ASK (a slot moving to a node that owns no
+    /// slots yet, so CLUSTER SLOTS does not list it).
+    ask_targets: tokio::sync::Mutex<Vec<Arc<Node>>>,
 }
 
 /// The hash slot of a key (CRC16 of the key or of its `{hash tag}`).
@@ -432,19 +475,14 @@ impl Redis {
     pub async fn connect(spec: ConnSpec) -> anyhow::Result<Arc<Redis>> {
         let seed_label = spec.display_url.clone();
         let mut seed_conn = spec.open(spec.seed.clone(), &seed_label).await?;
-        let info: String = redis::cmd("INFO")
-            .arg("cluster")
-            .query_async(&mut seed_conn)
-            .await
-            .map_err(|e| failure(&seed_label, &e, spec.timeout))?;
-        let cluster = info.lines().any(|l| l.trim() == "cluster_enabled:1");
+        let cluster = detect_cluster(&mut seed_conn, &seed_label, spec.timeout).await?;
         let (host, port) = match spec.seed.addr() {
             ConnectionAddr::Tcp(h, p) => (h.clone(), *p),
             ConnectionAddr::TcpTls { host, port, .. } => (host.clone(), *port),
             _ => (String::new(), 0),
         };
         let topo = if cluster {
-            Self::discover(&spec, &mut seed_conn, &host, port).await?
+            Self::discover(&spec, &mut seed_conn, &host, None).await?
         } else {
             let node = Arc::new(Node {
                 addr: seed_label.clone(),
@@ -463,6 +501,7 @@ impl Redis {
             cluster,
             topo: RwLock::new(Arc::new(topo)),
             reconnect_lock: tokio::sync::Mutex::new(()),
+            ask_targets: tokio::sync::Mutex::new(Vec::new()),
         }))
     }
 
@@ -471,7 +510,7 @@ impl Redis {
         spec: &ConnSpec,
         via: &mut MultiplexedConnection,
         seed_host: &str,
-        seed_port: u16,
+        old: Option<&Topology>,
     ) -> anyhow::Result<Topology> {
         let label = spec.display_url.clone();
         let raw: Vec<Value> = redis::cmd("CLUSTER")
@@ -525,26 +564,32 @@ impl Redis {
                 *s = 0;
             }
         }
+        // Known nodes keep their connections (in-flight work keeps its sockets);
+        // only new addresses are dialled.
         let opens = addrs.iter().map(|(h, p)| {
+            let existing = old.and_then(|t| {
+                t.nodes
+                    .iter()
+                    .find(|n| n.host == *h && n.port == *p)
+                    .cloned()
+            });
             let info = spec.info_for(h, *p);
-            let label = format!("{h}:{p}");
-            async move { spec.open(info, &label).await }
-        });
-        let conns = futures::future::try_join_all(opens).await?;
-        let _ = (seed_host, seed_port);
-        let nodes = addrs
-            .into_iter()
-            .zip(conns)
-            .map(|((host, port), conn)| {
-                Arc::new(Node {
-                    addr: format!("{host}:{port}"),
-                    host,
-                    port,
+            async move {
+                if let Some(n) = existing {
+                    return Ok(n);
+                }
+                let addr = format!("{h}:{p}");
+                let conn = spec.open(info, &addr).await?;
+                Ok::<_, RedisFailure>(Arc::new(Node {
+                    addr,
+                    host: h.clone(),
+                    port: *p,
                     conn: Mutex::new(conn),
                     generation: Mutex::new(0),
-                })
-            })
-            .collect();
+                }))
+            }
+        });
+        let nodes = futures::future::try_join_all(opens).await?;
         Ok(Topology { nodes, slots })
     }
 
@@ -603,29 +648,34 @@ impl Redis {
         if !self.cluster {
             return Ok(());
         }
+        let seen = self.topo();
         let _guard = self.reconnect_lock.lock().await;
         let old = self.topo();
+        if !Arc::ptr_eq(&seen, &old) {
+            // Several MOVED replies at once: another task refreshed meanwhile.
+            return Ok(());
+        }
         let mut last_err = None;
+        // Ask each known node in turn: during a failover some do not answer.
         for node in &old.nodes {
             let (mut conn, _) = node.conn();
-            let raw: Result<Vec<Value>, _> = redis::cmd("CLUSTER")
-                .arg("SLOTS")
-                .query_async(&mut conn)
-                .await;
-            match raw {
-                Ok(_) => {
-                    let topo = self.rebuild(&mut conn, &old).await?;
+            match self.rebuild(&mut conn, &old).await {
+                Ok(topo) => {
                     if let Ok(mut w) = self.topo.write() {
                         *w = Arc::new(topo);
                     }
                     return Ok(());
                 }
-                Err(e) => last_err = Some(failure(&node.addr, &e, self.spec.timeout)),
+                Err(e) => last_err = Some(e),
             }
         }
-        Err(last_err
-            .map(anyhow::Error::from)
-            .unwrap_or_else(|| anyhow::anyhow!("no cluster node answered CLUSTER SLOTS")))
+        Err(last_err.unwrap_or_else(|| {
+            RedisFailure::Server {
+                node: self.spec.display_url.clone(),
+                msg: "no cluster node answered CLUSTER SLOTS".into(),
+            }
+            .into()
+        }))
     }
 
     async fn rebuild(
@@ -633,27 +683,8 @@ impl Redis {
         via: &mut MultiplexedConnection,
         old: &Topology,
     ) -> anyhow::Result<Topology> {
-        let (seed_host, seed_port) = (old.nodes[0].host.clone(), old.nodes[0].port);
-        let fresh = Self::discover_reusing(&self.spec, via, &seed_host, seed_port, old).await?;
-        Ok(fresh)
-    }
-
-    async fn discover_reusing(
-        spec: &ConnSpec,
-        via: &mut MultiplexedConnection,
-        seed_host: &str,
-        seed_port: u16,
-        old: &Topology,
-    ) -> anyhow::Result<Topology> {
-        // Simple and correct: discover anew, then swap in existing connections
-        // for nodes we already know so in-flight work keeps its sockets.
-        let mut topo = Self::discover(spec, via, seed_host, seed_port).await?;
-        for n in topo.nodes.iter_mut() {
-            if let Some(existing) = old.nodes.iter().find(|o| o.addr == n.addr) {
-                *n = existing.clone();
-            }
-        }
-        Ok(topo)
+        let seed_host = old.nodes[0].host.clone();
+        Self::discover(&self.spec, via, &seed_host, Some(old)).await
     }
 
     /// Replace a node's connection after it dropped (once per failure generation).
@@ -682,14 +713,27 @@ impl Redis {
         if let Some(n) = self.topo().nodes.iter().find(|n| n.addr == addr) {
             return Ok(n.clone());
         }
-        // An ASK target we do not know yet (a node being added): refresh, then look again.
-        self.refresh().await?;
-        self.topo()
-            .nodes
-            .iter()
-            .find(|n| n.addr == addr)
-            .cloned()
-            .ok_or_else(|| anyhow::anyhow!("cluster redirected to unknown node {addr}"))
+        let mut extra = self.ask_targets.lock().await;
+        if let Some(n) = extra.iter().find(|n| n.addr == addr) {
+            return Ok(n.clone());
+        }
+        // A node being added owns no slots yet: connect to it on the spot.
+        let bad = || RedisFailure::Server {
+            node: addr.to_string(),
+            msg: "the cluster redirected to an address it cannot be reached at".into(),
+        };
+        let (host, port) = addr.rsplit_once(':').ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let conn = self.spec.open(self.spec.info_for(host, port), addr).await?;
+        let node = Arc::new(Node {
+            addr: addr.to_string(),
+            host: host.to_string(),
+            port,
+            conn: Mutex::new(conn),
+            generation: Mutex::new(0),
+        });
+        extra.push(node.clone());
+        Ok(node)
     }
 
     /// Send one command to a given node (SCAN, INFO, DBSIZE…): no slot routing.
@@ -715,7 +759,8 @@ impl Redis {
                     }
                     if idem == Idempotent::Yes && is_dropped(&e) {
                         tokio::time::sleep(backoff(attempt)).await;
-                        self.reconnect(node, generation).await?;
+                        // A failed reconnect is retried like the command, with backoff.
+                        let _ = self.reconnect(node, generation).await;
                         continue;
                     }
                     return Err(failure(&node.addr, &e, self.spec.timeout).into());
@@ -992,6 +1037,8 @@ mod tests {
         assert_eq!(redact_url("redis://secret@h:1"), "redis://***@h:1");
         assert_eq!(redact_url("redis://h:1"), "redis://h:1");
         assert_eq!(redact_url("rediss://u:p@ss@h"), "rediss://u:***@h");
+        assert_eq!(redact_url("redis://u:p@ss/x@h:1"), "redis://u:***@h:1");
+        assert!(!redact_url("redis://u:p@ss/x@h:1").contains("ss/x"));
     }
 
     #[test]

@@ -23,19 +23,19 @@ impl Interrupt {
         let int = signal(SignalKind::interrupt()).ok();
         let term = signal(SignalKind::terminate()).ok();
         tokio::spawn(async move {
-            let recv = |s: Option<tokio::signal::unix::Signal>| async move {
-                match s {
-                    Some(mut s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
+            let (mut int, mut term) = (int, term);
             tokio::select! {
-                _ = recv(int) => {},
-                _ = recv(term) => {},
+                _ = recv_one(int.as_mut()) => {},
+                _ = recv_one(term.as_mut()) => {},
             }
             listener.trigger();
+            // A second signal means "now": the in-flight work is abandoned.
+            tokio::select! {
+                _ = recv_one(int.as_mut()) => {},
+                _ = recv_one(term.as_mut()) => {},
+            }
+            eprintln!("cachectl: interrupted again: exiting now");
+            std::process::exit(130);
         });
         me
     }
@@ -59,5 +59,14 @@ impl Interrupt {
             }
             notified.await;
         }
+    }
+}
+
+async fn recv_one(s: Option<&mut tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
     }
 }

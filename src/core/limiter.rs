@@ -421,8 +421,12 @@ pub async fn request(
 ) -> anyhow::Result<Verdict> {
     let cmd = request_cmd(p, key, member);
     let reply: Vec<i64> = redis.keyed(key, &cmd, Idempotent::No).await?;
-    parse_verdict(&reply)
-        .ok_or_else(|| anyhow::anyhow!("unexpected reply from the limiter script: {reply:?}"))
+    parse_verdict(&reply).ok_or_else(|| {
+        anyhow::Error::from(crate::error::RedisFailure::Server {
+            node: "server".into(),
+            msg: format!("unexpected reply from the limiter script: {reply:?}"),
+        })
+    })
 }
 
 /// UNLINK the limiter's key; true when it existed.
@@ -537,7 +541,13 @@ pub async fn snapshot(redis: &Redis, key: &[u8]) -> anyhow::Result<Snapshot> {
             let micros = number_of(&parts[1]).unwrap_or(0.0) as i64;
             secs * 1_000_000 + micros
         }
-        other => anyhow::bail!("unexpected reply to TIME: {other:?}"),
+        other => {
+            return Err(crate::error::RedisFailure::Server {
+                node: "server".into(),
+                msg: format!("unexpected reply to TIME: {other:?}"),
+            }
+            .into())
+        }
     };
     let body = match kind.as_str() {
         "none" => Body::Missing,

@@ -47,6 +47,15 @@ end
 return 0
 ";
 
+/// Raise the fencing counter to at least ARGV[1] (Redlock: any two quorums share
+/// a node, so raising every node to the quorum's maximum keeps tokens strictly
+/// increasing across acquisitions).
+const RAISE_FENCE: &str = r"
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+";
+
 /// Delete the lock only if it still holds our token.
 const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -138,9 +147,19 @@ pub async fn acquire(
     }
 }
 
-pub async fn release(redis: &Redis, name: &[u8], token: &str) -> anyhow::Result<bool> {
-    let cmd = eval(RELEASE, &[name], &[token.as_bytes()]);
-    let n: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
+pub async fn raise_fence(redis: &Redis, name: &[u8], to: i64) -> anyhow::Result<()> {
+    let fence = fence_key(name);
+    let to = to.to_string();
+    let cmd = eval(RAISE_FENCE, &[&fence], &[to.as_bytes()]);
+    let _: i64 = redis.keyed(&fence, &cmd, Idempotent::Yes).await?;
+    Ok(())
+}
+
+/// Compare-and-delete. Not retried after a dropped connection: a second try
+/// would answer "not held" for a release that did happen.
+pub async fn release(redis: &Redis, name: &[u8], token: &[u8]) -> anyhow::Result<bool> {
+    let cmd = eval(RELEASE, &[name], &[token]);
+    let n: i64 = redis.keyed(name, &cmd, Idempotent::No).await?;
     Ok(n == 1)
 }
 

@@ -26,15 +26,27 @@ impl RateCap {
         }
     }
 
-    /// Wait until `n` more operations may be sent.
-    pub async fn acquire(&mut self, n: usize) {
-        let Some(per_op) = self.per_op else { return };
-        let now = Instant::now();
-        if self.next > now {
-            tokio::time::sleep(self.next - now).await;
+    /// How long to wait before the next batch may be sent (each batch's cost
+    /// is paid after it, by [`RateCap::take`]).
+    pub fn delay(&self) -> Duration {
+        match self.per_op {
+            Some(_) => self.next.saturating_duration_since(Instant::now()),
+            None => Duration::ZERO,
         }
-        let start = self.next.max(now);
+    }
+
+    /// Account for `n` operations just sent.
+    pub fn take(&mut self, n: usize) {
+        let Some(per_op) = self.per_op else { return };
+        let start = self.next.max(Instant::now());
         self.next = start + per_op * n as u32;
+    }
+
+    /// Wait until `n` more operations may be sent, and account for them.
+    #[cfg(test)]
+    pub async fn acquire(&mut self, n: usize) {
+        tokio::time::sleep(self.delay()).await;
+        self.take(n);
     }
 
     /// The largest batch that keeps bursts within about 1/10 s at this rate.

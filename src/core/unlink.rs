@@ -54,13 +54,21 @@ fn grouped(keys: &[Vec<u8>], use_del: bool) -> Vec<(Routed, Vec<usize>)> {
         .collect()
 }
 
-/// Delete `keys`; returns how many the server removed. NOPERM keys go to `denied`.
+/// What one call removed and was refused.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unlinked {
+    pub deleted: u64,
+    pub denied: u64,
+}
+
+/// Delete `keys`; the server's count of removed keys, and how many were refused
+/// with NOPERM (also recorded, with examples, in `denied`).
 pub async fn unlink_keys(
     redis: &Redis,
     keys: &[Vec<u8>],
     use_del: bool,
     denied: &Arc<Mutex<Denied>>,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Unlinked> {
     // Standalone: one command for the whole chunk (every key is "slot 0's node").
     let groups = if redis.is_cluster() {
         grouped(keys, use_del)
@@ -74,6 +82,7 @@ pub async fn unlink_keys(
     let (cmds, members): (Vec<Routed>, Vec<Vec<usize>>) = groups.into_iter().unzip();
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let mut deleted = 0;
+    let mut refused = 0;
     let mut retry_single: Vec<usize> = Vec::new();
     for (idxs, reply) in members.iter().zip(replies) {
         match reply {
@@ -95,6 +104,7 @@ pub async fn unlink_keys(
         for (&i, reply) in retry_single.iter().zip(replies) {
             match reply {
                 Value::ServerError(e) if e.code() == "NOPERM" => {
+                    refused += 1;
                     if let Ok(mut d) = denied.lock() {
                         d.add(&keys[i]);
                     }
@@ -104,7 +114,10 @@ pub async fn unlink_keys(
             }
         }
     }
-    Ok(deleted)
+    Ok(Unlinked {
+        deleted,
+        denied: refused,
+    })
 }
 
 #[cfg(test)]

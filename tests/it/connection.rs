@@ -182,3 +182,29 @@ fn db_number_from_url_and_flag() {
     let out = run(&s.url(), &["-n", "3", "--json", "get", "db:k"]);
     assert_eq!(json(&out)["value"], "three");
 }
+
+#[test]
+fn a_user_without_a_password_never_becomes_the_default_user() {
+    let s = RedisServer::start_with_acl("app", "app-pass", &["~app:*", "+@all"]);
+    // No password given for "app": AUTH app "" must fail, not fall back.
+    let out = run(&s.url(), &["--user", "app", "get", "app:k"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // A nopass user works without one.
+    s.call(&[
+        b"ACL", b"SETUSER", b"open", b"on", b"nopass", b"~open:*", b"+@all",
+    ]);
+    s.cli(&["SET", "open:k", "v"]);
+    let out = run(&s.url(), &["--user", "open", "get", "open:k"]);
+    assert_eq!(out.stdout, b"v", "{}", stderr(&out));
+}
+
+#[test]
+fn a_user_without_info_still_works() {
+    let s = RedisServer::start_with_acl("lean", "lean-pass", &["~lean:*", "+@all", "-info"]);
+    s.cli(&["SET", "lean:k", "v"]);
+    let out = run(
+        &s.url_with_auth(Some("lean"), "lean-pass"),
+        &["get", "lean:k"],
+    );
+    assert_eq!(out.stdout, b"v", "{}", stderr(&out));
+}

@@ -508,3 +508,58 @@ fn locks_on_a_cluster() {
         "released, and fence keys are not listed"
     );
 }
+
+#[test]
+fn redlock_fencing_tokens_increase_across_different_quorums() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    // Counters far apart: 100 on the first node, nothing elsewhere.
+    servers[0].cli(&["SET", "{rl:f}:cachectl:fence", "100"]);
+    let acquire = |blocked: usize| {
+        servers[blocked].cli(&["SET", "rl:f", "other", "PX", "30000"]);
+        let mut args = vec![
+            "--json".to_string(),
+            "lock".into(),
+            "acquire".into(),
+            "rl:f".into(),
+            "--ttl".into(),
+            "10s".into(),
+        ];
+        args.extend(node_args(&servers));
+        let out = crate::common::cachectl().args(&args).output().expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v = json(&out);
+        let token = v["token"].as_str().expect("token").to_string();
+        let mut rel = vec![
+            "lock".to_string(),
+            "release".into(),
+            "rl:f".into(),
+            "--token".into(),
+            token,
+        ];
+        rel.extend(node_args(&servers));
+        assert!(crate::common::cachectl()
+            .args(&rel)
+            .output()
+            .expect("run")
+            .status
+            .success());
+        servers[blocked].cli(&["DEL", "rl:f"]);
+        v["fencing_token"].as_i64().expect("fence")
+    };
+    let first = acquire(2); // quorum of nodes 0 and 1
+    let second = acquire(0); // quorum of nodes 1 and 2
+    assert!(second > first, "fencing went from {first} to {second}");
+}
+
+#[test]
+fn break_dry_run_shows_and_keeps_the_lock() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:dry", "holder-1", "PX", "30000"]);
+    let out = run(
+        &s.url(),
+        &["--json", "lock", "break", "lk:dry", "--dry-run"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["token"], "holder-1");
+    assert_eq!(s.cli(&["GET", "lk:dry"]), "holder-1");
+}
