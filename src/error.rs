@@ -37,7 +37,6 @@ pub enum CliError {
     #[error("interrupted")]
     Interrupted,
     /// A child command failed; we exit with its status.
-    #[allow(dead_code)] // first user: `remember` and `lock run`
     #[error("{cmd} exited with status {code}")]
     Child { cmd: String, code: i32 },
 }

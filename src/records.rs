@@ -66,28 +66,44 @@ struct JsonLine<'a> {
     kind: Option<Cow<'a, str>>,
 }
 
-/// `"ttl"`: seconds as a number, or a duration string (`"1h"`, `"90"`).
+/// A TTL as text: seconds (`90`, `0.5`) or a duration (`1h30m`), positive and
+/// at most 100 years.
+fn ttl_from_text(t: &str) -> Result<Duration, String> {
+    let t = t.trim();
+    let d = match t.parse::<f64>() {
+        Ok(secs) if secs < 0.0 => return Err(format!("{t} is negative")),
+        Ok(secs) => {
+            let d = Duration::try_from_secs_f64(secs)
+                .map_err(|_| format!("{t} is not a usable number of seconds"))?;
+            if d > crate::parse::MAX_DURATION {
+                return Err(format!("{t} is longer than 100 years"));
+            }
+            d
+        }
+        Err(_) => parse_duration(t)?,
+    };
+    if d.as_millis() == 0 {
+        return Err(format!("{t} is zero: a TTL must be at least 1ms"));
+    }
+    Ok(d)
+}
+
+/// `"ttl"` in a JSON line: a number of seconds, a duration string, or null.
 fn parse_ttl(raw: &str) -> Result<Option<Duration>, String> {
     let t = raw.trim();
     if t == "null" {
         return Ok(None);
     }
-    let d = if t.starts_with('"') {
+    if t.starts_with('"') {
         let s: String = serde_json::from_str(t).map_err(|e| e.to_string())?;
-        parse_duration(&s)?
-    } else {
-        let secs: f64 = t
-            .parse()
-            .map_err(|_| format!("'{t}' is not a number of seconds or a duration string"))?;
-        if !secs.is_finite() || secs < 0.0 {
-            return Err(format!("{t} is negative"));
-        }
-        Duration::from_secs_f64(secs)
-    };
-    if d.as_millis() == 0 {
-        return Err(format!("{t} is zero: a TTL must be at least 1ms"));
+        return ttl_from_text(&s).map(Some);
     }
-    Ok(Some(d))
+    if t.parse::<f64>().is_err() {
+        return Err(format!(
+            "'{t}' is not a number of seconds or a duration string"
+        ));
+    }
+    ttl_from_text(t).map(Some)
 }
 
 /// A JSON scalar as the text Redis should store.
@@ -364,12 +380,7 @@ pub fn each_csv(
             let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
                 Some(raw) => {
                     let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
-                    let quoted = if s.trim().parse::<f64>().is_ok() {
-                        s.to_string()
-                    } else {
-                        format!("{s:?}")
-                    };
-                    parse_ttl(&quoted).map_err(|e| bad(line, format!("ttl: {e}")))?
+                    Some(ttl_from_text(s).map_err(|e| bad(line, format!("ttl: {e}")))?)
                 }
                 None => None,
             };

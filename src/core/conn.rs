@@ -36,7 +36,6 @@ const MAX_ATTEMPTS: u32 = 8;
 pub enum Idempotent {
     Yes,
     /// Lock acquisition, INCR and friends: never sent twice.
-    #[allow(dead_code)] // first user: the lock and rate-limit commands
     No,
 }
 
