@@ -15,87 +15,21 @@
 #   server started here is shut down on exit. ~3-5 min with the defaults.
 #   Env: CACHECTL (default target/release/cachectl, built if unset and missing)
 #        RUNS=3 N=1000000 SKIP_CLUSTER=0 SKIP_XARGS=0 REDIS_SERVER REDIS_CLI
+#   Servers, ports, INFO readers, medians and cleanup come from bench/lib.sh.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=${RUNS:-3}
 N=${N:-1000000}
 SKIP_CLUSTER=${SKIP_CLUSTER:-0}
 SKIP_XARGS=${SKIP_XARGS:-0}
-RSRV=${REDIS_SERVER:-redis-server}
-RCLI=${REDIS_CLI:-redis-cli}
-GTIME=/usr/bin/time
 PAT='bench:del:*'
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-
-[[ -x $GTIME ]] || die "GNU time ($GTIME) is needed for peak RSS"
-command -v python3 >/dev/null || die "python3 is needed to generate the data"
-if [[ -z ${CACHECTL:-} ]]; then
-  CACHECTL=$ROOT/target/release/cachectl
-  [[ -x $CACHECTL ]] || { log "building cachectl"; (cd "$ROOT" && cargo build --release >&2); }
-fi
-[[ -x $CACHECTL ]] || die "no cachectl binary at $CACHECTL"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-scan-delete.XXXXXX")
-declare -A SRV=()     # pid -> port of every redis-server started here
-declare -A TAKEN=()   # ports handed out by free_port
-
-# ------------------------------------------------------------ servers
-cli() { local p=$1; shift; "$RCLI" -h 127.0.0.1 -p "$p" "$@"; }
-
-# Ports come from below the kernel's ephemeral range: a port that some client
-# connection (e.g. a cluster bus link) holds as its local port cannot be bound.
-read -r EPH_LO _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPH_LO=32768
-(( EPH_LO > 12000 )) || EPH_LO=32768
-free_port() {   # sets PORT to an unused loopback port
-  local p
-  for _ in {1..200}; do
-    p=$(( 10000 + RANDOM % (EPH_LO - 10000) ))
-    [[ -n ${TAKEN[$p]:-} ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN[$p]=1; PORT=$p; return; fi
-  done
-  die "no free loopback port found"
-}
-
-start_server() {   # CLUSTER(0|1) [extra redis-server args...]: sets PORT to a new server
-  local cl=$1 port dir pid args; shift
-  for _ in 1 2 3 4 5; do
-    free_port; port=$PORT; dir=$WORK/srv-$port; pid=""; args=("$@")
-    if (( cl )); then
-      free_port
-      args+=(--cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$PORT" --cluster-node-timeout 5000)
-    fi
-    mkdir -p "$dir"
-    "$RSRV" --port "$port" --bind 127.0.0.1 --protected-mode yes --daemonize yes \
-      --save '' --appendonly no --dir "$dir" --pidfile "$dir/pid" --logfile "$dir/log" "${args[@]}" \
-      || die "redis-server on $port did not start"
-    for _ in {1..200}; do
-      if [[ -z $pid && -s $dir/pid ]]; then pid=$(<"$dir/pid"); SRV[$pid]=$port; fi
-      if [[ -n $pid ]] && [[ $(cli "$port" ping 2>/dev/null) == PONG ]]; then PORT=$port; return; fi
-      grep -q 'aborting' "$dir/log" 2>/dev/null && break
-      sleep 0.05
-    done
-    grep -q 'Address already in use' "$dir/log" 2>/dev/null || break
-    log "port $port or its bus port was taken meanwhile, retrying on others"
-    if [[ -n $pid ]]; then unset "SRV[$pid]"; fi
-  done
-  die "redis-server did not come up: $(tail -n 3 "$dir/log" 2>/dev/null)"
-}
-
-stop_server() {   # PID: SHUTDOWN NOSAVE, wait for the process to go, kill it if it won't
-  local pid=$1 port=${SRV[$1]}
-  cli "$port" shutdown nosave >/dev/null 2>&1 || true
-  for _ in {1..200}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  if kill -0 "$pid" 2>/dev/null; then log "pid $pid (port $port) ignored SHUTDOWN, killing"; kill "$pid" || true; fi
-  unset "SRV[$pid]"
-  rm -rf -- "${WORK:?}/srv-$port"
-}
-stop_all() { local pid; for pid in "${!SRV[@]}"; do stop_server "$pid"; done; }
-cleanup() { stop_all; rm -rf -- "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+need_gtime
+need python3 "to generate the data"
+find_cachectl
+bench_init scan-delete
 
 # ------------------------------------------------------------ data
 # gen OUT SPEC...: writes OUT.SPEC.resp per SPEC ("lo-hi[,lo-hi]" hash slots)
@@ -125,59 +59,22 @@ for f in files:
 PY
 }
 
-load_check() {   # PORT FILE: --pipe FILE into PORT, fail on any error
-  local out
-  out=$(cli "$1" --pipe <"$2" 2>&1) || die "--pipe into $1 failed: $out"
-  [[ $out == *"errors: 0, replies:"* ]] || die "--pipe into $1: $out"
-}
-
-dbsize_sum() { local t=0 p; for p in "$@"; do t=$(( t + $(cli "$p" dbsize) )); done; echo "$t"; }
-
 fresh_single() {   # sets PORT to a new server holding the 2N-key dataset
   start_server 0
-  load_check "$PORT" "$WORK/data.0-16383.resp"
+  pipe_load "$PORT" "$WORK/data.0-16383.resp"
   [[ $(cli "$PORT" dbsize) == $(( 2 * N )) ]] || die "load: dbsize $(cli "$PORT" dbsize), want $(( 2 * N ))"
 }
-stop_port() { local pid; for pid in "${!SRV[@]}"; do [[ ${SRV[$pid]} == "$1" ]] && stop_server "$pid"; done; return 0; }
 
 fresh_cluster() {   # sets CPORTS to 3 new cluster primaries holding the dataset
-  local i p info specs=() ok
-  CPORTS=()
-  for i in 1 2 3; do start_server 1; CPORTS+=("$PORT"); done
-  "$RCLI" --cluster create "${CPORTS[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
-    >"$WORK/create.log" 2>&1 || die "cluster create: $(tail -n 5 "$WORK/create.log")"
-  for p in "${CPORTS[@]}"; do
-    ok=0
-    for _ in {1..300}; do
-      info=$(cli "$p" cluster info | tr -d '\r')
-      if [[ $info == *cluster_state:ok* && $info == *cluster_slots_ok:16384* && $info == *cluster_known_nodes:3* ]]; then ok=1; break; fi
-      sleep 0.1
-    done
-    (( ok )) || die "cluster node $p not ok after 30s"
-  done
-  # slot ranges per primary, in CPORTS order, e.g. "0-5460"
-  for p in "${CPORTS[@]}"; do
-    specs+=("$(cli "$p" cluster nodes | awk '$3 ~ /myself/ { s = $9; for (i = 10; i <= NF; i++) s = s "," $i; print s }')")
-  done
-  for i in 0 1 2; do [[ -s $WORK/cl.${specs[i]}.resp ]] || { log "generating per-node RESP for slots ${specs[*]}"; gen "$WORK/cl" "${specs[@]}"; break; }; done
-  for i in 0 1 2; do load_check "${CPORTS[i]}" "$WORK/cl.${specs[i]}.resp" & done
+  local i
+  start_cluster
+  for i in 0 1 2; do [[ -s $WORK/cl.${SPECS[i]}.resp ]] || { log "generating per-node RESP for slots ${SPECS[*]}"; gen "$WORK/cl" "${SPECS[@]}"; break; }; done
+  for i in 0 1 2; do pipe_load "${CPORTS[i]}" "$WORK/cl.${SPECS[i]}.resp" & done
   wait   # (a failed load exits its subshell only; the DBSIZE check catches it)
   [[ $(dbsize_sum "${CPORTS[@]}") == $(( 2 * N )) ]] || die "cluster load: $(dbsize_sum "${CPORTS[@]}") keys, want $(( 2 * N ))"
 }
-stop_cluster() { local p; for p in "${CPORTS[@]}"; do stop_port "$p"; done; }
 
 # ------------------------------------------------------------ measuring
-stat_of() {   # FIELD(usec|calls) PORT CMD...: summed field of INFO commandstats
-  local field=$1 port=$2; shift 2
-  cli "$port" info commandstats | tr -d '\r' | awk -F'[:,=]' -v f="$field" -v want=" $* " '
-    /^cmdstat_/ && index(want, " " substr($1, 9) " ") { for (i = 2; i < NF; i += 2) if ($i == f) t += $(i + 1) }
-    END { printf "%.0f\n", t }'
-}
-reset_stats() { local p; for p in "$@"; do cli "$p" config resetstat >/dev/null; done; }
-tic() { T0=$EPOCHREALTIME; }
-toc() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
-rec() { printf '%s\t%s\t%s\n' "$@" >>"$WORK/res.tsv"; }   # ID METRIC VALUE
-: >"$WORK/res.tsv"
 # server-side record for ID over PORTS: su (sum scan+unlink usec), su_max
 # (busiest node), scan/unlink usec and calls, other (usec of all other commands)
 rec_server() {
@@ -186,7 +83,7 @@ rec_server() {
     u=$(stat_of usec "$p" scan unlink); tot=$(( tot + u )); (( u > max )) && max=$u
     s=$(( s + $(stat_of usec "$p" scan) )); ul=$(( ul + $(stat_of usec "$p" unlink) ))
     sc=$(( sc + $(stat_of calls "$p" scan) )); uc=$(( uc + $(stat_of calls "$p" unlink) ))
-    all=$(( all + $(cli "$p" info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config" { t += $5 } END { printf "%.0f", t }') ))
+    all=$(( all + $(usec_but "$p" info config) ))
   done
   rec "$id" su "$tot"; rec "$id" su_max "$max"; rec "$id" su_scan "$s"; rec "$id" su_unlink "$ul"
   rec "$id" scan_calls "$sc"; rec "$id" unlink_calls "$uc"; rec "$id" other $(( all - tot ))
@@ -218,7 +115,6 @@ scan_pages() {   # PORT: every key matching PAT, one SCAN ... COUNT 10000 per re
 }
 
 # ------------------------------------------------------------ runs
-log "cachectl: $CACHECTL ($("$CACHECTL" --version 2>/dev/null || echo '?')); work dir $WORK"
 log "generating the RESP dataset (2 x $N keys)"
 gen "$WORK/data" 0-16383
 
@@ -260,13 +156,6 @@ for (( r = 1; r <= RUNS; r++ )); do
 done
 
 # ------------------------------------------------------------ table
-vals() { awk -F'\t' -v i="$1" -v m="$2" '$1 == i && $2 == m { print $3 }' "$WORK/res.tsv"; }
-med() {
-  vals "$1" "$2" | sort -g | awk '{ v[NR] = $1 }
-    END { if (!NR) { print "-"; exit } printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }   # FORMAT EXPR
-sec() { calc %.3f "$(med "$1" "$2") / 1e6"; }
 row() {   # ID OPERATION NOTES [RSS]
   local w s
   w=$(med "$1" wall); s=$(sec "$1" su)
@@ -278,10 +167,8 @@ split_note() {   # ID: scan/unlink breakdown
     "$(sec "$1" su_unlink)" "$(med "$1" unlink_calls | cut -d. -f1)"
 }
 kps() { calc %.0f "$N / $(med "$1" wall)"; }
-has() { [[ -n $(vals "$1" wall) ]]; }
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-echo "cachectl $("$CACHECTL" --version | awk '{ print $2 }') ($CACHECTL), redis-server $("$RSRV" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), $(nproc) vCPU ($cpu), $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC'); RUNS=$RUNS, N=$N deleted of $(( 2 * N )) keys, 32-byte values, 127.0.0.1"
+echo "$(env_line); RUNS=$RUNS, N=$N deleted of $(( 2 * N )) keys, 32-byte values, 127.0.0.1"
 echo
 echo "| id | operation | wall s (median) | runs | server s | wall/server | RSS KB | notes |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -305,4 +192,4 @@ echo "- sd peak RSS: $(calc %.1f "$(med sd rss) / 1024") MB (target <= 30 MB)"
 if has cl; then
   echo "- cluster vs one node: $(kps cl) vs $(kps sd) keys/s = $(calc %.2f "$(med sd wall) / $(med cl wall)")x (target >= 2x); cl peak RSS $(calc %.1f "$(med cl rss) / 1024") MB"
 fi
-log "done in ${SECONDS}s"
+bench_done

@@ -26,85 +26,22 @@
 #   Env: CACHECTL (default target/release/cachectl, built if unset and missing)
 #        RUNS=3 E_RUNS=1 (memkeys/bigkeys runs; 0 skips them) N=1000000
 #        SAMPLE=10000 REDIS_SERVER REDIS_CLI
+#   Servers, ports, INFO readers, medians and cleanup come from bench/lib.sh.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=${RUNS:-3}
 E_RUNS=${E_RUNS:-1}
 N=${N:-1000000}
 SAMPLE=${SAMPLE:-10000}
-RSRV=${REDIS_SERVER:-redis-server}
-RCLI=${REDIS_CLI:-redis-cli}
-GTIME=/usr/bin/time
-LOAD_START=$(uptime)
 TOTAL=$(( 2 * N ))
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-
-[[ -x $GTIME ]] || die "GNU time ($GTIME) is needed for peak RSS"
-command -v python3 >/dev/null || die "python3 is needed to generate the data"
-command -v jq >/dev/null || die "jq is needed to read cachectl's JSON"
-if [[ -z ${CACHECTL:-} ]]; then
-  CACHECTL=$ROOT/target/release/cachectl
-  [[ -x $CACHECTL ]] || { log "building cachectl"; (cd "$ROOT" && cargo build --release >&2); }
-fi
-[[ -x $CACHECTL ]] || die "no cachectl binary at $CACHECTL"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-stats.XXXXXX")
-declare -A SRV=()     # pid -> port of every redis-server started here
-declare -A TAKEN=()   # ports handed out by free_port
-
-# ------------------------------------------------------------ server
-cli() { local p=$1; shift; "$RCLI" -h 127.0.0.1 -p "$p" "$@"; }
-
-# Ports come from below the kernel's ephemeral range, where no client
-# connection can be holding them as its local port.
-read -r EPH_LO _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPH_LO=32768
-(( EPH_LO > 12000 )) || EPH_LO=32768
-free_port() {   # sets PORT to an unused loopback port
-  local p
-  for _ in {1..200}; do
-    p=$(( 10000 + RANDOM % (EPH_LO - 10000) ))
-    [[ -n ${TAKEN[$p]:-} ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN[$p]=1; PORT=$p; return; fi
-  done
-  die "no free loopback port found"
-}
-
-start_server() {   # sets PORT to a new, empty server
-  local port dir pid
-  for _ in 1 2 3 4 5; do
-    free_port; port=$PORT; dir=$WORK/srv-$port; pid=""
-    mkdir -p "$dir"
-    "$RSRV" --port "$port" --bind 127.0.0.1 --protected-mode yes --daemonize yes \
-      --save '' --appendonly no --dir "$dir" --pidfile "$dir/pid" --logfile "$dir/log" \
-      || die "redis-server on $port did not start"
-    for _ in {1..200}; do
-      if [[ -z $pid && -s $dir/pid ]]; then pid=$(<"$dir/pid"); SRV[$pid]=$port; fi
-      if [[ -n $pid ]] && [[ $(cli "$port" ping 2>/dev/null) == PONG ]]; then PORT=$port; return; fi
-      grep -q 'aborting' "$dir/log" 2>/dev/null && break
-      sleep 0.05
-    done
-    grep -q 'Address already in use' "$dir/log" 2>/dev/null || break
-    log "port $port was taken meanwhile, retrying on another"
-    if [[ -n $pid ]]; then unset "SRV[$pid]"; fi
-  done
-  die "redis-server did not come up: $(tail -n 3 "$dir/log" 2>/dev/null)"
-}
-
-stop_server() {   # PID: SHUTDOWN NOSAVE, wait for the process to go, kill it if it won't
-  local pid=$1 port=${SRV[$1]}
-  cli "$port" shutdown nosave >/dev/null 2>&1 || true
-  for _ in {1..200}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  if kill -0 "$pid" 2>/dev/null; then log "pid $pid (port $port) ignored SHUTDOWN, killing"; kill "$pid" || true; fi
-  unset "SRV[$pid]"
-  rm -rf -- "${WORK:?}/srv-$port"
-}
-stop_all() { local pid; for pid in "${!SRV[@]}"; do stop_server "$pid"; done; }
-cleanup() { stop_all; rm -rf -- "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+need_gtime
+need python3 "to generate the data"
+need jq "to read cachectl's JSON"
+find_cachectl
+bench_init stats
 
 # ------------------------------------------------------------ data
 # gen_resp OUT: RESP SETs of N bench:a:I (EX 3600) and N bench:b:I (no TTL)
@@ -124,19 +61,6 @@ PY
 }
 
 # ------------------------------------------------------------ measuring
-server_usec() {   # PORT: usec of every command but the harness's INFO and CONFIG
-  cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '
-    /^cmdstat_/ && $1 !~ /^cmdstat_(info|config[|].*)$/ { t += $5 } END { printf "%.0f\n", t }'
-}
-cpu_main() {   # PORT: main-thread user+sys CPU seconds so far
-  cli "$1" info cpu | tr -d '\r' | awk -F: '$1 ~ /^used_cpu_(user|sys)_main_thread$/ { t += $2 } END { printf "%.6f\n", t }'
-}
-tic() { T0=$EPOCHREALTIME; }
-toc() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
-rec() { printf '%s\t%s\t%s\n' "$@" >>"$WORK/res.tsv"; }   # ID METRIC VALUE
-: >"$WORK/res.tsv"
-load1() { cut -d' ' -f1 /proc/loadavg; }
-
 measure() {   # ID CMD...: run CMD (stdout to $WORK/ID.out) under GNU time, record the metrics
   local id=$1 c0; shift
   cli "$PORT" config resetstat >/dev/null
@@ -144,7 +68,7 @@ measure() {   # ID CMD...: run CMD (stdout to $WORK/ID.out) under GNU time, reco
   "$GTIME" -f '%M %U %S' -o "$WORK/rss" "$@" </dev/null >"$WORK/$id.out" 2>"$WORK/$id.err" \
     || die "$id: $* failed: $(tail -n 5 "$WORK/$id.err")"
   rec "$id" wall "$(toc)"
-  rec "$id" su "$(server_usec "$PORT")"
+  rec "$id" su "$(usec_but "$PORT" info config)"   # all but the harness's INFO and CONFIG
   rec "$id" cpu "$(awk -v a="$c0" -v b="$(cpu_main "$PORT")" 'BEGIN { printf "%.3f", b - a }')"
   rec "$id" rss "$(tail -n 1 "$WORK/rss" | cut -d' ' -f1)"
   rec "$id" ccpu "$(tail -n 1 "$WORK/rss" | awk '{ printf "%.2f", $2 + $3 }')"
@@ -190,14 +114,11 @@ run_redis_cli() {   # memkeys|bigkeys
 }
 
 # ------------------------------------------------------------ runs
-log "cachectl: $CACHECTL ($("$CACHECTL" --version 2>/dev/null || echo '?')); work dir $WORK"
-log "load at start: $LOAD_START"
 log "generating the RESP dataset ($N keys with TTL + $N without)"
 gen_resp "$WORK/data.resp"
-start_server
+start_server 0
 log "loading it into 127.0.0.1:$PORT"
-out=$(cli "$PORT" --pipe <"$WORK/data.resp" 2>&1) || die "--pipe: $out"
-[[ $out == *"errors: 0, replies: $TOTAL"* ]] || die "--pipe: $out"
+pipe_load "$PORT" "$WORK/data.resp" "$TOTAL"
 rm -f -- "$WORK/data.resp"
 ks=$(cli "$PORT" info keyspace | tr -d '\r' | sed -n 's/^db0:keys=\([0-9]*\),expires=\([0-9]*\),.*/\1 \2/p')
 [[ $ks == "$TOTAL $N" ]] || die "after the load: keys/expires = '$ks', want '$TOTAL $N'"
@@ -216,14 +137,6 @@ for (( r = 1; r <= rounds; r++ )); do
 done
 
 # ------------------------------------------------------------ table
-vals() { awk -F'\t' -v i="$1" -v m="$2" '$1 == i && $2 == m { print $3 }' "$WORK/res.tsv"; }
-med() {
-  vals "$1" "$2" | sort -g | awk '{ v[NR] = $1 }
-    END { if (!NR) { print "-"; exit } printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }   # FORMAT EXPR
-int() { med "$1" "$2" | cut -d. -f1; }
-has() { [[ -n $(vals "$1" wall) ]]; }
 cmds() { cat "$WORK/$1.cmds"; }
 row() {   # ID OPERATION NOTES
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
@@ -231,12 +144,9 @@ row() {   # ID OPERATION NOTES
     "$(calc %.2f "$(med "$1" ccpu)")" "$(int "$1" rss)" "$3"
 }
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-LOAD_END=$(uptime)
-echo "cachectl $("$CACHECTL" --version | awk '{ print $2 }') ($CACHECTL), redis-server $("$RSRV" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), $(nproc) vCPU ($cpu), $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC'); RUNS=$RUNS (memkeys/bigkeys: E_RUNS=$E_RUNS), $TOTAL keys ($N bench:a:* with EX 3600 + $N bench:b:* without TTL), 32-byte values, used_memory ${USED_MB} MB, 127.0.0.1, one server for all runs"
+echo "$(env_line); RUNS=$RUNS (memkeys/bigkeys: E_RUNS=$E_RUNS), $TOTAL keys ($N bench:a:* with EX 3600 + $N bench:b:* without TTL), 32-byte values, used_memory ${USED_MB} MB, 127.0.0.1, one server for all runs"
 echo
-echo "- load at start: \`${LOAD_START# }\`"
-echo "- load at end:   \`${LOAD_END# }\`"
+load_lines
 for id in scan sample memkeys bigkeys; do
   if has "$id"; then echo "- load1 before each $id run: $(vals "$id" load1 | paste -sd' ' -)"; fi
 done
@@ -260,11 +170,5 @@ if has memkeys; then
   d=$(calc %.4f "($(med scan mem) - $(med memkeys mem)) / $(med memkeys mem)")
   echo "- memory total, --scan vs --memkeys: $(int scan mem) vs $(int memkeys mem) bytes ($(calc %+.2f "$d * 100")%)"
 fi
-for id in scan sample; do
-  s=$(vals "$id" wall | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", (lo > 0 ? hi / lo : 0) }')
-  if awk -v s="$s" 'BEGIN { exit !(s > 1.30) }'; then
-    echo "- WARNING: $id wall spread max/min = ${s}x (> 1.30): the run looks disturbed (shared machine), compare with care"
-  fi
-done
-log "load at end: $LOAD_END"
-log "done in ${SECONDS}s"
+spread_warnings scan sample
+bench_done

@@ -30,112 +30,23 @@
 #   Env: CACHECTL (default target/release/cachectl, built if unset and missing)
 #        RUNS=3 N=1000000 BIG=4000000 (0 skips the big-file rows)
 #        SKIP_CLUSTER=0 SKIP_CLUSTER_PIPE=0 REDIS_SERVER REDIS_CLI
+#   Servers, ports, INFO readers, medians and cleanup come from bench/lib.sh.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=${RUNS:-3}
 N=${N:-1000000}
 BIG=${BIG:-4000000}
 SKIP_CLUSTER=${SKIP_CLUSTER:-0}
 SKIP_CLUSTER_PIPE=${SKIP_CLUSTER_PIPE:-0}
-RSRV=${REDIS_SERVER:-redis-server}
-RCLI=${REDIS_CLI:-redis-cli}
-GTIME=/usr/bin/time
 TTL=3600
-LOAD_START=$(uptime)
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-
-[[ -x $GTIME ]] || die "GNU time ($GTIME) is needed for peak RSS"
-command -v python3 >/dev/null || die "python3 is needed to generate the data"
-command -v jq >/dev/null || die "jq is needed to read cachectl's JSON"
-if [[ -z ${CACHECTL:-} ]]; then
-  CACHECTL=$ROOT/target/release/cachectl
-  [[ -x $CACHECTL ]] || { log "building cachectl"; (cd "$ROOT" && cargo build --release >&2); }
-fi
-[[ -x $CACHECTL ]] || die "no cachectl binary at $CACHECTL"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-warm.XXXXXX")
-declare -A SRV=()     # pid -> port of every redis-server started here
-declare -A TAKEN=()   # ports handed out by free_port
-
-# ------------------------------------------------------------ servers
-cli() { local p=$1; shift; "$RCLI" -h 127.0.0.1 -p "$p" "$@"; }
-
-# Ports come from below the kernel's ephemeral range: a port that some client
-# connection (e.g. a cluster bus link) holds as its local port cannot be bound.
-read -r EPH_LO _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPH_LO=32768
-(( EPH_LO > 12000 )) || EPH_LO=32768
-free_port() {   # sets PORT to an unused loopback port
-  local p
-  for _ in {1..200}; do
-    p=$(( 10000 + RANDOM % (EPH_LO - 10000) ))
-    [[ -n ${TAKEN[$p]:-} ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN[$p]=1; PORT=$p; return; fi
-  done
-  die "no free loopback port found"
-}
-
-start_server() {   # CLUSTER(0|1): sets PORT to a new, empty server
-  local cl=$1 port dir pid args
-  for _ in 1 2 3 4 5; do
-    free_port; port=$PORT; dir=$WORK/srv-$port; pid=""; args=()
-    if (( cl )); then
-      free_port
-      args+=(--cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$PORT" --cluster-node-timeout 5000)
-    fi
-    mkdir -p "$dir"
-    "$RSRV" --port "$port" --bind 127.0.0.1 --protected-mode yes --daemonize yes \
-      --save '' --appendonly no --dir "$dir" --pidfile "$dir/pid" --logfile "$dir/log" "${args[@]}" \
-      || die "redis-server on $port did not start"
-    for _ in {1..200}; do
-      if [[ -z $pid && -s $dir/pid ]]; then pid=$(<"$dir/pid"); SRV[$pid]=$port; fi
-      if [[ -n $pid ]] && [[ $(cli "$port" ping 2>/dev/null) == PONG ]]; then PORT=$port; return; fi
-      grep -q 'aborting' "$dir/log" 2>/dev/null && break
-      sleep 0.05
-    done
-    grep -q 'Address already in use' "$dir/log" 2>/dev/null || break
-    log "port $port or its bus port was taken meanwhile, retrying on others"
-    if [[ -n $pid ]]; then unset "SRV[$pid]"; fi
-  done
-  die "redis-server did not come up: $(tail -n 3 "$dir/log" 2>/dev/null)"
-}
-
-stop_server() {   # PID: SHUTDOWN NOSAVE, wait for the process to go, kill it if it won't
-  local pid=$1 port=${SRV[$1]}
-  cli "$port" shutdown nosave >/dev/null 2>&1 || true
-  for _ in {1..200}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  if kill -0 "$pid" 2>/dev/null; then log "pid $pid (port $port) ignored SHUTDOWN, killing"; kill "$pid" || true; fi
-  unset "SRV[$pid]"
-  rm -rf -- "${WORK:?}/srv-$port"
-}
-stop_port() { local pid; for pid in "${!SRV[@]}"; do [[ ${SRV[$pid]} == "$1" ]] && stop_server "$pid"; done; return 0; }
-stop_all() { local pid; for pid in "${!SRV[@]}"; do stop_server "$pid"; done; }
-cleanup() { stop_all; rm -rf -- "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start_cluster() {   # sets CPORTS to 3 new, empty cluster primaries and SPECS to their slot ranges
-  local p info ok
-  CPORTS=(); SPECS=()
-  for _ in 1 2 3; do start_server 1; CPORTS+=("$PORT"); done
-  "$RCLI" --cluster create "${CPORTS[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
-    >"$WORK/create.log" 2>&1 || die "cluster create: $(tail -n 5 "$WORK/create.log")"
-  for p in "${CPORTS[@]}"; do
-    ok=0
-    for _ in {1..300}; do
-      info=$(cli "$p" cluster info | tr -d '\r')
-      if [[ $info == *cluster_state:ok* && $info == *cluster_slots_ok:16384* && $info == *cluster_known_nodes:3* ]]; then ok=1; break; fi
-      sleep 0.1
-    done
-    (( ok )) || die "cluster node $p not ok after 30s"
-  done
-  for p in "${CPORTS[@]}"; do   # e.g. "0-5460", in CPORTS order
-    SPECS+=("$(cli "$p" cluster nodes | awk '$3 ~ /myself/ { s = $9; for (i = 10; i <= NF; i++) s = s "," $i; print s }')")
-  done
-}
-stop_cluster() { local p; for p in "${CPORTS[@]}"; do stop_port "$p"; done; }
+need_gtime
+need python3 "to generate the data"
+need jq "to read cachectl's JSON"
+find_cachectl
+bench_init warm
 
 # ------------------------------------------------------------ data
 # gen_jsonl OUT LINES: the JSON lines input of cachectl warm.
@@ -177,31 +88,14 @@ PY
 }
 
 # ------------------------------------------------------------ measuring
-dbsize_sum() { local t=0 p; for p in "$@"; do t=$(( t + $(cli "$p" dbsize) )); done; echo "$t"; }
-set_usec() {   # PORT: INFO commandstats usec of SET
-  cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '$1 == "cmdstat_set" { print $5; f = 1 } END { if (!f) print 0 }'
-}
-other_usec() {   # PORT: usec of every command but SET and the harness's INFO/CONFIG/DBSIZE/TTL
-  cli "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '
-    /^cmdstat_/ && $1 !~ /^cmdstat_(set|info|config[|].*|dbsize|ttl|ping)$/ { t += $5 } END { printf "%.0f\n", t }'
-}
-cpu_main() {   # PORT: main-thread user+sys CPU seconds so far
-  cli "$1" info cpu | tr -d '\r' | awk -F: '$1 ~ /^used_cpu_(user|sys)_main_thread$/ { t += $2 } END { printf "%.6f\n", t }'
-}
-reset_stats() { local p; for p in "$@"; do cli "$p" config resetstat >/dev/null; done; }
-tic() { T0=$EPOCHREALTIME; }
-toc() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
-rec() { printf '%s\t%s\t%s\n' "$@" >>"$WORK/res.tsv"; }   # ID METRIC VALUE
-: >"$WORK/res.tsv"
-
 declare -A CPU0=()
 before() { local p; reset_stats "$@"; for p in "$@"; do CPU0[$p]=$(cpu_main "$p"); done; tic; }
 after() {   # ID LINES PORT...: wall, server SET usec and CPU (sum, busiest node), DBSIZE check
   local id=$1 lines=$2 w p u c cc su=0 sumax=0 cs=0 cmax=0 oth=0 db ttl; shift 2
   w=$(toc)
   for p in "$@"; do
-    u=$(set_usec "$p"); su=$(( su + u )); (( u > sumax )) && sumax=$u
-    oth=$(( oth + $(other_usec "$p") ))
+    u=$(stat_of usec "$p" set); su=$(( su + u )); (( u > sumax )) && sumax=$u
+    oth=$(( oth + $(usec_but "$p" set info config dbsize ttl ping) ))   # not SET nor the harness's commands
     c=$(awk -v a="${CPU0[$p]}" -v b="$(cpu_main "$p")" 'BEGIN { printf "%.3f", b - a }')
     cs=$(awk -v a="$cs" -v b="$c" 'BEGIN { printf "%.3f", a + b }')
     cmax=$(awk -v a="$cmax" -v b="$c" 'BEGIN { print (b > a ? b : a) }')
@@ -258,11 +152,7 @@ run_cluster_pipe() {   # ID: per-node RESP files, one --pipe per primary, in par
   after "$1" "$N" "${CPORTS[@]}"
 }
 
-load1() { cut -d' ' -f1 /proc/loadavg; }
-
 # ------------------------------------------------------------ runs
-log "cachectl: $CACHECTL ($("$CACHECTL" --version 2>/dev/null || echo '?')); work dir $WORK"
-log "load at start: $LOAD_START"
 log "generating $N JSON lines and the same keys as RESP"
 gen_jsonl "$WORK/w.jsonl" "$N"
 gen_resp "$WORK/w" "$N" 0-16383
@@ -304,16 +194,6 @@ if (( BIG > 0 )); then
 fi
 
 # ------------------------------------------------------------ table
-vals() { awk -F'\t' -v i="$1" -v m="$2" '$1 == i && $2 == m { print $3 }' "$WORK/res.tsv"; }
-med() {
-  vals "$1" "$2" | sort -g | awk '{ v[NR] = $1 }
-    END { if (!NR) { print "-"; exit } printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }   # FORMAT EXPR
-sec() { calc %.3f "$(med "$1" "$2") / 1e6"; }
-int() { med "$1" "$2" | cut -d. -f1; }
-has() { [[ -n $(vals "$1" wall) ]]; }
-spread() { vals "$1" wall | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", (lo > 0 ? hi / lo : 0) }'; }
 row() {   # ID OPERATION NOTES
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(med "$1" wall)" \
     "$(vals "$1" wall | paste -sd' ' -)" "$(int "$1" kps)" "$(sec "$1" su)" "$(med "$1" cpu)" \
@@ -321,12 +201,9 @@ row() {   # ID OPERATION NOTES
 }
 self() { if has "$1" && [[ $(med "$1" self_s) != - ]]; then printf 'self-reported %ss' "$(med "$1" self_s)"; fi; }
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-LOAD_END=$(uptime)
-echo "cachectl $("$CACHECTL" --version | awk '{ print $2 }') ($CACHECTL), redis-server $("$RSRV" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), $(nproc) vCPU ($cpu), $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC'); RUNS=$RUNS, N=$N keys (${JSONL_MB} MB of JSON lines), 32-byte values, TTL ${TTL}s, 127.0.0.1, new servers for every run"
+echo "$(env_line); RUNS=$RUNS, N=$N keys (${JSONL_MB} MB of JSON lines), 32-byte values, TTL ${TTL}s, 127.0.0.1, new servers for every run"
 echo
-echo "- load at start: \`${LOAD_START# }\`"
-echo "- load at end:   \`${LOAD_END# }\`"
+load_lines
 echo "- load1 before each round (and after the last): $(vals round load1 | paste -sd' ' -)"
 echo
 echo "| id | operation | wall s (median) | runs | keys/s | server SET s | server CPU s | client CPU s | CPU busy | RSS KB | notes |"
@@ -361,11 +238,5 @@ echo "- peak RSS, $N lines: b $(calc %.1f "$(med b rss) / 1024") MB, c $(calc %.
 if has big; then
   echo "- peak RSS, $BIG vs $N lines: default $(int big rss) vs $(int b rss) KB ($(calc %.2f "$(med big rss) / $(med b rss)")x), --skip-invalid $(int big_si rss) vs $(int c rss) KB ($(calc %.2f "$(med big_si rss) / $(med c rss)")x) (target: flat)"
 fi
-for id in a b c; do
-  s=$(spread "$id")
-  if awk -v s="$s" 'BEGIN { exit !(s > 1.30) }'; then
-    echo "- WARNING: $id wall spread max/min = ${s}x (> 1.30): the run looks disturbed (shared machine), compare with care"
-  fi
-done
-log "load at end: $LOAD_END"
-log "done in ${SECONDS}s"
+spread_warnings a b c
+bench_done

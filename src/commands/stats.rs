@@ -184,9 +184,10 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             Some(report.server.keys.max(1)),
             "{spinner} [{bar:30}] {pos}/{len} keys {per_sec} eta {eta}",
         );
+        // Three commands per key: deep pipelines, several in flight.
         let flow = Flow {
-            batch: 500,
-            in_flight: 8,
+            batch: 1000,
+            in_flight: 16,
             rate: None,
             max_latency: None,
             limit: None,

@@ -181,6 +181,17 @@ where
     let mut stop = Stop::Finished;
     let mut error = None;
     let mut stopping = false;
+    // One place that turns a queued chunk into a running future (one type for
+    // every chunk, so they share one FuturesUnordered).
+    let start = |(addr, seq, node, keys): Queued, rate: &mut RateCap| {
+        rate.take(keys.len());
+        let fut = op(node, keys);
+        async move {
+            let t0 = Instant::now();
+            let res = fut.await;
+            ((addr, seq), t0.elapsed(), res)
+        }
+    };
 
     loop {
         if inflight.is_empty() && (stopping || (!scanning && queue.is_empty())) {
@@ -191,6 +202,14 @@ where
             Some(_) if can_start => rate.delay() + governor.pause,
             _ => Duration::ZERO,
         };
+        // Nothing to wait for: start now. (A zero-length timer would still cost a
+        // tick of the timer wheel, about a millisecond, per chunk.)
+        if can_start && wait.is_zero() && !interrupt.is_set() {
+            if let Some(item) = queue.pop_front() {
+                inflight.push(start(item, &mut rate));
+            }
+            continue;
+        }
         let want_more = scanning && !stopping && queue.len() < QUEUE_PER_SLOT * governor.allowed;
         tokio::select! {
             biased;
@@ -221,14 +240,8 @@ where
                 }
             }
             _ = tokio::time::sleep(wait), if can_start => {
-                if let Some((addr, seq, node, keys)) = queue.pop_front() {
-                    rate.take(keys.len());
-                    let fut = op(node, keys);
-                    inflight.push(async move {
-                        let t0 = Instant::now();
-                        let res = fut.await;
-                        ((addr, seq), t0.elapsed(), res)
-                    });
+                if let Some(item) = queue.pop_front() {
+                    inflight.push(start(item, &mut rate));
                 }
             }
             msg = rx.recv(), if want_more => {

@@ -30,6 +30,11 @@ pub const SLOTS: usize = 16384;
 /// state or (for idempotent work) a dropped connection.
 const MAX_ATTEMPTS: u32 = 8;
 
+/// A failover or a slot migration can take seconds to settle: redirects and
+/// TRYAGAIN/CLUSTERDOWN/LOADING keep being followed for this long even after
+/// [`MAX_ATTEMPTS`].
+const SETTLE_BUDGET: Duration = Duration::from_secs(20);
+
 /// Whether a command may be sent again after the connection dropped mid-flight.
 /// Redirects (MOVED/ASK) are always followed: the server did not run the command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -743,18 +748,22 @@ impl Redis {
         idem: Idempotent,
     ) -> anyhow::Result<T> {
         let mut attempt = 0;
+        let started = tokio::time::Instant::now();
         loop {
             let (mut conn, generation) = node.conn();
             match cmd.query_async::<T>(&mut conn).await {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     attempt += 1;
-                    if attempt >= MAX_ATTEMPTS {
-                        return Err(failure(&node.addr, &e, self.spec.timeout).into());
-                    }
-                    if matches!(redirect_of_error(&e), Some(Redirect::Wait)) {
+                    // LOADING, TRYAGAIN, CLUSTERDOWN: wait it out, within the budget.
+                    if matches!(redirect_of_error(&e), Some(Redirect::Wait))
+                        && started.elapsed() < SETTLE_BUDGET
+                    {
                         tokio::time::sleep(backoff(attempt)).await;
                         continue;
+                    }
+                    if attempt >= MAX_ATTEMPTS {
+                        return Err(failure(&node.addr, &e, self.spec.timeout).into());
                     }
                     if idem == Idempotent::Yes && is_dropped(&e) {
                         tokio::time::sleep(backoff(attempt)).await;
@@ -831,8 +840,10 @@ impl Redis {
         let mut pending: Vec<usize> = (0..store.len()).collect();
         let mut asking: HashMap<usize, String> = HashMap::new();
         let mut attempt = 0;
+        let started = tokio::time::Instant::now();
         while !pending.is_empty() {
             attempt += 1;
+            let settled_out = attempt >= MAX_ATTEMPTS && started.elapsed() >= SETTLE_BUDGET;
             // Group by target node, with one look at the slot map per attempt.
             let topo = self.topo();
             let mut groups: Vec<(Arc<Node>, Vec<usize>)> = Vec::new();
@@ -914,7 +925,9 @@ impl Redis {
                     Err(e) => {
                         let retry = (idem == Idempotent::Yes && is_dropped(&e))
                             || redirect_of_error(&e).is_some();
-                        if !retry || attempt >= MAX_ATTEMPTS {
+                        // A server that is gone fails fast; a cluster that is
+                        // settling gets SETTLE_BUDGET.
+                        if !retry || (is_dropped(&e) && attempt >= MAX_ATTEMPTS) || settled_out {
                             return Err(failure(&node.addr, &e, self.spec.timeout).into());
                         }
                         if is_dropped(&e) {
@@ -944,11 +957,14 @@ impl Redis {
                 }
             }
             if !next.is_empty() {
-                if attempt >= MAX_ATTEMPTS {
+                if settled_out {
                     let slot = slots[next[0]];
                     return Err(RedisFailure::Server {
                         node: self.node_for_slot(slot).addr.clone(),
-                        msg: format!("slot {slot} kept redirecting after {MAX_ATTEMPTS} attempts"),
+                        msg: format!(
+                            "slot {slot} kept redirecting for {}s",
+                            SETTLE_BUDGET.as_secs()
+                        ),
                     }
                     .into());
                 }
