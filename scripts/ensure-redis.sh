@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need from Debian's packages when it is missing:
-# redis-server and redis-cli, and faketime (the rate limiter test runs a client
-# with a skewed clock to show that only the server's clock counts).
+# redis-server and redis-cli, faketime (the rate limiter test runs a client
+# with a skewed clock to show that only the server's clock counts), openssl and script.
 set -euo pipefail
 missing=()
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
@@ -9,6 +9,13 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
 fi
 if ! command -v faketime >/dev/null 2>&1; then
   missing+=(faketime)
+fi
+# The TLS tests make their certificates with openssl; the terminal tests use script(1).
+if ! command -v openssl >/dev/null 2>&1; then
+  missing+=(openssl)
+fi
+if ! command -v script >/dev/null 2>&1; then
+  missing+=(bsdutils)
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
