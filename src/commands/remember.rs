@@ -49,9 +49,7 @@ async fn read(redis: &Redis, k: &Keys) -> anyhow::Result<Option<Cached>> {
         Routed::new(&k.meta, m),
     ];
     let r = redis.batch(&cmds, Idempotent::Yes).await?;
-    if let Some(Value::ServerError(e)) = r.iter().find(|v| matches!(v, Value::ServerError(_))) {
-        return Err(server_failure(redis.display_url(), e).into());
-    }
+    redis.first_error(&r)?;
     let Value::BulkString(value) = &r[0] else {
         return Ok(None);
     };

@@ -10,13 +10,13 @@ use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use redis::{Cmd, FromRedisValue, Value};
+use redis::{Cmd, FromRedisValue};
 use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
 use crate::core::bulk::{drive, Flow, NodeTally, Stop};
-use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
 use crate::error::{negative, usage, CliError};
@@ -120,11 +120,7 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
     let per = if change.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
-        if let Some(Value::ServerError(e)) =
-            chunk.iter().find(|v| matches!(v, Value::ServerError(_)))
-        {
-            return Err(server_failure(redis.display_url(), e).into());
-        }
+        redis.first_error(chunk)?;
         let pttl = i64::from_redis_value(chunk[per - 1].clone()).unwrap_or(-2);
         rows.push(KeyTtl { key: n, pttl });
     }
@@ -331,10 +327,7 @@ async fn apply_batch(
         );
     }
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    if let Some(Value::ServerError(e)) = replies.iter().find(|v| matches!(v, Value::ServerError(_)))
-    {
-        return Err(server_failure(redis.display_url(), e).into());
-    }
+    redis.first_error(&replies)?;
     let pttls = replies[..keys.len()]
         .iter()
         .map(|v| i64::from_redis_value(v.clone()).unwrap_or(-2))

@@ -777,6 +777,17 @@ impl Redis {
         }
     }
 
+    /// The first error reply among `replies` (from [`Redis::batch`]), as a failure.
+    pub fn first_error(&self, replies: &[Value]) -> anyhow::Result<()> {
+        match replies.iter().find_map(|v| match v {
+            Value::ServerError(e) => Some(e),
+            _ => None,
+        }) {
+            Some(e) => Err(server_failure(&self.spec.display_url, e).into()),
+            None => Ok(()),
+        }
+    }
+
     /// Send a pipeline of keyless commands (RANDOMKEY…) to one node.
     pub async fn on_node_pipeline<T: FromRedisValue>(
         &self,
