@@ -244,7 +244,7 @@ async fn watch(
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
-            _ = interrupt.wait() => return Ok(Outcome { report: None, failure: None }),
+            _ = interrupt.wait() => return Ok(Outcome { report: None, failure: Some(CliError::Interrupted.into()) }),
         }
         let (nodes, server, replicas) = server_part(redis).await?;
         let (ops, rate) = interval(&prev, &server, prev_at.elapsed().as_secs_f64());

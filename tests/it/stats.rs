@@ -218,3 +218,20 @@ fn cluster_totals_count_primaries_and_list_replicas() {
         &run(&c.url(), &["-o", "prometheus", "stats"]).stdout,
     ));
 }
+
+#[test]
+fn watch_stops_on_ctrl_c_with_130() {
+    let s = RedisServer::start();
+    let mut child = crate::common::cachectl_std()
+        .args(["--url", &s.url(), "--json", "stats", "--watch", "100ms"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = child.stdout.take().expect("stdout");
+    // The first refresh on stdout shows it is running.
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut out, &mut first).expect("first report");
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+}
