@@ -31,6 +31,7 @@ pub struct PrefixAgg {
     pub memory_bytes: u64,
 }
 
+/// Keys by remaining TTL: none, <1m, <1h, <1d, >=1d.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct TtlBuckets {
     pub no_ttl: u64,
@@ -38,6 +39,24 @@ pub struct TtlBuckets {
     pub lt_1h: u64,
     pub lt_1d: u64,
     pub ge_1d: u64,
+}
+
+impl TtlBuckets {
+    /// Count one key by its PTTL answer (-1: no TTL; -2: gone, not counted).
+    pub fn add(&mut self, pttl: i64) {
+        match pttl {
+            -2 => {}
+            -1 => self.no_ttl += 1,
+            ms if ms < 60_000 => self.lt_1m += 1,
+            ms if ms < 3_600_000 => self.lt_1h += 1,
+            ms if ms < 86_400_000 => self.lt_1d += 1,
+            _ => self.ge_1d += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.no_ttl + self.lt_1m + self.lt_1h + self.lt_1d + self.ge_1d
+    }
 }
 
 #[derive(Debug, Default)]
@@ -69,13 +88,7 @@ impl Keyspace {
         }
         self.keys += 1;
         self.memory_bytes += bytes;
-        match pttl {
-            -1 => self.ttl.no_ttl += 1,
-            ms if ms < 60_000 => self.ttl.lt_1m += 1,
-            ms if ms < 3_600_000 => self.ttl.lt_1h += 1,
-            ms if ms < 86_400_000 => self.ttl.lt_1d += 1,
-            _ => self.ttl.ge_1d += 1,
-        }
+        self.ttl.add(pttl);
         // Look up before inserting: a key per row must not cost an allocation.
         match self.types.get_mut(kind) {
             Some(n) => *n += 1,

@@ -18,7 +18,7 @@ use crate::core::checkpoint::{Checkpoint, NodeMark};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
 use crate::core::unlink::{unlink_keys, Denied};
-use crate::error::{usage, CliError, RedisFailure};
+use crate::error::usage;
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::output::{table, Outcome, Render};
 
@@ -168,7 +168,7 @@ pub async fn delete_matching(
             bar.set_position(base_deleted + if opts.dry_run { m } else { d });
             bar.set_message(msg);
         };
-        let drive_result = if opts.dry_run {
+        let mut drive_result = if opts.dry_run {
             let sample = sample.clone();
             let want = opts.sample;
             drive(
@@ -252,9 +252,9 @@ pub async fn delete_matching(
             Stop::Limit => report.limit_reached = true,
             Stop::Interrupted => {
                 report.interrupted = true;
-                failure = Some(CliError::Interrupted.into());
+                failure = drive_result.failure();
             }
-            Stop::Failed => failure = drive_result.error,
+            Stop::Failed => failure = drive_result.failure(),
         }
         break;
     }
@@ -265,19 +265,8 @@ pub async fn delete_matching(
     }
     if let Ok(d) = denied.lock() {
         report.denied = d.count;
-        if d.count > 0 && failure.is_none() {
-            let examples: Vec<String> = d.sample.iter().map(|k| escape_bytes(k)).collect();
-            failure = Some(
-                RedisFailure::NoPerm {
-                    node: redis.display_url().to_string(),
-                    msg: format!(
-                        "{} keys matching '{shown}' could not be deleted (e.g. {})",
-                        d.count,
-                        examples.join(", ")
-                    ),
-                }
-                .into(),
-            );
+        if failure.is_none() {
+            failure = d.failure(redis.display_url(), &format!("keys matching '{shown}'"));
         }
     }
     if let (Some(path), true) = (

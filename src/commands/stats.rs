@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::{OutputFormat, StatsArgs};
-use crate::core::bulk::{drive, Flow, Stop};
+use crate::core::bulk::{drive, Flow};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::info::{interval, node_stats, replicas, total, Replica, ServerStats};
 use crate::core::interrupt::Interrupt;
@@ -192,7 +192,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             max_latency: None,
             limit: None,
         };
-        let result = drive(
+        let mut result = drive(
             rx,
             &flow,
             &interrupt,
@@ -206,11 +206,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         )
         .await;
         bar.finish_and_clear();
-        failure = match result.stop {
-            Stop::Interrupted => Some(CliError::Interrupted.into()),
-            Stop::Failed => result.error,
-            _ => None,
-        };
+        failure = result.failure();
         let mut ks = Arc::try_unwrap(agg)
             .ok()
             .and_then(|m| m.into_inner().ok())

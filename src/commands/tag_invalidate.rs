@@ -12,13 +12,13 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TagInvalidateArgs;
-use crate::core::bulk::{drive, Flow, NodeTally, Stop};
+use crate::core::bulk::{drive, Flow, NodeTally};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{scan_members, MemberKind};
 use crate::core::tags::tag_key;
 use crate::core::unlink::{unlink_keys, Denied};
-use crate::error::{usage, CliError, RedisFailure};
+use crate::error::usage;
 use crate::keys::escape_bytes;
 use crate::output::{table, Outcome, Render};
 
@@ -170,7 +170,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
             let d: u64 = nodes.values().map(|t| t.done).sum();
             bar.set_message(format!("{label}: {m} members seen, {d} done"));
         };
-        let result = match mode {
+        let mut result = match mode {
             Mode::DryRun => {
                 drive(
                     rx,
@@ -228,34 +228,16 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         };
         row.done = result.done();
         report.rows.push(row);
-        match result.stop {
-            Stop::Finished | Stop::Limit => {}
-            Stop::Interrupted => {
-                failure = Some(CliError::Interrupted.into());
-                break;
-            }
-            Stop::Failed => {
-                failure = result.error;
-                break;
-            }
+        if let Some(f) = result.failure() {
+            failure = Some(f);
+            break;
         }
     }
     bar.finish_and_clear();
     if let Ok(d) = denied.lock() {
         report.denied = d.count;
-        if d.count > 0 && failure.is_none() {
-            let eg: Vec<String> = d.sample.iter().map(|k| escape_bytes(k)).collect();
-            failure = Some(
-                RedisFailure::NoPerm {
-                    node: redis.display_url().to_string(),
-                    msg: format!(
-                        "{} tagged keys could not be deleted (e.g. {})",
-                        d.count,
-                        eg.join(", ")
-                    ),
-                }
-                .into(),
-            );
+        if failure.is_none() {
+            failure = d.failure(redis.display_url(), "tagged keys");
         }
     }
     if let (Some(channel), Mode::Invalidate, None) = (&args.publish, mode, &failure) {

@@ -15,12 +15,13 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
-use crate::core::bulk::{drive, Flow, NodeTally, Stop};
+use crate::core::bulk::{drive, Flow, NodeTally};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
-use crate::error::{negative, usage, CliError};
+use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
+use crate::keyspace::TtlBuckets;
 use crate::output::{table, Outcome, Render};
 use crate::parse::{human_ms, parse_instant};
 
@@ -192,33 +193,6 @@ impl Render for KeysReport {
     }
 }
 
-/// Counts of keys by remaining TTL.
-#[derive(Debug, Default, Clone, Copy)]
-struct Buckets {
-    none: u64,
-    lt_1m: u64,
-    lt_1h: u64,
-    lt_1d: u64,
-    ge_1d: u64,
-}
-
-impl Buckets {
-    fn add(&mut self, pttl: i64) {
-        match pttl {
-            -2 => {}
-            -1 => self.none += 1,
-            ms if ms < 60_000 => self.lt_1m += 1,
-            ms if ms < 3_600_000 => self.lt_1h += 1,
-            ms if ms < 86_400_000 => self.lt_1d += 1,
-            _ => self.ge_1d += 1,
-        }
-    }
-
-    fn total(&self) -> u64 {
-        self.none + self.lt_1m + self.lt_1h + self.lt_1d + self.ge_1d
-    }
-}
-
 async fn run_pattern(
     args: &TtlArgs,
     ctx: &Ctx,
@@ -254,7 +228,7 @@ async fn run_pattern(
         .progress(None, "{spinner} {pos} keys ({per_sec}) {msg}");
     let mut report = PatternReport {
         pattern: escape_bytes(pattern),
-        buckets: Buckets::default(),
+        buckets: TtlBuckets::default(),
         changed: 0,
         change: change.is_some(),
         dry_run: args.dry_run,
@@ -268,13 +242,13 @@ async fn run_pattern(
         max_latency: None,
         limit: None,
     };
-    let buckets = Arc::new(Mutex::new(Buckets::default()));
+    let buckets = Arc::new(Mutex::new(TtlBuckets::default()));
     let apply = change.filter(|_| !args.dry_run);
     let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
         bar.set_position(nodes.values().map(|t| t.matched).sum())
     };
-    let result = drive(
+    let mut result = drive(
         rx,
         &flow,
         &interrupt,
@@ -302,11 +276,7 @@ async fn run_pattern(
     if let Ok(b) = buckets.lock() {
         report.buckets = *b;
     }
-    let failure = match result.stop {
-        Stop::Interrupted => Some(CliError::Interrupted.into()),
-        Stop::Failed => result.error,
-        Stop::Finished | Stop::Limit => None,
-    };
+    let failure = result.failure();
     bar.finish_and_clear();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Outcome::with_failure(report, failure))
@@ -341,7 +311,7 @@ async fn apply_batch(
 
 struct PatternReport {
     pattern: String,
-    buckets: Buckets,
+    buckets: TtlBuckets,
     changed: u64,
     change: bool,
     dry_run: bool,
@@ -352,7 +322,7 @@ impl PatternReport {
     fn rows(&self) -> [(&'static str, u64); 5] {
         let b = &self.buckets;
         [
-            ("no TTL", b.none),
+            ("no TTL", b.no_ttl),
             ("<1m", b.lt_1m),
             ("<1h", b.lt_1h),
             ("<1d", b.lt_1d),
@@ -367,8 +337,8 @@ impl Render for PatternReport {
         let mut v = json!({
             "pattern": self.pattern,
             "matched": b.total(),
-            "no_ttl": b.none,
-            "distribution": {"no_ttl": b.none, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
+            "no_ttl": b.no_ttl,
+            "distribution": {"no_ttl": b.no_ttl, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
             "dry_run": self.dry_run,
             "elapsed_ms": self.elapsed_ms,
         });

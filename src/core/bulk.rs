@@ -68,6 +68,15 @@ impl Drive {
     pub fn done(&self) -> u64 {
         self.nodes.values().map(|n| n.done).sum()
     }
+
+    /// The error that decides the exit code: Ctrl-C (130) or what failed.
+    pub fn failure(&mut self) -> Option<anyhow::Error> {
+        match self.stop {
+            Stop::Interrupted => Some(crate::error::CliError::Interrupted.into()),
+            Stop::Failed => self.error.take(),
+            Stop::Finished | Stop::Limit => None,
+        }
+    }
 }
 
 /// Orders completions per node so the committed cursor only moves past a batch

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use redis::{FromRedisValue, Value};
 
 use super::conn::{server_failure, slot_of, Idempotent, Redis, Routed};
+use crate::error::RedisFailure;
 
 /// Keys refused with NOPERM: a count and a few examples.
 #[derive(Debug, Default)]
@@ -18,6 +19,26 @@ pub struct Denied {
 }
 
 impl Denied {
+    /// The NOPERM failure (exit 3) when keys were refused: their count and examples.
+    pub fn failure(&self, node: &str, what: &str) -> Option<anyhow::Error> {
+        (self.count > 0).then(|| {
+            let examples: Vec<String> = self
+                .sample
+                .iter()
+                .map(|k| crate::keys::escape_bytes(k))
+                .collect();
+            RedisFailure::NoPerm {
+                node: node.to_string(),
+                msg: format!(
+                    "{} {what} could not be deleted (e.g. {})",
+                    self.count,
+                    examples.join(", ")
+                ),
+            }
+            .into()
+        })
+    }
+
     fn add(&mut self, key: &[u8]) {
         self.count += 1;
         if self.sample.len() < 5 {
