@@ -26,7 +26,7 @@ use crate::core::interrupt::Interrupt;
 use crate::error::{usage, CliError};
 use crate::keys::Namespace;
 use crate::output::{table, Outcome, Render};
-use crate::records::{each, each_json_from, Format, Invalid, Payload, Record};
+use crate::records::{check_json_line, each, each_json_from, Format, Invalid, Payload, Record};
 
 /// Invalid lines listed in the error before "and N more".
 const SHOWN_ERRORS: usize = 20;
@@ -101,7 +101,7 @@ struct Check {
 }
 
 impl Check {
-    fn visit(&mut self, r: Result<Record, Invalid>) -> bool {
+    fn visit<T>(&mut self, r: Result<T, Invalid>) -> bool {
         self.read += 1;
         if let Err(e) = r {
             self.invalid += 1;
@@ -174,11 +174,12 @@ fn validate(file: &File, size: u64, format: Format) -> io::Result<Check> {
     let (first, second) = std::thread::scope(|scope| {
         let a = scope.spawn(|| {
             let mut c = Check::default();
-            each_json_from(reader(0, split), 0, |r, _| c.visit(r)).map(|last| (c, last))
+            each_json_from(reader(0, split), 0, check_json_line, |r, _| c.visit(r))
+                .map(|last| (c, last))
         });
         let b = scope.spawn(|| {
             let mut c = Check::default();
-            each_json_from(reader(split, size), 0, |r, _| c.visit(r)).map(|_| c)
+            each_json_from(reader(split, size), 0, check_json_line, |r, _| c.visit(r)).map(|_| c)
         });
         (a.join(), b.join())
     });
@@ -284,7 +285,7 @@ fn feed(
                     pending.push(writer.command(rec, &mut rng));
                 }
                 Err(e) => {
-                    check.visit(Err(e));
+                    check.visit::<()>(Err(e));
                 }
             }
             if pending.len() >= batch {
