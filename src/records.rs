@@ -419,25 +419,58 @@ pub fn each_json_from<T>(
     let mut buf = Vec::new();
     let mut line = after;
     let mut offset = 0u64;
-    while let Some(res) = read_line(&mut r, &mut buf)? {
-        line += 1;
-        offset += buf.len() as u64 + 1;
-        let item = match res {
-            Err(len) => {
-                offset += len as u64;
-                Err(bad(
-                    line,
-                    format!("line is longer than {} MiB", MAX_LINE >> 20),
-                ))
-            }
-            Ok(()) if buf.iter().all(u8::is_ascii_whitespace) => continue,
-            Ok(()) => parse(line, &buf),
-        };
-        if !visit(item, offset) {
+    loop {
+        // Lines that lie whole in the reader's buffer are parsed in place;
+        // only a line cut by the buffer's end is copied out (by read_line).
+        let avail = r.fill_buf()?;
+        if avail.is_empty() {
             break;
+        }
+        let item = match memchr::memchr(b'\n', avail) {
+            Some(i) => {
+                let text = avail[..i].strip_suffix(b"\r").unwrap_or(&avail[..i]);
+                line += 1;
+                offset += i as u64 + 1;
+                let item = if text.len() > MAX_LINE {
+                    Some(Err(bad(
+                        line,
+                        format!("line is longer than {} MiB", MAX_LINE >> 20),
+                    )))
+                } else {
+                    (!is_blank(text)).then(|| parse(line, text))
+                };
+                r.consume(i + 1);
+                item
+            }
+            None => match read_line(&mut r, &mut buf)? {
+                None => break,
+                Some(res) => {
+                    line += 1;
+                    offset += buf.len() as u64 + 1;
+                    match res {
+                        Err(len) => {
+                            offset += len as u64;
+                            Some(Err(bad(
+                                line,
+                                format!("line is longer than {} MiB", MAX_LINE >> 20),
+                            )))
+                        }
+                        Ok(()) => (!is_blank(&buf)).then(|| parse(line, &buf)),
+                    }
+                }
+            },
+        };
+        if let Some(item) = item {
+            if !visit(item, offset) {
+                break;
+            }
         }
     }
     Ok(line)
+}
+
+fn is_blank(text: &[u8]) -> bool {
+    text.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Visit every record of a CSV input with a `key,value[,ttl]` header.
