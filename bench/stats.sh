@@ -165,6 +165,12 @@ echo "Targets (SPEC.md Performance), medians:"
 if has memkeys; then echo "- redis-cli --memkeys / cachectl stats --scan wall: $(calc %.1f "$(med memkeys wall) / $w")x (target >= 10x)"; fi
 if has bigkeys; then echo "- redis-cli --bigkeys / cachectl stats --scan wall: $(calc %.1f "$(med bigkeys wall) / $w")x (target >= 10x)"; fi
 echo "- cachectl stats --scan wall / its server busy time: $(calc %.2f "$w / ($(med scan su) / 1e6)")x"
+echo "- cachectl stats --scan wall / the server's main-thread CPU in that time: $(calc %.2f "$w / $(med scan cpu)")x (1.00: the server never waited for cachectl)"
+if has memkeys; then
+  # No client can finish before the server has run the commands it sends:
+  # memkeys' own SCAN + TYPE + MEMORY USAGE time bounds the reachable ratio.
+  echo "- ceiling on this machine: redis-cli --memkeys wall / the server's time for its own commands: $(calc %.1f "$(med memkeys wall) / ($(med memkeys su) / 1e6)")x (a tool sending the same commands, with no round trips at all, can't be faster than that)"
+fi
 echo "- peak RSS: --scan $(calc %.1f "$(med scan rss) / 1024") MB, --sample $(calc %.1f "$(med sample rss) / 1024") MB (target <= 30 MB)"
 if has memkeys; then
   d=$(calc %.4f "($(med scan mem) - $(med memkeys mem)) / $(med memkeys mem)")

@@ -17,7 +17,7 @@
 #     big  once, after the rounds: cachectl warm of a BIG-line file (default
 #          and --skip-invalid) for peak RSS against the N-line file
 #   Per run: wall, keys/s, peak RSS of the client (GNU time %M), server busy
-#   time (INFO commandstats usec of SET, after CONFIG RESETSTAT) and server
+#   time (INFO commandstats usec of SET, SETEX and PSETEX, after CONFIG RESETSTAT) and server
 #   main-thread CPU delta (used_cpu_{user,sys}_main_thread), both summed over
 #   the nodes of a cluster; client CPU (GNU time %U + %S) and "CPU busy" =
 #   (server main-thread CPU + client CPU) / (vCPUs x wall), how much of the
@@ -94,8 +94,8 @@ after() {   # ID LINES PORT...: wall, server SET usec and CPU (sum, busiest node
   local id=$1 lines=$2 w p u c cc su=0 sumax=0 cs=0 cmax=0 oth=0 db ttl; shift 2
   w=$(toc)
   for p in "$@"; do
-    u=$(stat_of usec "$p" set); su=$(( su + u )); (( u > sumax )) && sumax=$u
-    oth=$(( oth + $(usec_but "$p" set info config dbsize ttl ping) ))   # not SET nor the harness's commands
+    u=$(stat_of usec "$p" set setex psetex); su=$(( su + u )); (( u > sumax )) && sumax=$u
+    oth=$(( oth + $(usec_but "$p" set setex psetex info config dbsize ttl ping) ))   # not the writes nor the harness's commands
     c=$(awk -v a="${CPU0[$p]}" -v b="$(cpu_main "$p")" 'BEGIN { printf "%.3f", b - a }')
     cs=$(awk -v a="$cs" -v b="$c" 'BEGIN { printf "%.3f", a + b }')
     cmax=$(awk -v a="$cmax" -v b="$c" 'BEGIN { print (b > a ? b : a) }')
@@ -206,7 +206,7 @@ echo
 load_lines
 echo "- load1 before each round (and after the last): $(vals round load1 | paste -sd' ' -)"
 echo
-echo "| id | operation | wall s (median) | runs | keys/s | server SET s | server CPU s | client CPU s | CPU busy | RSS KB | notes |"
+echo "| id | operation | wall s (median) | runs | keys/s | server SET(EX) s | server CPU s | client CPU s | CPU busy | RSS KB | notes |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row a "redis-cli --pipe < RESP file (SET k v EX 3600)" "RSS = redis-cli; anchor of SPEC.md: 1.9 s, 525k keys/s"
 row b "cachectl warm FILE --json" "validate whole file, then write; $(self b); other cmds $(sec b other)s"
