@@ -16,7 +16,7 @@ use super::get::json_text;
 use super::Ctx;
 use crate::child::{code_of, spawn, Ended};
 use crate::cli::RememberArgs;
-use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::lock::{companion, extend, new_token, release, try_lock};
 use crate::error::{negative, CliError};
@@ -133,9 +133,9 @@ async fn compute(
     }
     let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
     let r = redis.batch(&cmds, Idempotent::Yes).await?;
-    if let Some(Value::ServerError(e)) = r.iter().find(|v| matches!(v, Value::ServerError(_))) {
+    if let Err(e) = redis.first_error(&r) {
         let _ = release(redis, &k.lock, token.as_bytes()).await;
-        return Err(server_failure(redis.display_url(), e).into());
+        return Err(e);
     }
     release(redis, &k.lock, token.as_bytes()).await?;
     Ok(Computed::Stored(out, delta))

@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::{InputFormat, WarmArgs};
-use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::error::{usage, CliError};
 use crate::keys::Namespace;
@@ -323,13 +323,13 @@ struct Tally {
 
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    redis.first_error(&replies)?;
     let mut t = Tally::default();
     for v in replies {
         match v {
             Value::Okay | Value::Int(1) => t.written += 1,
             Value::SimpleString(s) if s == "OK" => t.written += 1,
             Value::Nil | Value::Int(0) => t.skipped += 1,
-            Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
             _ => t.written += 1,
         }
     }
