@@ -49,11 +49,12 @@ fn humantime_ttls_objects_and_structured_types() {
         "{\"key\":\"o:s\",\"type\":\"set\",\"value\":[\"x\",\"y\"]}\n",
         "{\"key\":\"o:l\",\"type\":\"list\",\"value\":[\"1\",\"2\",\"3\"]}\n",
         "{\"key\":\"o:z\",\"type\":\"zset\",\"value\":{\"m\":1.5}}\n",
+        "{\"key\":\"o:ms\",\"value\":\"short\",\"ttl\":\"90500ms\"}\n",
     );
     let f = write_file(&dir, "o.jsonl", text);
     let out = run(&s.url(), &["--json", "warm", &f]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json(&out)["written"], 6);
+    assert_eq!(json(&out)["written"], 7);
     assert_eq!(
         s.cli(&["GET", "o:1"]),
         r#"{"eur":9,"tags":["a"]}"#,
@@ -67,6 +68,10 @@ fn humantime_ttls_objects_and_structured_types() {
     assert_eq!(s.cli(&["SCARD", "o:s"]), "2");
     assert_eq!(s.cli(&["LRANGE", "o:l", "0", "-1"]), "1\n2\n3");
     assert_eq!(s.cli(&["ZSCORE", "o:z", "m"]), "1.5");
+    // A TTL that is not whole seconds is written with PSETEX.
+    let pttl: i64 = s.cli(&["PTTL", "o:ms"]).parse().expect("pttl");
+    assert!((80_000..=90_500).contains(&pttl), "pttl {pttl}");
+    assert_eq!(s.cli(&["GET", "o:ms"]), "short");
 }
 
 #[test]
