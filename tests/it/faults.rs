@@ -1,11 +1,10 @@
 //! Faults: paused, stopped, restarted and loading servers, and cluster failover
 //! in the middle of bulk work. Every test is bounded in time.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{cachectl_std, wait_until, RedisCluster, RedisServer};
-use crate::fixtures::{json, keys, load, load_cluster, run, stderr};
+use crate::common::{wait_until, RedisCluster, RedisServer};
+use crate::fixtures::{json, keys, load, load_cluster, run, spawn, stderr};
 
 fn write_jsonl(dir: &tempfile::TempDir, n: usize, prefix: &str) -> String {
     let p = dir.path().join("in.jsonl");
@@ -40,10 +39,9 @@ fn server_restarted_mid_warm_is_exit_3_with_a_summary_or_finishes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let n = 300_000;
     let f = write_jsonl(&dir, n, "rs:");
-    let child = cachectl_std()
-        .args([
-            "--url",
-            &s.url(),
+    let child = spawn(
+        &s.url(),
+        &[
             "--json",
             "--timeout",
             "2s",
@@ -53,11 +51,8 @@ fn server_restarted_mid_warm_is_exit_3_with_a_summary_or_finishes() {
             "200",
             "--in-flight",
             "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+        ],
+    );
     wait_until(Duration::from_secs(30), "writing started", || {
         s.dbsize() > 1000
     });
@@ -119,22 +114,10 @@ fn failover_during_warm_leaves_every_key_present() {
     let dir = tempfile::tempdir().expect("tempdir");
     let n = 200_000;
     let f = write_jsonl(&dir, n, "fo:");
-    let child = cachectl_std()
-        .args([
-            "--url",
-            &c.url(),
-            "--json",
-            "warm",
-            &f,
-            "--batch",
-            "100",
-            "--in-flight",
-            "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let child = spawn(
+        &c.url(),
+        &["--json", "warm", &f, "--batch", "100", "--in-flight", "2"],
+    );
     wait_until(Duration::from_secs(30), "writing started", || {
         c.dbsize_total() > 2000
     });
@@ -162,10 +145,9 @@ fn failover_during_scan_delete_leaves_no_match() {
             .sum::<u64>()
             == 61_000
     });
-    let child = cachectl_std()
-        .args([
-            "--url",
-            &c.url(),
+    let child = spawn(
+        &c.url(),
+        &[
             "--json",
             "scan-delete",
             "fd:*",
@@ -174,11 +156,8 @@ fn failover_during_scan_delete_leaves_no_match() {
             "30000",
             "--batch",
             "100",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+        ],
+    );
     wait_until(Duration::from_secs(30), "delete under way", || {
         c.dbsize_total() < 55_000
     });

@@ -1,11 +1,11 @@
 //! Data loading and output helpers shared by the black-box tests.
 
 use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{RedisCluster, RedisServer};
+use crate::common::{cachectl_std, RedisCluster, RedisServer};
 
 /// RESP encoding of one command.
 pub fn resp(args: &[&[u8]]) -> Vec<u8> {
@@ -158,4 +158,17 @@ pub fn run(url: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run cachectl")
+}
+
+/// Start `cachectl --url URL ARGS...` with its output captured, for runs a test
+/// interrupts or runs side by side; `wait_with_output` collects it.
+pub fn spawn(url: &str, args: &[&str]) -> Child {
+    cachectl_std()
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cachectl")
 }

@@ -1,20 +1,8 @@
 //! Load: many concurrent processes mixing remember, lock run and
 //! ratelimit-test against one server end with consistent results.
 
-use std::process::{Child, Stdio};
-
-use crate::common::{cachectl_std, RedisServer};
-
-fn spawn(url: &str, args: &[&str]) -> Child {
-    cachectl_std()
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cachectl")
-}
+use crate::common::RedisServer;
+use crate::fixtures::spawn;
 
 #[test]
 fn fifty_mixed_processes_stay_consistent() {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::common::{cachectl_std, free_port, send_signal, wait_until, RedisCluster, RedisServer};
-use crate::fixtures::{json, run, stderr};
+use crate::fixtures::{json, run, spawn, stderr};
 
 const ALGOS: [&str; 4] = ["sliding-log", "fixed-window", "token-bucket", "gcra"];
 
@@ -483,13 +483,20 @@ fn pacing_follows_the_interval_or_the_rate() {
 #[test]
 fn ctrl_c_stops_a_paced_run_and_reports_what_was_sent() {
     let s = RedisServer::start();
-    let mut child = cachectl_std()
-        .args(["--url", &s.url(), "--json", "ratelimit-test", "rl:int"])
-        .args(["--limit", "1000", "--rps", "20", "--requests", "10000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "ratelimit-test",
+            "rl:int",
+            "--limit",
+            "1000",
+            "--rps",
+            "20",
+            "--requests",
+            "10000",
+        ],
+    );
     let zcard = || s.cli(&["ZCARD", "rl:int"]).parse::<i64>().unwrap_or(0);
     wait_until(Duration::from_secs(20), "a few requests sent", || {
         zcard() >= 3

@@ -1,10 +1,9 @@
 //! remember: hit / miss / failure, single flight across processes, XFetch.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{cachectl, cachectl_std, RedisCluster, RedisServer};
-use crate::fixtures::{json, run, stderr};
+use crate::common::{cachectl, RedisCluster, RedisServer};
+use crate::fixtures::{json, run, spawn, stderr};
 
 /// A shell command that counts its runs in `file` and prints `value`.
 fn counting(file: &std::path::Path, value: &str, sleep: &str) -> String {
@@ -112,10 +111,9 @@ fn concurrent_misses_compute_once_and_print_the_same_value() {
     let sh = counting(&file, "shared-value", "0.5");
     let children: Vec<_> = (0..10)
         .map(|_| {
-            cachectl_std()
-                .args([
-                    "--url",
-                    &s.url(),
+            spawn(
+                &s.url(),
+                &[
                     "remember",
                     "rm:flight",
                     "--ttl",
@@ -124,11 +122,8 @@ fn concurrent_misses_compute_once_and_print_the_same_value() {
                     "sh",
                     "-c",
                     &sh,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
+                ],
+            )
         })
         .collect();
     for c in children {
@@ -151,10 +146,9 @@ fn compute_longer_than_the_lock_ttl_still_runs_once() {
     let sh = counting(&file, "slow", "1.2");
     let children: Vec<_> = (0..4)
         .map(|_| {
-            cachectl_std()
-                .args([
-                    "--url",
-                    &s.url(),
+            spawn(
+                &s.url(),
+                &[
                     "remember",
                     "rm:slow",
                     "--ttl",
@@ -165,11 +159,8 @@ fn compute_longer_than_the_lock_ttl_still_runs_once() {
                     "sh",
                     "-c",
                     &sh,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
+                ],
+            )
         })
         .collect();
     for c in children {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common::{cachectl, cachectl_std, send_signal, wait_until, RedisServer};
-use crate::fixtures::{json, keys, load, run, stderr};
+use crate::fixtures::{json, keys, load, run, spawn, stderr};
 
 fn count(s: &RedisServer, pattern: &str) -> usize {
     let mut cursor = "0".to_string();
@@ -275,12 +275,9 @@ fn rate_cap_is_respected() {
 }
 
 fn spawn_delete(s: &RedisServer, extra: &[&str]) -> std::process::Child {
-    let mut cmd = cachectl_std();
-    cmd.args(["--url", &s.url(), "--json", "scan-delete", "int:*", "--yes"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd.spawn().expect("spawn cachectl")
+    let mut args = vec!["--json", "scan-delete", "int:*", "--yes"];
+    args.extend_from_slice(extra);
+    spawn(&s.url(), &args)
 }
 
 fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {

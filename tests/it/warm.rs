@@ -1,11 +1,10 @@
 //! warm: JSON lines and CSV, validation before writing, NX, stdin, cluster,
 //! and a dropped connection in the middle of a run.
 
-use std::process::Stdio;
 use std::time::Duration;
 
-use crate::common::{cachectl, cachectl_std, wait_until, RedisCluster, RedisServer};
-use crate::fixtures::{json, run, stderr};
+use crate::common::{cachectl, wait_until, RedisCluster, RedisServer};
+use crate::fixtures::{json, run, spawn, stderr};
 
 fn write_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let p = dir.path().join(name);
@@ -229,22 +228,10 @@ fn client_kill_during_a_run_still_ends_with_every_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let n = 300_000;
     let f = write_file(&dir, "k.jsonl", &jsonl(n, "ck:", "600"));
-    let child = cachectl_std()
-        .args([
-            "--url",
-            &s.url(),
-            "--json",
-            "warm",
-            &f,
-            "--batch",
-            "200",
-            "--in-flight",
-            "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let child = spawn(
+        &s.url(),
+        &["--json", "warm", &f, "--batch", "200", "--in-flight", "2"],
+    );
     wait_until(Duration::from_secs(30), "writing started", || {
         s.dbsize() > 1000
     });
@@ -268,10 +255,9 @@ fn a_server_that_goes_away_is_exit_3_with_a_summary() {
     let s = RedisServer::start();
     let dir = tempfile::tempdir().expect("tempdir");
     let f = write_file(&dir, "g.jsonl", &jsonl(300_000, "gone:", "600"));
-    let child = cachectl_std()
-        .args([
-            "--url",
-            &s.url(),
+    let child = spawn(
+        &s.url(),
+        &[
             "--json",
             "--timeout",
             "1s",
@@ -281,11 +267,8 @@ fn a_server_that_goes_away_is_exit_3_with_a_summary() {
             "200",
             "--in-flight",
             "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+        ],
+    );
     wait_until(Duration::from_secs(30), "writing started", || {
         s.dbsize() > 1000
     });
