@@ -241,19 +241,31 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn lit(&mut self, l: &[u8]) -> Option<()> {
+    // Inlined so each literal is compared as a constant, not through memcmp.
+    #[inline(always)]
+    fn lit<const N: usize>(&mut self, l: &[u8; N]) -> Option<()> {
         self.ws();
-        let rest = self.b.get(self.i..)?;
-        rest.starts_with(l).then(|| self.i += l.len())
+        let next = self.b.get(self.i..self.i + N)?;
+        (next == l).then(|| self.i += N)
     }
 
     /// A string without escapes or control characters; anything else is left to serde.
     fn plain_str(&mut self) -> Option<std::ops::Range<usize>> {
         self.lit(b"\"")?;
         let start = self.i;
-        let len = self.b[start..]
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let rest = &self.b[start..];
+        // Eight bytes at a time: values are usually dozens of plain bytes.
+        let found = rest.chunks_exact(8).enumerate().find_map(|(n, chunk)| {
+            let hit = special_bytes(u64::from_le_bytes(chunk.try_into().ok()?));
+            (hit != 0).then(|| n * 8 + (hit.trailing_zeros() / 8) as usize)
+        });
+        let len = match found {
+            Some(len) => len,
+            None => {
+                let tail = rest.len() - rest.len() % 8;
+                tail + rest[tail..].iter().position(|&c| ends_plain(c))?
+            }
+        };
         (self.b[start + len] == b'"').then(|| {
             self.i = start + len + 1;
             start..start + len
@@ -275,16 +287,29 @@ impl<'a> Cursor<'a> {
     }
 }
 
+fn ends_plain(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
+/// The bytes of `w` (little-endian) that end a plain JSON string: `"`, `\` or a
+/// control character, each marked by its high bit. Only the lowest mark is
+/// exact (a borrow can mark bytes above it), and only the lowest is used.
+fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    zero(w ^ (ONES * u64::from(b'"')))
+        | zero(w ^ (ONES * u64::from(b'\\')))
+        | (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+}
+
 /// The shape warm files nearly always have, `{"key":"…","value":"…"}` with an
 /// optional `"ttl":<whole seconds>` after them, read without serde. `None`
 /// means "not that shape" (not "invalid"): serde then decides, so this only
 /// ever accepts lines serde accepts, with the same result (a property test
 /// holds it to that). It roughly halves the time of the validation pass.
-fn simple_line(text: &str) -> Option<(&str, &str, Option<u64>)> {
-    let mut c = Cursor {
-        b: text.as_bytes(),
-        i: 0,
-    };
+fn simple_line(text: &[u8]) -> Option<(&[u8], &[u8], Option<u64>)> {
+    let mut c = Cursor { b: text, i: 0 };
     c.lit(b"{")?;
     c.lit(b"\"key\"")?;
     c.lit(b":")?;
@@ -305,17 +330,17 @@ fn simple_line(text: &str) -> Option<(&str, &str, Option<u64>)> {
     if c.i != c.b.len() || key.is_empty() {
         return None;
     }
-    // The ranges lie between ASCII quotes of a str, so they are whole UTF-8.
-    Some((text.get(key)?, text.get(value)?, ttl))
+    // JSON text is UTF-8; most keys and values are ASCII, which is quicker to check.
+    (text.is_ascii() || std::str::from_utf8(text).is_ok()).then(|| (&text[key], &text[value], ttl))
 }
 
 /// Parse one JSON line.
 pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
-    if let Some((key, value, ttl)) = std::str::from_utf8(text).ok().and_then(simple_line) {
+    if let Some((key, value, ttl)) = simple_line(text) {
         return Ok(Record {
             line,
-            key: key.as_bytes().to_vec(),
-            payload: Payload::String(value.as_bytes().to_vec()),
+            key: key.to_vec(),
+            payload: Payload::String(value.to_vec()),
             ttl: ttl.map(Duration::from_secs),
         });
     }
@@ -334,11 +359,7 @@ pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
 /// the record: the validation pass of `warm` runs this over the whole input
 /// before anything is written, so its speed is part of the load time.
 pub fn check_json_line(line: u64, text: &[u8]) -> Result<(), Invalid> {
-    if std::str::from_utf8(text)
-        .ok()
-        .and_then(simple_line)
-        .is_some()
-    {
+    if simple_line(text).is_some() {
         return Ok(());
     }
     let h = head(line, text)?;
@@ -619,10 +640,13 @@ mod tests {
     #[test]
     fn the_common_shape_takes_the_fast_path() {
         let l = r#"{"key":"bench:w:1","value":"vvvv","ttl":3600}"#;
-        assert_eq!(simple_line(l), Some(("bench:w:1", "vvvv", Some(3600))));
         assert_eq!(
-            simple_line(r#" { "key" : "k" , "value" : "" } "#),
-            Some(("k", "", None))
+            simple_line(l.as_bytes()),
+            Some((&b"bench:w:1"[..], &b"vvvv"[..], Some(3600)))
+        );
+        assert_eq!(
+            simple_line(br#" { "key" : "k" , "value" : "" } "#),
+            Some((&b"k"[..], &b""[..], None))
         );
         for other in [
             r#"{"key":"k","value":"a\"b"}"#,
@@ -633,7 +657,26 @@ mod tests {
             r#"{"key":"k","value":"v"} x"#,
             r#"{"key":"k","value":"v","type":"string"}"#,
         ] {
-            assert_eq!(simple_line(other), None, "{other}");
+            assert_eq!(simple_line(other.as_bytes()), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn special_bytes_finds_the_first_string_end_in_a_word() {
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for after in [b'a', b'"', 0x00, 0xff] {
+                    let mut w = [b'a'; 8];
+                    w[pos] = b;
+                    if pos < 7 {
+                        w[pos + 1] = after;
+                    }
+                    let naive = w.iter().position(|&c| ends_plain(c));
+                    let hit = special_bytes(u64::from_le_bytes(w));
+                    let swar = (hit != 0).then(|| (hit.trailing_zeros() / 8) as usize);
+                    assert_eq!(swar, naive, "{w:?}");
+                }
+            }
         }
     }
 
@@ -765,11 +808,11 @@ mod tests {
                 let payload = payload_of(h.value, h.kind.as_deref()).map_err(|e| bad(1, e))?;
                 Ok(Record { line: 1, key: h.key.into_owned().into_bytes(), payload, ttl: h.ttl })
             });
-            if let Some((k, v, t)) = simple_line(&line) {
+            if let Some((k, v, t)) = simple_line(line.as_bytes()) {
                 let fast = Record {
                     line: 1,
-                    key: k.as_bytes().to_vec(),
-                    payload: Payload::String(v.as_bytes().to_vec()),
+                    key: k.to_vec(),
+                    payload: Payload::String(v.to_vec()),
                     ttl: t.map(Duration::from_secs),
                 };
                 proptest::prop_assert_eq!(Ok(fast), serde, "line {}", line);
