@@ -94,13 +94,6 @@ fn parse_ttl(raw: &str) -> Result<Option<Duration>, String> {
     if t == "null" {
         return Ok(None);
     }
-    // Whole seconds are by far the most common TTL: skip float parsing for them.
-    // Nine digits stay below the 100-year cap; zero falls through to the error.
-    if (1..=9).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(secs @ 1..) = t.parse::<u64>() {
-            return Ok(Some(Duration::from_secs(secs)));
-        }
-    }
     if t.starts_with('"') {
         let s: String = serde_json::from_str(t).map_err(|e| e.to_string())?;
         return ttl_from_text(&s).map(Some);
@@ -453,10 +446,7 @@ pub fn each_json_from<T>(
                 line += 1;
                 offset += i as u64 + 1;
                 let item = if text.len() > MAX_LINE {
-                    Some(Err(bad(
-                        line,
-                        format!("line is longer than {} MiB", MAX_LINE >> 20),
-                    )))
+                    Some(Err(too_long(line)))
                 } else {
                     (!is_blank(text)).then(|| parse(line, text))
                 };
@@ -471,10 +461,7 @@ pub fn each_json_from<T>(
                     match res {
                         Err(len) => {
                             offset += len as u64;
-                            Some(Err(bad(
-                                line,
-                                format!("line is longer than {} MiB", MAX_LINE >> 20),
-                            )))
+                            Some(Err(too_long(line)))
                         }
                         Ok(()) => (!is_blank(&buf)).then(|| parse(line, &buf)),
                     }
@@ -488,6 +475,10 @@ pub fn each_json_from<T>(
         }
     }
     Ok(line)
+}
+
+fn too_long(line: u64) -> Invalid {
+    bad(line, format!("line is longer than {} MiB", MAX_LINE >> 20))
 }
 
 fn is_blank(text: &[u8]) -> bool {
