@@ -83,6 +83,7 @@ fn acl_noperm_on_a_key_is_exit_3() {
 
 #[test]
 fn tls_verifies_with_cacert_and_fails_without() {
+    crate::require_tls!();
     let (s, files) = RedisServer::start_tls(TlsOpts::default());
     s.cli(&["SET", "tls:k", "secure"]);
     let ca = files.ca.to_str().expect("path");
@@ -109,6 +110,7 @@ fn tls_verifies_with_cacert_and_fails_without() {
 
 #[test]
 fn tls_hostname_mismatch_fails() {
+    crate::require_tls!();
     let (s, files) = RedisServer::start_tls(TlsOpts {
         wrong_hostname: true,
         ..Default::default()
@@ -120,6 +122,7 @@ fn tls_hostname_mismatch_fails() {
 
 #[test]
 fn tls_client_certificates() {
+    crate::require_tls!();
     let (s, files) = RedisServer::start_tls(TlsOpts {
         require_client_cert: true,
         ..Default::default()

@@ -149,6 +149,7 @@ fn tls_ping_without_client_cert(server: &RedisServer, ca: &Path) -> String {
 
 #[test]
 fn tls_server_requiring_client_certs() {
+    crate::require_tls!();
     let (server, files) = RedisServer::start_tls(TlsOpts {
         require_client_cert: true,
         ..TlsOpts::default()
@@ -163,6 +164,7 @@ fn tls_server_requiring_client_certs() {
 
 #[test]
 fn tls_server_without_client_certs() {
+    crate::require_tls!();
     let (server, files) = RedisServer::start_tls(TlsOpts::default());
     assert_eq!(server.cli(&["PING"]), "PONG");
     assert_eq!(tls_ping_without_client_cert(&server, &files.ca), "PONG");
@@ -184,6 +186,7 @@ fn openssl_verify(ca: &Path, cert: &Path, extra: &[&str]) -> bool {
 
 #[test]
 fn tls_certificates_have_the_expected_names() {
+    crate::require_tls!();
     let (_right, good) = RedisServer::start_tls(TlsOpts::default());
     let (wrong_server, wrong) = RedisServer::start_tls(TlsOpts {
         wrong_hostname: true,

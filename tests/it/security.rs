@@ -67,6 +67,7 @@ fn children_never_see_the_password_on_a_command_line() {
 
 #[test]
 fn insecure_tls_works_with_a_warning() {
+    crate::require_tls!();
     let (s, _files) = RedisServer::start_tls(TlsOpts::default());
     let out = run(&s.url(), &["--insecure", "--json", "stats"]);
     assert!(out.status.success(), "{}", stderr(&out));

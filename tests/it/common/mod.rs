@@ -26,6 +26,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub mod build;
+
 /// The only address any test server binds to.
 pub const HOST: &str = "127.0.0.1";
 
@@ -152,7 +154,23 @@ pub fn send_signal(pid: u32, signal: &str) -> bool {
 }
 
 fn redis_server_bin() -> OsString {
-    std::env::var_os("REDIS_SERVER_BIN").unwrap_or_else(|| "redis-server".into())
+    build::server_bin()
+}
+
+/// A port for a cluster node and its bus port, port + 10000 (the fixed
+/// offset before Redis 7.0), both free: the port is below 55536.
+fn free_cluster_ports() -> (u16, u16) {
+    for _ in 0..10_000 {
+        let port = free_port();
+        if port >= 55536 {
+            continue;
+        }
+        let bus = port + 10000;
+        if TcpListener::bind((Ipv4Addr::LOCALHOST, bus)).is_ok() {
+            return (port, bus);
+        }
+    }
+    panic!("no free port pair (P, P + 10000) below 55536 on 127.0.0.1");
 }
 
 fn redis_cli_bin() -> OsString {
@@ -708,8 +726,12 @@ impl RedisServer {
 
     fn launch_in(spec: &ServerSpec, dir: TempDir) -> Self {
         for attempt in 1..=START_ATTEMPTS {
-            let port = free_port();
-            let cluster_port = spec.cluster.then(free_port);
+            let (port, cluster_port) = if spec.cluster {
+                let (port, bus) = free_cluster_ports();
+                (port, Some(bus))
+            } else {
+                (free_port(), None)
+            };
             // Leftovers of a failed attempt would confuse the readiness check.
             let _ = fs::remove_file(dir.path().join("redis.log"));
             let _ = fs::remove_file(dir.path().join("nodes.conf"));
@@ -953,21 +975,23 @@ fn spawn_redis_server(
         }
     }
     cmd.args(["--bind", HOST, "--save", "", "--appendonly", "no"])
-        .args(["--daemonize", "no", "--enable-debug-command", "local"])
+        .args(["--daemonize", "no"])
         .args(["--repl-diskless-sync-delay", "0"])
         .arg("--dir")
         .arg(dir)
         .arg("--logfile")
         .arg(dir.join("redis.log"));
+    if build::server_build().has_config_7() {
+        cmd.args(["--enable-debug-command", "local"]);
+    }
     if let Some(password) = &spec.password {
         cmd.arg("--requirepass").arg(password);
     }
-    if let Some(cluster_port) = cluster_port {
+    if cluster_port.is_some() {
+        // The bus is at port + 10000, which every build uses by default.
         cmd.args(["--cluster-enabled", "yes"])
             .args(["--cluster-config-file", "nodes.conf"])
-            .args(["--cluster-node-timeout", "5000"])
-            .arg("--cluster-port")
-            .arg(cluster_port.to_string());
+            .args(["--cluster-node-timeout", "5000"]);
     }
     cmd.args(&spec.extra_args);
     let stderr =
