@@ -292,10 +292,12 @@ pub struct RatelimitTestArgs {
 }
 
 fn parse_rps(s: &str) -> Result<f64, String> {
+    // The slowest rate is one request per 100 years, as --interval's longest.
+    const SLOWEST: f64 = 1.0 / (100.0 * 365.25 * 86_400.0);
     match s.trim().parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 && r <= 1_000_000.0 => Ok(r),
+        Ok(r) if (SLOWEST..=1_000_000.0).contains(&r) => Ok(r),
         _ => Err(format!(
-            "'{s}' is not a rate: give requests per second, more than 0 and at most 1000000"
+            "'{s}' is not a rate: give requests per second, at least one per 100 years and at most 1000000"
         )),
     }
 }

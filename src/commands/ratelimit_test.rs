@@ -135,12 +135,27 @@ fn policy(args: &RatelimitTestArgs) -> anyhow::Result<Policy> {
         )));
     }
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
+    let cost = args.cost.unwrap_or(1);
+    // One sorted-set entry per unit: bounded so that no request makes the
+    // server write (and block every other client for) more than a moment.
+    if algo == RateAlgo::SlidingLog && limit > limiter::MAX_LOG_LIMIT {
+        return Err(usage(format!(
+            "--limit {limit}: a sliding log keeps one entry per request, at most {} per window; use fixed-window, token-bucket or gcra for higher rates",
+            limiter::MAX_LOG_LIMIT
+        )));
+    }
+    if algo == RateAlgo::SlidingLog && cost > limiter::MAX_LOG_COST {
+        return Err(usage(format!(
+            "--cost {cost}: a sliding log writes one entry per unit, at most {} per request",
+            limiter::MAX_LOG_COST
+        )));
+    }
     Ok(Policy {
         algo,
         limit,
         window_ms: window_ms(args.window.unwrap_or(DEFAULT_WINDOW))?,
         burst: args.burst.unwrap_or(limit),
-        cost: args.cost.unwrap_or(1),
+        cost,
         count_denied: args.count_denied,
         unit: unit_of(args.unit).unwrap_or(TimeUnit::Ms),
     })
