@@ -3,7 +3,7 @@
 //! --interactive through a pseudo-terminal, and a cluster.
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -1197,4 +1197,29 @@ fn refills_of_centuries_still_get_a_ttl() {
         assert_eq!(int(&v, "allowed"), 1, "{algo}: {v}");
         assert!(pttl(&s, &key) > 0, "{algo}: the key has a TTL");
     }
+}
+
+/// The JSON of a long run is written request by request: 40,000 requests fit
+/// in 64 MiB of heap (as one `Value`, about 2 KB each, they took 80 MB and
+/// more, and a million of them gigabytes).
+#[test]
+fn a_long_run_prints_its_json_in_bounded_memory() {
+    let s = RedisServer::start();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -d 65536 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_cachectl"))
+        .args(["--url", &s.url(), "--json", "ratelimit-test", "rl:long"])
+        .args(["--algo", "fixed-window", "--limit", "1000000000"])
+        .args(["--requests", "40000", "--concurrency", "8"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cachectl under a data limit");
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    let v = json(&out);
+    assert_eq!(int(&v, "allowed"), 40_000, "{}", v["notes"]);
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), 40_000);
+    assert_eq!(int(&results[39_999], "n"), 40_000);
+    assert_eq!(s.cli(&["GET", "rl:long"]), "40000");
 }
