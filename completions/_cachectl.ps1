@@ -607,14 +607,14 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         }
         'cachectl;ratelimit-test' {
             [CompletionResult]::new('--algo', '--algo', [CompletionResultType]::ParameterName, 'Algorithm and key layout [default: sliding-log; with --inspect: detected]')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Requests allowed per window [default: 10]')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Requests allowed per window [default: 10; sliding-log: at most 100000]')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Window length: 1s, 1m, 1h [default: 1m]')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Capacity of a token bucket, or GCRA burst [default: the limit]')
             [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'How many requests to send [default: twice the limit or burst]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Start one request every DURATION (default: as fast as possible)')
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start F requests per second (default: as fast as possible)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent clients sharing the requests')
-            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Units each request consumes')
+            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Units each request consumes [sliding-log: at most 1000]')
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'Timestamp unit of the sliding log''s scores or the token bucket''s ts field')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')

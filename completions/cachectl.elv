@@ -580,14 +580,14 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         }
         &'cachectl;ratelimit-test'= {
             cand --algo 'Algorithm and key layout [default: sliding-log; with --inspect: detected]'
-            cand --limit 'Requests allowed per window [default: 10]'
+            cand --limit 'Requests allowed per window [default: 10; sliding-log: at most 100000]'
             cand --window 'Window length: 1s, 1m, 1h [default: 1m]'
             cand --burst 'Capacity of a token bucket, or GCRA burst [default: the limit]'
             cand --requests 'How many requests to send [default: twice the limit or burst]'
             cand --interval 'Start one request every DURATION (default: as fast as possible)'
             cand --rps 'Start F requests per second (default: as fast as possible)'
             cand --concurrency 'Concurrent clients sharing the requests'
-            cand --cost 'Units each request consumes'
+            cand --cost 'Units each request consumes [sliding-log: at most 1000]'
             cand --unit 'Timestamp unit of the sliding log''s scores or the token bucket''s ts field'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'

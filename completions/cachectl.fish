@@ -461,18 +461,18 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l algo -d 'Algorithm and key layout [default: sliding-log; with --inspect: detected]' -r -f -a "sliding-log\t'Sorted set of request timestamps (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE)'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l algo -d 'Algorithm and key layout [default: sliding-log; with --inspect: detected]' -r -f -a "sliding-log\t'Sorted set of request timestamps, one entry per unit (ZADD, PEXPIRE)'
 fixed-window\t'Counter with INCR + PEXPIRE, the window starting at its first request'
 token-bucket\t'Hash with fields tokens and ts, refilled lazily'
 gcra\t'Theoretical arrival time as in go-redis/redis_rate (seconds since 2017-01-01)'"
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l limit -d 'Requests allowed per window [default: 10]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l limit -d 'Requests allowed per window [default: 10; sliding-log: at most 100000]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l window -d 'Window length: 1s, 1m, 1h [default: 1m]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l burst -d 'Capacity of a token bucket, or GCRA burst [default: the limit]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l requests -d 'How many requests to send [default: twice the limit or burst]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l interval -d 'Start one request every DURATION (default: as fast as possible)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l rps -d 'Start F requests per second (default: as fast as possible)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l concurrency -d 'Concurrent clients sharing the requests' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cost -d 'Units each request consumes' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cost -d 'Units each request consumes [sliding-log: at most 1000]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l unit -d 'Timestamp unit of the sliding log\'s scores or the token bucket\'s ts field' -r -f -a "auto\t'Detected from the key\'s newest timestamp; milliseconds for a new key'
 s\t'Seconds'
 ms\t'Milliseconds (Date.now())'

@@ -202,7 +202,7 @@ Examples:
 /// Rate-limiting algorithms, each in the key layout common libraries use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RateAlgo {
-    /// Sorted set of request timestamps (ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE)
+    /// Sorted set of request timestamps, one entry per unit (ZADD, PEXPIRE)
     SlidingLog,
     /// Counter with INCR + PEXPIRE, the window starting at its first request
     FixedWindow,
@@ -238,7 +238,7 @@ pub struct RatelimitTestArgs {
     #[arg(long, value_enum, value_name = "ALGO")]
     pub algo: Option<RateAlgo>,
 
-    /// Requests allowed per window [default: 10]
+    /// Requests allowed per window [default: 10; sliding-log: at most 100000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub limit: Option<u64>,
 
@@ -266,7 +266,7 @@ pub struct RatelimitTestArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), conflicts_with_all = ["inspect", "reset", "interactive"])]
     pub concurrency: Option<u32>,
 
-    /// Units each request consumes
+    /// Units each request consumes [sliding-log: at most 1000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), conflicts_with_all = ["inspect", "reset"])]
     pub cost: Option<u64>,
 
@@ -292,10 +292,12 @@ pub struct RatelimitTestArgs {
 }
 
 fn parse_rps(s: &str) -> Result<f64, String> {
+    // The slowest rate is one request per 100 years, as --interval's longest.
+    const SLOWEST: f64 = 1.0 / (100.0 * 365.25 * 86_400.0);
     match s.trim().parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 && r <= 1_000_000.0 => Ok(r),
+        Ok(r) if (SLOWEST..=1_000_000.0).contains(&r) => Ok(r),
         _ => Err(format!(
-            "'{s}' is not a rate: give requests per second, more than 0 and at most 1000000"
+            "'{s}' is not a rate: give requests per second, at least one per 100 years and at most 1000000"
         )),
     }
 }

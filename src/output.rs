@@ -18,6 +18,11 @@ pub trait Render {
     fn tables(&self) -> Vec<Table>;
     /// Script-friendly form: one item per line, no decoration.
     fn plain(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// Write the JSON form. Reports with many items override it to stream
+    /// them rather than build one `Value` (about 2 KB per item).
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(out, &self.json()).map_err(io::Error::from)
+    }
     /// Use the plain form on a terminal too (a value is its own best display).
     fn raw_on_terminal(&self) -> bool {
         false
@@ -98,7 +103,7 @@ impl Printer {
         let mut out = stdout.lock();
         match self.format {
             OutputFormat::Json => {
-                serde_json::to_writer_pretty(&mut out, &report.json())?;
+                report.write_json(&mut out)?;
                 out.write_all(b"\n")?;
             }
             OutputFormat::Table if report.raw_on_terminal() => report.plain(&mut out)?,

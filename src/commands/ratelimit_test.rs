@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dialoguer::console::{Key, Term};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use super::Ctx;
@@ -135,12 +137,27 @@ fn policy(args: &RatelimitTestArgs) -> anyhow::Result<Policy> {
         )));
     }
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
+    let cost = args.cost.unwrap_or(1);
+    // One sorted-set entry per unit: bounded so that no request makes the
+    // server write (and block every other client for) more than a moment.
+    if algo == RateAlgo::SlidingLog && limit > limiter::MAX_LOG_LIMIT {
+        return Err(usage(format!(
+            "--limit {limit}: a sliding log keeps one entry per request, at most {} per window; use fixed-window, token-bucket or gcra for higher rates",
+            limiter::MAX_LOG_LIMIT
+        )));
+    }
+    if algo == RateAlgo::SlidingLog && cost > limiter::MAX_LOG_COST {
+        return Err(usage(format!(
+            "--cost {cost}: a sliding log writes one entry per unit, at most {} per request",
+            limiter::MAX_LOG_COST
+        )));
+    }
     Ok(Policy {
         algo,
         limit,
         window_ms: window_ms(args.window.unwrap_or(DEFAULT_WINDOW))?,
         burst: args.burst.unwrap_or(limit),
-        cost: args.cost.unwrap_or(1),
+        cost,
         count_denied: args.count_denied,
         unit: unit_of(args.unit).unwrap_or(TimeUnit::Ms),
     })
@@ -426,21 +443,71 @@ fn wait_text(ms: Option<i64>) -> String {
     }
 }
 
-fn row_json(r: &Row) -> Json {
-    json!({
-        "n": r.n,
-        "worker": r.worker,
-        "offset_ms": ms_f(r.offset),
-        "latency_ms": ms_f(r.latency),
-        "allowed": r.verdict.allowed,
-        "remaining": r.verdict.remaining,
-        "retry_after_ms": r.verdict.retry_after_ms,
-        "reset_after_ms": r.verdict.reset_after_ms,
-    })
+/// One request in JSON; fields in the order `json!` sorts them.
+#[derive(Serialize)]
+struct RowJson {
+    allowed: bool,
+    latency_ms: f64,
+    n: u64,
+    offset_ms: f64,
+    remaining: i64,
+    reset_after_ms: Option<i64>,
+    retry_after_ms: Option<i64>,
+    worker: u32,
 }
 
-impl Render for RunReport {
-    fn json(&self) -> Json {
+impl From<&Row> for RowJson {
+    fn from(r: &Row) -> Self {
+        RowJson {
+            allowed: r.verdict.allowed,
+            latency_ms: ms_f(r.latency),
+            n: r.n,
+            offset_ms: ms_f(r.offset),
+            remaining: r.verdict.remaining,
+            reset_after_ms: r.verdict.reset_after_ms,
+            retry_after_ms: r.verdict.retry_after_ms,
+            worker: r.worker,
+        }
+    }
+}
+
+/// The requests, serialised one by one as they are written.
+struct Rows<'a>(&'a [Row]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(RowJson::from))
+    }
+}
+
+/// The run's JSON, streamed: a million requests as one `Value` would take
+/// gigabytes.
+struct RunJson<'a>(&'a RunReport);
+
+impl Serialize for RunJson<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let summary = self.0.summary_json();
+        let mut m = ser.serialize_map(None)?;
+        let mut results = Some(Rows(&self.0.rows));
+        for (k, v) in summary.as_object().into_iter().flatten() {
+            // Where `json!` sorts it, so the output is as before.
+            if k.as_str() > "results" {
+                if let Some(rows) = results.take() {
+                    m.serialize_entry("results", &rows)?;
+                }
+            }
+            m.serialize_entry(k, v)?;
+        }
+        if let Some(rows) = results {
+            m.serialize_entry("results", &rows)?;
+        }
+        m.end()
+    }
+}
+
+impl RunReport {
+    /// Every JSON field but `results`.
+    fn summary_json(&self) -> Json {
         let p = &self.policy;
         let allowed = self.allowed();
         let mut v = json!({
@@ -459,7 +526,6 @@ impl Render for RunReport {
             "peak_allowed_in_window": peak_in_window(&self.rows, p.window_ms),
             "interrupted": self.interrupted,
             "notes": self.notes(),
-            "results": self.rows.iter().map(row_json).collect::<Vec<_>>(),
         });
         if self.has_burst() {
             v["burst"] = json!(p.burst);
@@ -471,6 +537,18 @@ impl Render for RunReport {
             v["planned"] = json!(self.planned);
         }
         v
+    }
+}
+
+impl Render for RunReport {
+    fn json(&self) -> Json {
+        serde_json::to_value(RunJson(self)).unwrap_or(Json::Null)
+    }
+
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut out = io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, &RunJson(self))?;
+        out.flush()
     }
 
     fn tables(&self) -> Vec<comfy_table::Table> {

@@ -18,8 +18,8 @@
 //! reset_after_ms}`, with -1 for "no wait" and -2 for "never".
 //!
 //! This module neither prints nor decides exit codes. Inspection sends read
-//! commands only (TYPE, PTTL, TIME, ZCARD, ZRANGE, ZCOUNT, ZRANGEBYSCORE,
-//! GETRANGE, HLEN, HMGET).
+//! commands only (TYPE, PTTL, TIME, ZCARD, ZRANGE, ZREVRANGE, ZCOUNT,
+//! ZRANGEBYSCORE, GETRANGE, HLEN, HMGET), each O(log N) on a sorted set.
 
 use redis::{FromRedisValue, Value};
 use serde_json::{json, Value as Json};
@@ -189,37 +189,73 @@ pub struct Verdict {
     pub reset_after_ms: Option<i64>,
 }
 
+/// A sliding log stores one sorted-set entry per unit of cost, so that an
+/// application counting the log with ZCARD or ZCOUNT sees every unit. A
+/// request of cost N is N entries written in one Lua call, during which the
+/// server answers no other client: N is capped.
+pub const MAX_LOG_COST: u64 = 1000;
+/// The log holds up to `--limit` entries per window (about 100 bytes each).
+pub const MAX_LOG_LIMIT: u64 = 100_000;
+/// Entries one request removes at most: expired ones (a huge log left by an
+/// application is pruned over several requests), and with `--count-denied` the
+/// oldest beyond the limit. Twice the largest cost, so pruning outpaces writing.
+pub const MAX_LOG_PRUNE: u64 = 2 * MAX_LOG_COST;
+
+/// The longest TTL and wait the scripts write or answer: 10^13 ms, about 317
+/// years. A slow refill of a huge bucket takes longer than that, and Lua would
+/// send such a number as `2.6e+19`, which PEXPIRE refuses.
+pub const MAX_TTL_MS: u64 = 10_000_000_000_000;
+
 /// Sliding log. ARGV: limit, window_ms, cost, units per µs, member prefix,
-/// count_denied. The member is unique per request (scores alone collide within
-/// a millisecond, which lets through more than the limit).
+/// count_denied, most entries removed. The member is unique per request and
+/// unit (scores alone collide within a millisecond, which lets through more
+/// than the limit). Every step is O(log N) plus at most `cost` writes and
+/// `prune` removals: expired entries are counted with ZCOUNT and removed
+/// oldest first by rank, a bounded slice per call.
 const SLIDING_LOG: &str = r"
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local window_ms = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local per_us = tonumber(ARGV[4])
+local prune = tonumber(ARGV[7])
 local t = redis.call('TIME')
 local now = (tonumber(t[1]) * 1000000 + tonumber(t[2])) * per_us
 local window = window_ms * 1000 * per_us
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
+local old = redis.call('ZCOUNT', key, '-inf', now - window)
+if old > 0 then
+  local n = math.min(old, prune)
+  redis.call('ZREMRANGEBYRANK', key, 0, n - 1)
+  old = old - n
+end
+local count = redis.call('ZCARD', key) - old
 local allowed = cost <= limit and count + cost <= limit
 local retry = -1
 if not allowed then
   if cost > limit then
     retry = -2
   else
-    local leave = count + cost - limit - 1
+    local leave = old + count + cost - limit - 1
     local e = redis.call('ZRANGE', key, leave, leave, 'WITHSCORES')
     retry = math.max(1, math.ceil((tonumber(e[2]) + window - now) / per_us / 1000))
   end
 end
-if allowed or ARGV[6] == '1' then
+if cost <= limit and (allowed or ARGV[6] == '1') then
+  local args = {}
   for i = 1, cost do
-    redis.call('ZADD', key, now, ARGV[5] .. ':' .. i)
+    args[2 * i - 1] = now
+    args[2 * i] = ARGV[5] .. ':' .. i
+  end
+  redis.call('ZADD', key, unpack(args))
+  count = count + cost
+  if count > limit then
+    -- Recorded denials: only the newest `limit` entries decide a verdict, so
+    -- the older ones go and the log stays within the limit.
+    local excess = math.min(count - limit, prune)
+    redis.call('ZREMRANGEBYRANK', key, old, old + excess - 1)
+    count = count - excess
   end
   redis.call('PEXPIRE', key, window_ms)
-  count = count + cost
 end
 local reset = 0
 local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
@@ -246,7 +282,7 @@ if raw then
   end
 end
 local allowed = cost <= limit and count + cost <= limit
-if allowed or ARGV[4] == '1' then
+if cost <= limit and (allowed or ARGV[4] == '1') then
   count = redis.call('INCRBY', key, cost)
   if redis.call('PTTL', key) < 0 then
     redis.call('PEXPIRE', key, window_ms)
@@ -266,15 +302,17 @@ if ttl == -2 then reset = 0 elseif ttl == -1 then reset = -2 end
 return {allowed and 1 or 0, math.max(0, limit - count), retry, reset}
 ";
 
-/// Token bucket. ARGV: capacity, refill per ms, cost, units per µs of `ts`.
-/// The key expires when the bucket would be full again, which is the same as
-/// no key at all.
+/// Token bucket. ARGV: capacity, refill per ms, cost, units per µs of `ts`,
+/// longest TTL. The key expires when the bucket would be full again, which is
+/// the same as no key at all.
 const TOKEN_BUCKET: &str = r"
 local key = KEYS[1]
 local cap = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local per_us = tonumber(ARGV[4])
+local max_ttl = tonumber(ARGV[5])
+local function ms(x) return math.min(max_ttl, x) end
 local eps = 1e-9
 local t = redis.call('TIME')
 local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -288,27 +326,28 @@ if ts ~= nil then
 end
 if tokens > cap then tokens = cap end
 if cost > cap then
-  return {0, math.floor(tokens + eps), -2, math.ceil((cap - tokens) / rate)}
+  return {0, math.floor(tokens + eps), -2, ms(math.ceil((cap - tokens) / rate))}
 end
 if tokens + eps >= cost then
   tokens = math.max(0, tokens - cost)
-  local full_ms = math.max(1, math.ceil((cap - tokens) / rate))
+  local full_ms = ms(math.max(1, math.ceil((cap - tokens) / rate)))
   redis.call('HSET', key, 'tokens', tokens, 'ts', now_us * per_us)
   redis.call('PEXPIRE', key, full_ms)
   return {1, math.floor(tokens + eps), -1, full_ms}
 end
-return {0, math.floor(tokens + eps), math.max(1, math.ceil((cost - tokens) / rate)), math.ceil((cap - tokens) / rate)}
+return {0, math.floor(tokens + eps), ms(math.max(1, math.ceil((cost - tokens) / rate))), ms(math.ceil((cap - tokens) / rate))}
 ";
 
 /// GCRA in go-redis/redis_rate's layout (the TAT as float seconds since
 /// 2017-01-01, so either tool reads the other's key). ARGV: burst, rate,
-/// period in seconds, cost. Denials write nothing.
+/// period in seconds, cost, longest TTL. Denials write nothing.
 const GCRA: &str = r"
 local key = KEYS[1]
 local burst = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local period = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
+local function ms(x) return math.min(tonumber(ARGV[5]), x) end
 local eps = 1e-9
 local emission = period / rate
 local burst_offset = emission * burst
@@ -316,17 +355,19 @@ local t = redis.call('TIME')
 local now = (tonumber(t[1]) - 1483228800) + tonumber(t[2]) / 1000000
 local tat = tonumber(redis.call('GET', key))
 if not tat or tat < now then tat = now end
-local left = math.max(0, math.floor((now - (tat - burst_offset)) / emission + eps))
-local reset_ms = math.ceil((tat - now) * 1000)
+-- Differences first: at TATs centuries ahead, `new_tat - burst_offset` would
+-- lose the seconds that decide a verdict.
+local left = math.max(0, math.floor((now - tat) / emission + burst + eps))
+local reset_ms = ms(math.ceil((tat - now) * 1000))
 if cost > burst then
   return {0, left, -2, reset_ms}
 end
 local new_tat = tat + emission * cost
-local diff = now - (new_tat - burst_offset)
+local diff = (now - tat) + emission * (burst - cost)
 if diff / emission < -eps then
-  return {0, left, math.max(1, math.ceil(-diff * 1000)), reset_ms}
+  return {0, left, ms(math.max(1, math.ceil(-diff * 1000))), reset_ms}
 end
-local reset = math.max(1, math.ceil((new_tat - now) * 1000))
+local reset = ms(math.max(1, math.ceil((new_tat - now) * 1000)))
 redis.call('SET', key, new_tat, 'PX', reset)
 return {1, math.max(0, math.floor(diff / emission + eps)), -1, reset}
 ";
@@ -338,6 +379,8 @@ pub fn request_cmd(p: &Policy, key: &[u8], member: &str) -> redis::Cmd {
     let cost = p.cost.to_string();
     let per_us = p.unit.per_us().to_string();
     let denied = if p.count_denied { "1" } else { "0" };
+    let prune = MAX_LOG_PRUNE.to_string();
+    let max_ttl = MAX_TTL_MS.to_string();
     match p.algo {
         RateAlgo::SlidingLog => eval(
             SLIDING_LOG,
@@ -349,6 +392,7 @@ pub fn request_cmd(p: &Policy, key: &[u8], member: &str) -> redis::Cmd {
                 per_us.as_bytes(),
                 member.as_bytes(),
                 denied.as_bytes(),
+                prune.as_bytes(),
             ],
         ),
         RateAlgo::FixedWindow => eval(
@@ -371,6 +415,7 @@ pub fn request_cmd(p: &Policy, key: &[u8], member: &str) -> redis::Cmd {
                     per_ms.as_bytes(),
                     cost.as_bytes(),
                     per_us.as_bytes(),
+                    max_ttl.as_bytes(),
                 ],
             )
         }
@@ -384,6 +429,7 @@ pub fn request_cmd(p: &Policy, key: &[u8], member: &str) -> redis::Cmd {
                     limit.as_bytes(),
                     period_s.as_bytes(),
                     cost.as_bytes(),
+                    max_ttl.as_bytes(),
                 ],
             )
         }
@@ -827,12 +873,11 @@ pub async fn log_window(
     ];
     if let Some(limit) = limit {
         // When the limit-th newest entry leaves, fewer than `limit` remain.
-        let offset = (limit - 1).to_string();
-        cmds.push(keyed_cmd(
-            "ZREVRANGEBYSCORE",
-            key,
-            &["+inf", &after_cutoff, "WITHSCORES", "LIMIT", &offset, "1"],
-        ));
+        // By rank, O(log N): a LIMIT offset would walk `limit` entries one by
+        // one. Only read when the window holds `limit` entries, so the
+        // limit-th newest entry is in the window.
+        let rank = (limit - 1).to_string();
+        cmds.push(keyed_cmd("ZREVRANGE", key, &[&rank, &rank, "WITHSCORES"]));
     }
     let r = read(redis, key, cmds).await?;
     Ok(LogWindow {

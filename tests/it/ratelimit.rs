@@ -3,7 +3,7 @@
 //! --interactive through a pseudo-terminal, and a cluster.
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -258,6 +258,10 @@ fn a_cost_above_the_capacity_is_denied_and_consumes_nothing() {
         );
         assert_eq!(int(&v, "allowed"), 1, "{algo}: {v}");
         assert_eq!(int(&v["results"][0], "remaining"), 1, "{algo}: {v}");
+        if algo == "sliding-log" {
+            // One entry per unit: an application counting with ZCARD sees 2.
+            assert_eq!(s.cli(&["ZCARD", &key]), "2");
+        }
     }
 }
 
@@ -424,11 +428,18 @@ fn count_denied_keeps_a_hammering_client_blocked() {
         "recorded denials keep the window full: {v}"
     );
     assert!(v["notes"].to_string().contains("stays blocked"), "{v}");
-    let entries: i64 = s
-        .cli(&["ZCARD", "rl:hammer:counted"])
-        .parse()
-        .expect("zcard");
-    assert!(entries > 2, "denied requests were recorded too");
+    // The log keeps the newest --limit entries: the denials replaced the
+    // allowed ones, and no more than the limit is kept.
+    assert_eq!(s.cli(&["ZCARD", "rl:hammer:counted"]), "2");
+    let members = s.cli(&["ZRANGE", "rl:hammer:counted", "0", "-1"]);
+    // Members are RUN:N:UNIT; requests 0 and 1 were the allowed ones.
+    let request_of = |m: &str| m.rsplit(':').nth(1).and_then(|n| n.parse::<u64>().ok());
+    assert!(
+        members
+            .lines()
+            .all(|m| request_of(m).is_some_and(|n| n >= 2)),
+        "denied requests were recorded in place of the first two: {members}"
+    );
     // Fixed window: denied requests increment the counter as the seeds' INCR does.
     let v = rl(
         &s.url(),
@@ -796,6 +807,19 @@ fn bad_input_is_refused_before_connecting() {
         &["--reset", "--interactive"],
         &["--interactive"],
         &["--algo", "leaky"],
+        // Beyond the sliding log's bounds: each unit is one sorted-set entry.
+        &["--cost", "1001"],
+        &["--limit", "1000000", "--cost", "1000000"],
+        &["--limit", "100001"],
+        &[
+            "--limit",
+            "1000000000",
+            "--cost",
+            "1000000000",
+            "--count-denied",
+        ],
+        // One request per 10^300 s: not a pace (it used to panic).
+        &["--rps", "1e-300"],
     ] {
         let out = rl_out(&url, "k", args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -965,4 +989,241 @@ fn limiters_on_a_cluster() {
             assert_eq!(int(&i, "remaining"), 0, "{i}");
         }
     }
+}
+
+/// A neighbour client on its own connection sends PING until `done`; the
+/// longest wait for a PONG. A Lua call blocks every client of the server, so
+/// this is what other applications see while a limiter script runs.
+fn longest_ping_while(s: &RedisServer, done: impl FnOnce()) -> Result<Duration, String> {
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpStream;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+    let stream = TcpStream::connect(("127.0.0.1", s.port)).expect("neighbour connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let pinger = scope.spawn(|| {
+            let mut reader = BufReader::new(&stream);
+            let mut longest = Duration::ZERO;
+            let mut line = String::new();
+            while !stop.load(Ordering::SeqCst) {
+                let sent = Instant::now();
+                (&stream).write_all(b"PING\r\n").expect("PING sent");
+                line.clear();
+                reader.read_line(&mut line).expect("PONG read");
+                if line != "+PONG\r\n" {
+                    // -BUSY: a script ran past lua-time-limit.
+                    return Err(line.trim_end().to_string());
+                }
+                longest = longest.max(sent.elapsed());
+                // Pacing, not synchronisation: a PING every few ms.
+                std::thread::sleep(Duration::from_millis(3));
+            }
+            Ok(longest)
+        });
+        done();
+        stop.store(true, Ordering::SeqCst);
+        pinger.join().expect("neighbour thread")
+    })
+}
+
+fn used_memory(s: &RedisServer) -> u64 {
+    s.info_field("memory", "used_memory")
+        .and_then(|m| m.parse().ok())
+        .expect("used_memory")
+}
+
+/// No flag values make one request do unbounded work: a neighbour's PING is
+/// answered within two seconds while the heaviest runs go (the old code ran a
+/// million ZADDs in one Lua call, seconds of a frozen server), and the log
+/// never holds more than the limit.
+#[test]
+fn the_server_answers_its_other_clients_whatever_the_flags() {
+    let cases: [&[&str]; 4] = [
+        // Used to freeze the server for seconds (a million ZADDs in one call).
+        &["--limit", "1000000", "--cost", "1000000", "--requests", "1"],
+        // The largest sliding log allowed, hammered with denials.
+        &[
+            "--limit",
+            "100000",
+            "--cost",
+            "1000",
+            "--count-denied",
+            "--requests",
+            "300",
+            "--concurrency",
+            "4",
+            "--window",
+            "1h",
+        ],
+        // Every entry expires before the next request: pruning keeps up.
+        &[
+            "--limit",
+            "1000",
+            "--cost",
+            "1000",
+            "--window",
+            "1ms",
+            "--requests",
+            "200",
+            "--concurrency",
+            "4",
+        ],
+        // The counters' arithmetic has no per-unit work at all.
+        &[
+            "--algo",
+            "fixed-window",
+            "--limit",
+            "1000000000",
+            "--cost",
+            "1000000000",
+            "--count-denied",
+            "--requests",
+            "50",
+        ],
+    ];
+    for args in cases {
+        let s = RedisServer::start();
+        let before = used_memory(&s);
+        let mut out = None;
+        let longest = longest_ping_while(&s, || out = Some(rl_out(&s.url(), "rl:heavy", args)));
+        let out = out.expect("ran");
+        assert!(
+            matches!(out.status.code(), Some(0 | 2)),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        match longest {
+            // A script of a few ms of CPU stretches to tens of ms when the
+            // machine is loaded; a frozen server is seconds (then BUSY).
+            Ok(t) => assert!(
+                t < Duration::from_secs(2),
+                "{args:?}: a neighbour waited {t:?} for PONG"
+            ),
+            Err(reply) => panic!("{args:?}: a neighbour's PING got {reply}"),
+        }
+        let kind = s.cli(&["TYPE", "rl:heavy"]);
+        if kind == "zset" {
+            let card: u64 = s.cli(&["ZCARD", "rl:heavy"]).parse().expect("zcard");
+            assert!(card <= 100_000, "{args:?}: {card} entries");
+        }
+        let grown = used_memory(&s).saturating_sub(before);
+        assert!(
+            grown < 48 << 20,
+            "{args:?}: the server grew by {grown} bytes"
+        );
+    }
+}
+
+#[test]
+fn count_denied_with_a_cost_above_the_capacity_writes_nothing() {
+    let s = RedisServer::start();
+    for algo in ["sliding-log", "fixed-window"] {
+        let key = format!("rl:over:{algo}");
+        let base = three_per_hour(algo);
+        let v = rl(
+            &s.url(),
+            &key,
+            &[
+                &base[..],
+                &["--requests", "3", "--cost", "4", "--count-denied"],
+            ]
+            .concat(),
+        );
+        assert_eq!(int(&v, "allowed"), 0, "{algo}: {v}");
+        assert_eq!(s.cli(&["EXISTS", &key]), "0", "{algo}: consumes nothing");
+    }
+}
+
+/// A log an application filled (here 20,000 expired entries) is pruned a
+/// bounded slice per request, so no single request blocks the server for
+/// long; the verdicts ignore the expired entries all the same.
+#[test]
+fn a_huge_expired_log_is_pruned_a_bounded_slice_per_request() {
+    let s = RedisServer::start();
+    let key = "rl:huge";
+    // Millisecond timestamps two hours old and older.
+    let fill = "local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        for i = 1, 20000 do redis.call('ZADD', KEYS[1], now - 7200000 - i, 'app:' .. i) end
+        return redis.call('ZCARD', KEYS[1])";
+    assert_eq!(
+        s.call(&[b"EVAL", fill.as_bytes(), b"1", key.as_bytes()])
+            .as_int(),
+        Some(20_000)
+    );
+    let window = ["--limit", "5", "--window", "1m"];
+    let v = rl(&s.url(), key, &[&window[..], &["--requests", "1"]].concat());
+    assert_eq!(int(&v, "allowed"), 1, "{v}");
+    assert_eq!(int(&v["results"][0], "remaining"), 4, "{v}");
+    let card: u64 = s.cli(&["ZCARD", key]).parse().expect("zcard");
+    assert!(
+        card > 1 && card < 20_000,
+        "one request removed some expired entries, not all: {card} left"
+    );
+    let v = rl(
+        &s.url(),
+        key,
+        &[&window[..], &["--requests", "10"]].concat(),
+    );
+    assert_eq!(int(&v, "allowed"), 4, "{v}");
+    assert_eq!(s.cli(&["ZCARD", key]), "5", "all expired entries are gone");
+}
+
+/// A slow refill and a huge burst make a TTL of centuries; the server takes it
+/// (the old scripts sent it as 2.6e+19, which PEXPIRE refuses: exit 3).
+#[test]
+fn refills_of_centuries_still_get_a_ttl() {
+    let s = RedisServer::start();
+    for algo in ["token-bucket", "gcra"] {
+        let key = format!("rl:slow:{algo}");
+        let v = rl(
+            &s.url(),
+            &key,
+            &[
+                "--algo",
+                algo,
+                "--limit",
+                "1",
+                "--window",
+                "300d",
+                "--burst",
+                "1000000000",
+                "--cost",
+                "1000000000",
+                "--requests",
+                "2",
+            ],
+        );
+        assert_eq!(int(&v, "allowed"), 1, "{algo}: {v}");
+        assert!(pttl(&s, &key) > 0, "{algo}: the key has a TTL");
+    }
+}
+
+/// The JSON of a long run is written request by request: 40,000 requests fit
+/// in 64 MiB of heap (as one `Value`, about 2 KB each, they took 80 MB and
+/// more, and a million of them gigabytes).
+#[test]
+fn a_long_run_prints_its_json_in_bounded_memory() {
+    let s = RedisServer::start();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -d 65536 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_cachectl"))
+        .args(["--url", &s.url(), "--json", "ratelimit-test", "rl:long"])
+        .args(["--algo", "fixed-window", "--limit", "1000000000"])
+        .args(["--requests", "40000", "--concurrency", "8"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cachectl under a data limit");
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    let v = json(&out);
+    assert_eq!(int(&v, "allowed"), 40_000, "{}", v["notes"]);
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), 40_000);
+    assert_eq!(int(&results[39_999], "n"), 40_000);
+    assert_eq!(s.cli(&["GET", "rl:long"]), "40000");
 }
