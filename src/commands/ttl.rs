@@ -10,16 +10,17 @@ use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use redis::{Cmd, FromRedisValue};
+use redis::{Cmd, FromRedisValue, Value};
 use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
 use crate::core::bulk::{drive, Flow, NodeTally};
-use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
-use crate::error::{negative, usage};
+use crate::core::unlink::Denied;
+use crate::error::{negative, usage, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::keyspace::TtlBuckets;
 use crate::output::{table, Outcome, Render};
@@ -100,6 +101,9 @@ fn pttl_cmd(key: &[u8]) -> Cmd {
 
 pub async fn run(args: &TtlArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let change = change_of(args)?;
+    if args.pattern.is_none() && args.key_type.is_some() {
+        return Err(usage("--type needs --pattern"));
+    }
     match &args.pattern {
         Some(p) => run_pattern(args, ctx, &arg_bytes(p), change).await,
         None => run_keys(args, ctx, change).await,
@@ -110,15 +114,17 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
     let names: Vec<Vec<u8>> = args.keys.iter().map(|k| arg_bytes(k)).collect();
     let redis = ctx.connect().await?;
     let mut cmds = Vec::new();
+    // A dry run only reads; --only-persistent holds per key (PEXPIRE … NX).
+    let apply = change.filter(|_| !args.dry_run);
     for n in &names {
         let k = ctx.ns.key(n);
-        if let Some(c) = change {
-            cmds.push(Routed::new(&k, change_cmd(c, &k, false)));
+        if let Some(c) = apply {
+            cmds.push(Routed::new(&k, change_cmd(c, &k, args.only_persistent)));
         }
         cmds.push(Routed::new(&k, pttl_cmd(&k)));
     }
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    let per = if change.is_some() { 2 } else { 1 };
+    let per = if apply.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
         redis.first_error(chunk)?;
@@ -208,7 +214,7 @@ async fn run_pattern(
     let opts = ScanOpts {
         pattern: ctx.ns.pattern(pattern),
         count: args.count,
-        key_type: args.key_type.clone(),
+        key_type: args.key_type.map(|t| t.redis_name().to_string()),
     };
     let redis = ctx.connect().await?;
     if change.is_some() && !args.dry_run {
@@ -230,6 +236,7 @@ async fn run_pattern(
         pattern: escape_bytes(pattern),
         buckets: TtlBuckets::default(),
         changed: 0,
+        denied: 0,
         change: change.is_some(),
         dry_run: args.dry_run,
         elapsed_ms: 0,
@@ -243,6 +250,7 @@ async fn run_pattern(
         limit: None,
     };
     let buckets = Arc::new(Mutex::new(TtlBuckets::default()));
+    let denied = Arc::new(Mutex::new(Denied::default()));
     let apply = change.filter(|_| !args.dry_run);
     let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
@@ -257,17 +265,28 @@ async fn run_pattern(
         |_, keys| {
             let redis = redis.clone();
             let buckets = buckets.clone();
+            let denied = denied.clone();
             async move {
-                let (pttls, changed) = apply_batch(&redis, &keys, apply, only_persistent).await?;
+                let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
                 if let Ok(mut b) = buckets.lock() {
-                    pttls.iter().for_each(|p| b.add(*p));
+                    done.pttls.iter().for_each(|p| b.add(*p));
                 }
-                // A dry run counts the keys the change would touch.
-                let would = pttls
+                if let Ok(mut d) = denied.lock() {
+                    d.count += done.denied.len() as u64;
+                    let room = 5usize.saturating_sub(d.sample.len());
+                    d.sample.extend(done.denied.into_iter().take(room));
+                }
+                // A dry run counts the keys the change would touch: PERSIST only
+                // changes keys with a TTL, NX only keys without one.
+                let would = done
+                    .pttls
                     .iter()
-                    .filter(|&&p| p != -2 && (!only_persistent || p == -1))
+                    .filter(|&&p| match change {
+                        Some(Change::Persist) => p >= 0,
+                        _ => p != -2 && (!only_persistent || p == -1),
+                    })
                     .count() as u64;
-                Ok(if dry_run { would } else { changed })
+                Ok(if dry_run { would } else { done.changed })
             }
         },
     )
@@ -276,19 +295,50 @@ async fn run_pattern(
     if let Ok(b) = buckets.lock() {
         report.buckets = *b;
     }
-    let failure = result.failure();
+    let mut failure = result.failure();
+    if let Ok(d) = denied.lock() {
+        report.denied = d.count;
+        if failure.is_none() && d.count > 0 {
+            let examples: Vec<String> = d.sample.iter().map(|k| escape_bytes(k)).collect();
+            failure = Some(
+                RedisFailure::NoPerm {
+                    node: redis.display_url().to_string(),
+                    msg: format!(
+                        "{} matching keys could not be read or changed (e.g. {})",
+                        d.count,
+                        examples.join(", ")
+                    ),
+                }
+                .into(),
+            );
+        }
+    }
     bar.finish_and_clear();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Outcome::with_failure(report, failure))
 }
 
+/// What one batch read and changed.
+struct Batch {
+    /// PTTL of each key that could be read (-2: gone meanwhile).
+    pttls: Vec<i64>,
+    changed: u64,
+    /// Keys refused with NOPERM (read or change).
+    denied: Vec<Vec<u8>>,
+}
+
+fn is_noperm(v: &Value) -> bool {
+    matches!(v, Value::ServerError(e) if e.code() == "NOPERM")
+}
+
 /// One pipeline: PTTL of every key, then the change of every key (if any).
+/// A key the ACL user may not touch is counted as denied; the others count.
 async fn apply_batch(
     redis: &Arc<Redis>,
     keys: &[Vec<u8>],
     change: Option<Change>,
     only_persistent: bool,
-) -> anyhow::Result<(Vec<i64>, u64)> {
+) -> anyhow::Result<Batch> {
     let mut cmds: Vec<Routed> = keys.iter().map(|k| Routed::new(k, pttl_cmd(k))).collect();
     if let Some(c) = change {
         cmds.extend(
@@ -297,22 +347,39 @@ async fn apply_batch(
         );
     }
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    redis.first_error(&replies)?;
-    let pttls = replies[..keys.len()]
-        .iter()
-        .map(|v| i64::from_redis_value(v.clone()).unwrap_or(-2))
-        .collect();
-    let changed = replies[keys.len()..]
-        .iter()
-        .filter(|v| i64::from_redis_value((*v).clone()).unwrap_or(0) == 1)
-        .count() as u64;
-    Ok((pttls, changed))
+    let n = keys.len();
+    let mut out = Batch {
+        pttls: Vec::with_capacity(n),
+        changed: 0,
+        denied: Vec::new(),
+    };
+    for (i, key) in keys.iter().enumerate() {
+        let read = &replies[i];
+        let changed = change.map(|_| &replies[n + i]);
+        if is_noperm(read) || changed.is_some_and(is_noperm) {
+            out.denied.push(key.clone());
+            continue;
+        }
+        for v in std::iter::once(read).chain(changed) {
+            if let Value::ServerError(e) = v {
+                return Err(server_failure(redis.display_url(), e).into());
+            }
+        }
+        out.pttls
+            .push(i64::from_redis_value(read.clone()).unwrap_or(-2));
+        if changed.is_some_and(|v| i64::from_redis_value(v.clone()).unwrap_or(0) == 1) {
+            out.changed += 1;
+        }
+    }
+    Ok(out)
 }
 
 struct PatternReport {
     pattern: String,
     buckets: TtlBuckets,
     changed: u64,
+    /// Keys refused with NOPERM: matched, but neither read nor changed.
+    denied: u64,
     change: bool,
     dry_run: bool,
     elapsed_ms: u64,
@@ -336,7 +403,8 @@ impl Render for PatternReport {
         let b = &self.buckets;
         let mut v = json!({
             "pattern": self.pattern,
-            "matched": b.total(),
+            "matched": b.total() + self.denied,
+            "denied": self.denied,
             "no_ttl": b.no_ttl,
             "distribution": {"no_ttl": b.no_ttl, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
             "dry_run": self.dry_run,
@@ -358,15 +426,16 @@ impl Render for PatternReport {
                 format!("{:.1}%", n as f64 * 100.0 / total as f64),
             ]);
         }
-        let mut s = table(&["pattern", "matched", "changed", "dry_run"]);
+        let mut s = table(&["pattern", "matched", "changed", "denied", "dry_run"]);
         s.add_row(vec![
             self.pattern.clone(),
-            self.buckets.total().to_string(),
+            (self.buckets.total() + self.denied).to_string(),
             if self.change {
                 self.changed.to_string()
             } else {
                 "-".into()
             },
+            self.denied.to_string(),
             self.dry_run.to_string(),
         ]);
         vec![t, s]
@@ -378,6 +447,9 @@ impl Render for PatternReport {
         }
         if self.change {
             writeln!(out, "changed\t{}", self.changed)?;
+        }
+        if self.denied > 0 {
+            writeln!(out, "denied\t{}", self.denied)?;
         }
         Ok(())
     }
