@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::SetArgs;
 use crate::core::conn::Idempotent;
-use crate::core::tags::{add_to_tags, tag_key};
+use crate::core::tags::{add_to_tags, check_layout, tag_key};
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{table, Outcome, Render};
@@ -36,6 +36,12 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let value = read_value(args)?;
     if args.ttl.is_some_and(|d| d.as_millis() == 0) {
         return Err(usage("--ttl must be at least 1ms"));
+    }
+    if !args.tags.is_empty() {
+        check_layout(&args.layout).map_err(usage)?;
+        if args.tags.iter().any(|t| t.is_empty()) {
+            return Err(usage("empty tag name"));
+        }
     }
     let key = ctx.ns.key(&name);
     let mut cmd = redis::cmd("SET");
@@ -76,7 +82,9 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             .iter()
             .map(|t| tag_key(&ctx.ns, &args.layout, t))
             .collect();
-        add_to_tags(&redis, &tag_keys, &key, ttl_ms).await?;
+        // Members are names inside the namespace, as an app with a key prefix
+        // writes them and as tag-invalidate reads them.
+        add_to_tags(&redis, &tag_keys, &name, ttl_ms).await?;
     }
     let report = SetReport {
         key: name.clone(),
