@@ -386,3 +386,53 @@ fn tag_keys_of_other_types_and_templates_without_tag_are_refused() {
     assert_eq!(s.cli(&["GET", "m"]), "v", "nothing deleted");
     assert_eq!(s.cli(&["EXISTS", "k"]), "0", "nothing written");
 }
+
+#[test]
+fn members_an_acl_user_may_not_delete_stay_tagged_with_their_scores() {
+    let s = RedisServer::start_with_acl("app", "app-pass", &["~app:*", "+@all"]);
+    let url = s.url_with_auth(Some("app"), "app-pass");
+    for (kind, tag) in [("set", "app:tag:s"), ("zset", "app:tag:z")] {
+        for i in 0..40 {
+            let k = format!("app:{kind}:{i}");
+            s.cli(&["SET", &k, "v"]);
+            if kind == "set" {
+                s.cli(&["SADD", tag, &k]);
+            } else {
+                s.cli(&["ZADD", tag, &(1000 + i).to_string(), &k]);
+            }
+        }
+        for i in 0..10 {
+            let k = format!("other:{kind}:{i}");
+            s.cli(&["SET", &k, "v"]);
+            if kind == "set" {
+                s.cli(&["SADD", tag, &k]);
+            } else {
+                s.cli(&["ZADD", tag, &(500 + i).to_string(), &k]);
+            }
+        }
+        let name = &tag["app:tag:".len()..];
+        let out = run(
+            &url,
+            &[
+                "--json",
+                "tag-invalidate",
+                name,
+                "--tag-key",
+                "app:tag:{tag}",
+                "--yes",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{kind}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["deleted"], 40, "{kind}: {v}");
+        assert_eq!(v["denied"], 10, "{kind}: {v}");
+        let card = if kind == "set" { "SCARD" } else { "ZCARD" };
+        assert_eq!(s.cli(&[card, tag]), "10", "{kind}: only the denied stay");
+        if kind == "zset" {
+            assert_eq!(s.cli(&["ZSCORE", tag, "other:zset:3"]), "503", "score kept");
+        } else {
+            assert_eq!(s.cli(&["SISMEMBER", tag, "other:set:3"]), "1");
+        }
+        assert_eq!(s.cli(&["EXISTS", "app:set:1"]), "0");
+    }
+}
