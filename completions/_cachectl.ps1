@@ -161,7 +161,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Remove the TTL (make keys persistent)')
-            [CompletionResult]::new('--only-persistent', '--only-persistent', [CompletionResultType]::ParameterName, 'With --pattern: change only keys that have no TTL')
+            [CompletionResult]::new('--only-persistent', '--only-persistent', [CompletionResultType]::ParameterName, 'Change only keys that have no TTL (PEXPIRE … NX)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Report what would change; change nothing')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Allow a pattern that matches every key')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')

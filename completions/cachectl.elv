@@ -155,7 +155,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --output 'Output format (default: table on a terminal, plain otherwise)'
             cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
             cand --persist 'Remove the TTL (make keys persistent)'
-            cand --only-persistent 'With --pattern: change only keys that have no TTL'
+            cand --only-persistent 'Change only keys that have no TTL (PEXPIRE … NX)'
             cand --dry-run 'Report what would change; change nothing'
             cand --all 'Allow a pattern that matches every key'
             cand --askpass 'Prompt for the password on the terminal'

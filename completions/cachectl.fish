@@ -144,7 +144,7 @@ plain\t''
 prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l persist -d 'Remove the TTL (make keys persistent)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'With --pattern: change only keys that have no TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'Change only keys that have no TTL (PEXPIRE … NX)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l dry-run -d 'Report what would change; change nothing'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l all -d 'Allow a pattern that matches every key'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l askpass -d 'Prompt for the password on the terminal'

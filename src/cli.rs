@@ -845,8 +845,8 @@ pub struct TtlArgs {
     #[arg(long, group = "change")]
     pub persist: bool,
 
-    /// With --pattern: change only keys that have no TTL
-    #[arg(long, requires = "pattern")]
+    /// Change only keys that have no TTL (PEXPIRE … NX)
+    #[arg(long)]
     pub only_persistent: bool,
 
     /// With --pattern: only keys of this type

@@ -237,6 +237,7 @@ async fn run_pattern(
         buckets: TtlBuckets::default(),
         changed: 0,
         denied: 0,
+        sample: Vec::new(),
         change: change.is_some(),
         dry_run: args.dry_run,
         elapsed_ms: 0,
@@ -251,6 +252,7 @@ async fn run_pattern(
     };
     let buckets = Arc::new(Mutex::new(TtlBuckets::default()));
     let denied = Arc::new(Mutex::new(Denied::default()));
+    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let apply = change.filter(|_| !args.dry_run);
     let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
@@ -266,6 +268,7 @@ async fn run_pattern(
             let redis = redis.clone();
             let buckets = buckets.clone();
             let denied = denied.clone();
+            let sample = sample.clone();
             async move {
                 let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
                 if let Ok(mut b) = buckets.lock() {
@@ -278,20 +281,35 @@ async fn run_pattern(
                 }
                 // A dry run counts the keys the change would touch: PERSIST only
                 // changes keys with a TTL, NX only keys without one.
-                let would = done
-                    .pttls
+                let would: Vec<usize> = done
+                    .read
                     .iter()
-                    .filter(|&&p| match change {
+                    .zip(&done.pttls)
+                    .filter(|(_, &p)| match change {
                         Some(Change::Persist) => p >= 0,
                         _ => p != -2 && (!only_persistent || p == -1),
                     })
-                    .count() as u64;
-                Ok(if dry_run { would } else { done.changed })
+                    .map(|(&i, _)| i)
+                    .collect();
+                if dry_run {
+                    if let Ok(mut s) = sample.lock() {
+                        let room = SAMPLE.saturating_sub(s.len());
+                        s.extend(would.iter().take(room).map(|&i| keys[i].clone()));
+                    }
+                }
+                Ok(if dry_run {
+                    would.len() as u64
+                } else {
+                    done.changed
+                })
             }
         },
     )
     .await;
     report.changed = result.done();
+    if let Ok(s) = sample.lock() {
+        report.sample = s.iter().map(|k| escape_bytes(k)).collect();
+    }
     if let Ok(b) = buckets.lock() {
         report.buckets = *b;
     }
@@ -318,9 +336,13 @@ async fn run_pattern(
     Ok(Outcome::with_failure(report, failure))
 }
 
+/// Keys a dry run shows.
+const SAMPLE: usize = 10;
+
 /// What one batch read and changed.
 struct Batch {
-    /// PTTL of each key that could be read (-2: gone meanwhile).
+    /// Index (in the batch) and PTTL of each key that could be read (-2: gone meanwhile).
+    read: Vec<usize>,
     pttls: Vec<i64>,
     changed: u64,
     /// Keys refused with NOPERM (read or change).
@@ -349,6 +371,7 @@ async fn apply_batch(
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let n = keys.len();
     let mut out = Batch {
+        read: Vec::with_capacity(n),
         pttls: Vec::with_capacity(n),
         changed: 0,
         denied: Vec::new(),
@@ -365,6 +388,7 @@ async fn apply_batch(
                 return Err(server_failure(redis.display_url(), e).into());
             }
         }
+        out.read.push(i);
         out.pttls
             .push(i64::from_redis_value(read.clone()).unwrap_or(-2));
         if changed.is_some_and(|v| i64::from_redis_value(v.clone()).unwrap_or(0) == 1) {
@@ -380,6 +404,8 @@ struct PatternReport {
     changed: u64,
     /// Keys refused with NOPERM: matched, but neither read nor changed.
     denied: u64,
+    /// Dry run with a change: some keys it would touch.
+    sample: Vec<String>,
     change: bool,
     dry_run: bool,
     elapsed_ms: u64,
@@ -412,6 +438,9 @@ impl Render for PatternReport {
         });
         if self.change {
             v["changed"] = json!(self.changed);
+            if self.dry_run {
+                v["sample"] = json!(self.sample);
+            }
         }
         v
     }
@@ -438,10 +467,23 @@ impl Render for PatternReport {
             self.denied.to_string(),
             self.dry_run.to_string(),
         ]);
-        vec![t, s]
+        let mut out = vec![t, s];
+        if self.dry_run && !self.sample.is_empty() {
+            let mut k = table(&["sample of keys that would change"]);
+            for key in &self.sample {
+                k.add_row(vec![key.clone()]);
+            }
+            out.push(k);
+        }
+        out
     }
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.dry_run {
+            for k in &self.sample {
+                writeln!(out, "{k}")?;
+            }
+        }
         for (name, n) in self.rows() {
             writeln!(out, "{name}\t{n}")?;
         }

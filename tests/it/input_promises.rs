@@ -234,7 +234,21 @@ fn ttl_pattern_dry_run_counts_what_the_change_would_touch() {
         args.extend(&flags);
         let out = run(&s.url(), &args);
         assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
-        assert_eq!(json(&out)["changed"], expected, "{flags:?} dry run");
+        let v = json(&out);
+        assert_eq!(v["changed"], expected, "{flags:?} dry run");
+        let sample = v["sample"].as_array().expect("a dry run shows a sample");
+        assert_eq!(sample.len(), 10, "{flags:?}: {v}");
+        let wanted = match flags[0] {
+            "--persist" => "dr:ttl:",
+            _ if flags.len() == 3 => "dr:none:",
+            _ => "dr:",
+        };
+        assert!(
+            sample
+                .iter()
+                .all(|k| k.as_str().is_some_and(|k| k.starts_with(wanted))),
+            "{flags:?}: the sample holds keys the change would touch: {v}"
+        );
     }
     let out = run(
         &s.url(),
