@@ -65,6 +65,23 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     } else {
         Idempotent::Yes
     };
+    let tag_keys: Vec<Vec<u8>> = args
+        .tags
+        .iter()
+        .map(|t| tag_key(&ctx.ns, &args.layout, t))
+        .collect();
+    // A tag key of another type would fail only after the value is written.
+    for tk in &tag_keys {
+        let mut c = redis::cmd("TYPE");
+        c.arg(tk);
+        let kind: String = redis.keyed(tk, &c, Idempotent::Yes).await?;
+        if kind != "set" && kind != "none" {
+            return Err(usage(format!(
+                "tag key {} is a {kind}, not a set: nothing written (see --tag-key)",
+                escape_bytes(tk)
+            )));
+        }
+    }
     let reply: Value = redis.keyed(&key, &cmd, idem).await?;
     let set = !matches!(reply, Value::Nil);
     if set && !args.tags.is_empty() {
@@ -77,11 +94,6 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             }
             None => -1,
         };
-        let tag_keys: Vec<Vec<u8>> = args
-            .tags
-            .iter()
-            .map(|t| tag_key(&ctx.ns, &args.layout, t))
-            .collect();
         // Members are names inside the namespace, as an app with a key prefix
         // writes them and as tag-invalidate reads them.
         add_to_tags(&redis, &tag_keys, &name, ttl_ms).await?;

@@ -436,3 +436,21 @@ fn members_an_acl_user_may_not_delete_stay_tagged_with_their_scores() {
         assert_eq!(s.cli(&["EXISTS", "app:set:1"]), "0");
     }
 }
+
+#[test]
+fn set_tag_into_a_key_that_is_not_a_set_writes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "tag:str", "v"]);
+    s.cli(&["ZADD", "tag:z", "1", "m"]);
+    for tag in ["str", "z"] {
+        let out = run(&s.url(), &["set", "k", "v", "--tag", "ok", "--tag", tag]);
+        assert_eq!(out.status.code(), Some(2), "{tag}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("tag:{tag}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(s.cli(&["EXISTS", "k"]), "0", "the key was not written");
+    assert_eq!(s.cli(&["EXISTS", "tag:ok"]), "0", "no tag was written");
+}
