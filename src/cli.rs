@@ -343,7 +343,7 @@ pub struct TagInvalidateArgs {
     pub dry_run: bool,
 
     /// Members per SSCAN/ZSCAN call
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Keys per UNLINK round trip
@@ -698,7 +698,7 @@ pub struct DeleteOpts {
     pub dry_run: bool,
 
     /// SCAN COUNT hint (keys examined per SCAN call)
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Keys per UNLINK round trip
@@ -854,7 +854,7 @@ pub struct TtlArgs {
     pub key_type: Option<KeyType>,
 
     /// SCAN COUNT hint
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Report what would change; change nothing

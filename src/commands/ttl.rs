@@ -38,9 +38,10 @@ fn change_of(args: &TtlArgs) -> anyhow::Result<Option<Change>> {
     if let Some(d) = args.set {
         let ms = d.as_millis() as u64;
         if ms == 0 {
-            return Err(usage(
-                "--set 0 would delete the keys; give a positive duration",
-            ));
+            return Err(usage(format!(
+                "--set {} is under 1ms: it would delete the keys; give at least 1ms",
+                humantime::format_duration(d)
+            )));
         }
         return Ok(Some(Change::Expire(ms)));
     }
