@@ -260,13 +260,23 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                     progress,
                     |_, _| {},
                     |_, members| {
+                        let redis = redis.clone();
                         let sample = sample.clone();
                         async move {
+                            // Only keys that exist would be deleted (members can dangle).
+                            let keys: Vec<Vec<u8>> =
+                                members.iter().map(|m| ctx.ns.key(m)).collect();
+                            let live: Vec<Vec<u8>> = existence(&redis, &keys)
+                                .await?
+                                .into_iter()
+                                .zip(keys)
+                                .filter_map(|(e, k)| (e == Some(true)).then_some(k))
+                                .collect();
                             if let Ok(mut s) = sample.lock() {
                                 let room = SAMPLE.saturating_sub(s.len());
-                                s.extend(members.iter().take(room).map(|m| ctx.ns.key(m)));
+                                s.extend(live.iter().take(room).cloned());
                             }
-                            Ok(members.len() as u64)
+                            Ok(live.len() as u64)
                         }
                     },
                 )

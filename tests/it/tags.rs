@@ -454,3 +454,26 @@ fn set_tag_into_a_key_that_is_not_a_set_writes_nothing() {
     assert_eq!(s.cli(&["EXISTS", "k"]), "0", "the key was not written");
     assert_eq!(s.cli(&["EXISTS", "tag:ok"]), "0", "no tag was written");
 }
+
+#[test]
+fn a_tag_dry_run_counts_and_shows_only_keys_that_would_be_deleted() {
+    let s = RedisServer::start();
+    for i in 0..10 {
+        s.cli(&["SADD", "tag:dry", &format!("dry:{i}")]);
+    }
+    for i in 0..6 {
+        s.cli(&["SET", &format!("dry:{i}"), "v"]);
+    }
+    let out = run(&s.url(), &["--json", "tag-invalidate", "dry", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["members"], 10);
+    assert_eq!(
+        v["by_tag"][0]["done"], 6,
+        "dangling members delete nothing: {v}"
+    );
+    let sample = v["sample"].as_array().expect("sample");
+    assert_eq!(sample.len(), 6, "{v}");
+    let out = run(&s.url(), &["--json", "tag-invalidate", "dry", "--yes"]);
+    assert_eq!(json(&out)["deleted"], 6, "the real run agrees");
+}
