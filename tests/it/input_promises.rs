@@ -184,6 +184,20 @@ fn unknown_types_and_impossible_offsets_are_usage_errors() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out)["deleted"], 1, "only the hash");
+    // A module type is passed on by its TYPE name; without the module nothing has it.
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "t:*",
+            "--type",
+            "json",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["matched"], 0);
     let out = run(&s.url(), &["ttl", "k", "--at", "2099-01-01T01:00:00+23:59"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let at: i64 = s.cli(&["EXPIRETIME", "k"]).parse().expect("expiretime");
