@@ -128,19 +128,41 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
     let per = if apply.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
+        // A key the ACL user may not touch is shown as denied; the others still are.
+        if chunk.iter().any(is_noperm) {
+            rows.push(KeyTtl {
+                key: n,
+                pttl: DENIED,
+            });
+            continue;
+        }
         redis.first_error(chunk)?;
         let pttl = i64::from_redis_value(chunk[per - 1].clone()).unwrap_or(-2);
         rows.push(KeyTtl { key: n, pttl });
     }
-    let missing: Vec<String> = rows
-        .iter()
-        .filter(|r| r.pttl == -2)
-        .map(|r| escape_bytes(&r.key))
-        .collect();
-    let failure =
-        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))));
+    let listed = |want: i64| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.pttl == want)
+            .map(|r| escape_bytes(&r.key))
+            .collect()
+    };
+    let (missing, denied) = (listed(-2), listed(DENIED));
+    let failure = if !denied.is_empty() {
+        Some(
+            RedisFailure::NoPerm {
+                node: redis.display_url().to_string(),
+                msg: format!("not allowed to touch {}", denied.join(", ")),
+            }
+            .into(),
+        )
+    } else {
+        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))))
+    };
     Ok(Outcome::with_failure(KeysReport { rows }, failure))
 }
+
+/// The `pttl` of a key refused with NOPERM.
+const DENIED: i64 = -3;
 
 struct KeyTtl {
     key: Vec<u8>,
@@ -154,6 +176,7 @@ impl KeyTtl {
 
     fn human(&self) -> String {
         match self.pttl {
+            DENIED => "denied".into(),
             -2 => "missing".into(),
             -1 => "persistent".into(),
             ms => human_ms(ms),
@@ -169,7 +192,11 @@ impl Render for KeysReport {
     fn json(&self) -> serde_json::Value {
         self.rows
             .iter()
-            .map(|r| json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": r.pttl != -2, "ttl": r.human()}))
+            .map(|r| {
+                let denied = r.pttl == DENIED;
+                let exists = (!denied).then_some(r.pttl != -2);
+                json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": exists, "ttl": r.human(), "denied": denied})
+            })
             .collect()
     }
 
@@ -190,6 +217,7 @@ impl Render for KeysReport {
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
         for r in &self.rows {
             let v = match r.pttl {
+                DENIED => "denied".to_string(),
                 -2 => "missing".to_string(),
                 -1 => "persistent".to_string(),
                 ms => ms.to_string(),

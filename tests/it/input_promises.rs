@@ -309,3 +309,22 @@ fn ttl_pattern_under_a_restricted_acl_user_changes_every_allowed_key() {
         assert_eq!(s.cli(&["TTL", &format!("other:{i}")]), "-1");
     }
 }
+
+#[test]
+fn ttl_of_given_keys_under_a_restricted_acl_user_shows_each_key() {
+    let s = RedisServer::start_with_acl("app", "app-pass", &["~app:*", "+@all"]);
+    s.cli(&["SET", "app:1", "v"]);
+    s.cli(&["SET", "other:1", "v"]);
+    let url = s.url_with_auth(Some("app"), "app-pass");
+    let out = run(&url, &["--json", "ttl", "other:1", "app:1", "--set", "1h"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v[0]["key"], "other:1", "{v}");
+    assert_eq!(v[0]["denied"], true, "{v}");
+    assert!(
+        v[1]["ttl_ms"].as_i64().is_some_and(|t| t > 3_500_000),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("other:1"), "{}", stderr(&out));
+    assert_eq!(s.cli(&["TTL", "other:1"]), "-1");
+}
