@@ -299,7 +299,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2237,7 +2237,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2693,7 +2693,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --count)

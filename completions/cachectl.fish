@@ -118,7 +118,15 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l help -d 'Print
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l pattern -d 'Work on every key matching this glob pattern (SCAN, never KEYS)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l set -d 'Set the TTL to this duration' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l at -d 'Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l type -d 'With --pattern: only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l type -d 'With --pattern: only keys of this type' -r -f -a "string\t''
+list\t''
+set\t''
+zset\t''
+hash\t''
+stream\t''
+json\t'RedisJSON documents (TYPE ReJSON-RL)'
+timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
+bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l count -d 'SCAN COUNT hint' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
@@ -136,7 +144,7 @@ plain\t''
 prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l persist -d 'Remove the TTL (make keys persistent)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'With --pattern: change only keys that have no TTL'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l only-persistent -d 'Change only keys that have no TTL (PEXPIRE … NX)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l dry-run -d 'Report what would change; change nothing'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l all -d 'Allow a pattern that matches every key'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l askpass -d 'Prompt for the password on the terminal'
@@ -150,7 +158,15 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l help -d 'Print
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l in-flight -d 'Batches in flight at once' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l type -d 'Only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l type -d 'Only keys of this type' -r -f -a "string\t''
+list\t''
+set\t''
+zset\t''
+hash\t''
+stream\t''
+json\t'RedisJSON documents (TYPE ReJSON-RL)'
+timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
+bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l limit -d 'Delete at most N keys' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l rate -d 'At most N deletions per second' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
@@ -186,7 +202,15 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l help -
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l in-flight -d 'Batches in flight at once' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l type -d 'Only keys of this type (string, hash, list, set, zset, stream)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l type -d 'Only keys of this type' -r -f -a "string\t''
+list\t''
+set\t''
+zset\t''
+hash\t''
+stream\t''
+json\t'RedisJSON documents (TYPE ReJSON-RL)'
+timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
+bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l limit -d 'Delete at most N keys' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l rate -d 'At most N deletions per second' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::keys::KeyType;
 use crate::parse::{parse_duration, parse_positive_duration};
 
 const ROOT_EXAMPLES: &str = "\
@@ -344,7 +345,7 @@ pub struct TagInvalidateArgs {
     pub dry_run: bool,
 
     /// Members per SSCAN/ZSCAN call
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Keys per UNLINK round trip
@@ -699,7 +700,7 @@ pub struct DeleteOpts {
     pub dry_run: bool,
 
     /// SCAN COUNT hint (keys examined per SCAN call)
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Keys per UNLINK round trip
@@ -710,9 +711,9 @@ pub struct DeleteOpts {
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub in_flight: u32,
 
-    /// Only keys of this type (string, hash, list, set, zset, stream)
-    #[arg(long = "type", value_name = "TYPE")]
-    pub key_type: Option<String>,
+    /// Only keys of this type
+    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    pub key_type: Option<KeyType>,
 
     /// Delete at most N keys
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -846,16 +847,16 @@ pub struct TtlArgs {
     #[arg(long, group = "change")]
     pub persist: bool,
 
-    /// With --pattern: change only keys that have no TTL
-    #[arg(long, requires = "pattern")]
+    /// Change only keys that have no TTL (PEXPIRE … NX)
+    #[arg(long)]
     pub only_persistent: bool,
 
-    /// With --pattern: only keys of this type (string, hash, list, set, zset, stream)
-    #[arg(long = "type", value_name = "TYPE", requires = "pattern")]
-    pub key_type: Option<String>,
+    /// With --pattern: only keys of this type
+    #[arg(long = "type", value_name = "TYPE", value_enum, requires = "pattern")]
+    pub key_type: Option<KeyType>,
 
     /// SCAN COUNT hint
-    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 
     /// Report what would change; change nothing

@@ -65,9 +65,119 @@ pub fn escape_glob(literal: &[u8]) -> Vec<u8> {
     out
 }
 
-/// True when a glob pattern matches every possible key (`*`, `**`, empty).
+/// True when a SCAN MATCH pattern matches every key long enough, judged on the
+/// glob itself as Redis' `stringmatchlen` reads it: at least one `*`, and
+/// otherwise only `?` and classes that take any byte (`[^]`, an unterminated
+/// `[^`, a range covering all 256 bytes). The empty pattern counts too, so the
+/// guard errs on the side of asking for `--all`.
 pub fn matches_everything(pattern: &[u8]) -> bool {
-    pattern.iter().all(|&b| b == b'*')
+    if pattern.is_empty() {
+        return true;
+    }
+    let mut star = false;
+    // Whether every class so far takes any byte with unsigned / signed `char`.
+    let (mut all_unsigned, mut all_signed) = (true, true);
+    let mut i = 0;
+    while i < pattern.len() {
+        match pattern[i] {
+            b'*' => {
+                star = true;
+                i += 1;
+            }
+            b'?' => i += 1,
+            b'[' => {
+                let (next, unsigned, signed) = class_takes_any_byte(pattern, i + 1);
+                all_unsigned &= unsigned;
+                all_signed &= signed;
+                i = next;
+            }
+            // A literal byte, or `\x` (a literal too).
+            _ => return false,
+        }
+    }
+    star && (all_unsigned || all_signed)
+}
+
+/// Parse the class whose body starts at `start` (just after `[`) exactly as
+/// Redis does, and tell whether it matches every byte: (index after the class,
+/// with unsigned `char`, with signed `char`). Redis compares range ends as C
+/// `char`, signed on x86 and unsigned on ARM, and the server may be either.
+fn class_takes_any_byte(p: &[u8], start: usize) -> (usize, bool, bool) {
+    let mut j = start;
+    let negated = p.get(j) == Some(&b'^');
+    if negated {
+        j += 1;
+    }
+    // Membership of each byte under unsigned and signed `char` comparisons.
+    let mut unsigned = [false; 256];
+    let mut signed = [false; 256];
+    let next = loop {
+        if j >= p.len() {
+            // Unterminated: the class takes the rest of the pattern.
+            break p.len();
+        }
+        if p[j] == b'\\' && p.len() - j >= 2 {
+            j += 1;
+            unsigned[p[j] as usize] = true;
+            signed[p[j] as usize] = true;
+        } else if p[j] == b']' {
+            break j + 1;
+        } else if p.len() - j >= 3 && p[j + 1] == b'-' {
+            let (a, b) = (p[j], p[j + 2]);
+            let (lo, hi) = (a.min(b), a.max(b));
+            for c in lo..=hi {
+                unsigned[c as usize] = true;
+            }
+            let (sa, sb) = (a as i8, b as i8);
+            let (slo, shi) = (sa.min(sb), sa.max(sb));
+            for c in slo..=shi {
+                signed[c as u8 as usize] = true;
+            }
+            j += 2;
+        } else {
+            unsigned[p[j] as usize] = true;
+            signed[p[j] as usize] = true;
+        }
+        j += 1;
+    };
+    let any = |members: &[bool; 256]| members.iter().all(|&m| m != negated);
+    (next, any(&unsigned), any(&signed))
+}
+
+/// The value types SCAN TYPE and TYPE know: the six core types, and the module
+/// types most often met in caches (their TYPE names are fixed by the modules).
+/// A closed set, so a typo is a usage error rather than a scan that finds nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyType {
+    String,
+    List,
+    Set,
+    Zset,
+    Hash,
+    Stream,
+    /// RedisJSON documents (TYPE ReJSON-RL)
+    Json,
+    /// RedisTimeSeries series (TYPE TSDB-TYPE)
+    Timeseries,
+    /// RedisBloom Bloom filters (TYPE MBbloom--)
+    Bloom,
+}
+
+impl KeyType {
+    /// The name Redis uses in TYPE replies and SCAN TYPE.
+    pub fn redis_name(self) -> &'static str {
+        match self {
+            KeyType::String => "string",
+            KeyType::List => "list",
+            KeyType::Set => "set",
+            KeyType::Zset => "zset",
+            KeyType::Hash => "hash",
+            KeyType::Stream => "stream",
+            KeyType::Json => "ReJSON-RL",
+            KeyType::Timeseries => "TSDB-TYPE",
+            KeyType::Bloom => "MBbloom--",
+        }
+    }
 }
 
 /// Display form of a key or value: UTF-8 text as is, `\` doubled, control
@@ -112,11 +222,151 @@ mod tests {
 
     #[test]
     fn everything() {
-        assert!(matches_everything(b"*"));
-        assert!(matches_everything(b"***"));
-        assert!(matches_everything(b""));
-        assert!(!matches_everything(b"a*"));
-        assert!(!matches_everything(b"\\*"));
+        for p in [
+            &b"*"[..],
+            b"***",
+            b"",
+            b"?*",
+            b"*?",
+            b"[^]*",
+            b"*[^]",
+            b"*[^",
+            b"?[^]?*??",
+            b"[\x80-\x7f]*",
+            b"[\x00-\xff]*",
+            b"[\xff-\x00]*",
+        ] {
+            assert!(matches_everything(p), "{}", escape_bytes(p));
+        }
+        for p in [
+            &b"a*"[..],
+            b"\\*",
+            b"\\?*",
+            b"?",
+            b"[^]",
+            b"??",
+            b"[]*",
+            b"*[",
+            b"[^a]*",
+            b"*[a-]",
+            b"[\x01-\xff]*",
+            b"[^]a*",
+            b"*\\",
+            b"[^\\]]*",
+            b"*[^a-z]",
+            b"*[^]]",
+        ] {
+            assert!(!matches_everything(p), "{}", escape_bytes(p));
+        }
+    }
+
+    /// A port of Redis 7's `stringmatchlen` (case-sensitive), with `char` signed
+    /// or not, to check the guard against.
+    fn redis_match(p: &[u8], s: &[u8], signed: bool) -> bool {
+        let ord = |b: u8| if signed { b as i8 as i32 } else { b as i32 };
+        fn go(p: &[u8], s: &[u8], ord: &dyn Fn(u8) -> i32, skip: &mut bool) -> bool {
+            let (mut p, mut s) = (p, s);
+            while !p.is_empty() && !s.is_empty() {
+                match p[0] {
+                    b'*' => {
+                        while p.len() > 1 && p[1] == b'*' {
+                            p = &p[1..];
+                        }
+                        if p.len() == 1 {
+                            return true;
+                        }
+                        while !s.is_empty() {
+                            if go(&p[1..], s, ord, skip) {
+                                return true;
+                            }
+                            if *skip {
+                                return false;
+                            }
+                            s = &s[1..];
+                        }
+                        *skip = true;
+                        return false;
+                    }
+                    b'?' => s = &s[1..],
+                    b'[' => {
+                        p = &p[1..];
+                        let not = p.first() == Some(&b'^');
+                        if not {
+                            p = &p[1..];
+                        }
+                        let mut hit = false;
+                        loop {
+                            if p.first() == Some(&b'\\') && p.len() >= 2 {
+                                p = &p[1..];
+                                hit |= p[0] == s[0];
+                            } else if p.first() == Some(&b']') {
+                                break;
+                            } else if p.is_empty() {
+                                // Redis steps back onto the last byte here.
+                                break;
+                            } else if p.len() >= 3 && p[1] == b'-' {
+                                let (a, b) = (ord(p[0]), ord(p[2]));
+                                let c = ord(s[0]);
+                                hit |= a.min(b) <= c && c <= a.max(b);
+                                p = &p[2..];
+                            } else {
+                                hit |= p[0] == s[0];
+                            }
+                            p = &p[1..];
+                        }
+                        if hit == not {
+                            return false;
+                        }
+                        s = &s[1..];
+                        if p.is_empty() {
+                            // The unterminated class took the rest of the pattern.
+                            return s.is_empty();
+                        }
+                    }
+                    b'\\' if p.len() >= 2 => {
+                        p = &p[1..];
+                        if p[0] != s[0] {
+                            return false;
+                        }
+                        s = &s[1..];
+                    }
+                    c => {
+                        if c != s[0] {
+                            return false;
+                        }
+                        s = &s[1..];
+                    }
+                }
+                p = &p[1..];
+                if s.is_empty() {
+                    while p.first() == Some(&b'*') {
+                        p = &p[1..];
+                    }
+                    break;
+                }
+            }
+            p.is_empty() && s.is_empty()
+        }
+        go(p, s, &ord, &mut false)
+    }
+
+    #[test]
+    fn redis_match_port_agrees_with_known_cases() {
+        for signed in [false, true] {
+            assert!(redis_match(b"*", b"abc", signed));
+            assert!(redis_match(b"a[^]c", b"abc", signed));
+            assert!(!redis_match(b"a[]c", b"abc", signed));
+            assert!(redis_match(b"[a-]", b"^", signed));
+            assert!(redis_match(b"[a-]*", b"*", signed));
+            assert!(!redis_match(b"[a-]*", b"ab", signed));
+            assert!(redis_match(b"\\*x", b"*x", signed));
+            assert!(!redis_match(b"\\*x", b"ax", signed));
+            assert!(redis_match(b"*[^", b"abc", signed));
+        }
+        assert!(redis_match(b"[\x00-\xff]", b"a", false));
+        assert!(!redis_match(b"[\x00-\xff]", b"a", true));
+        assert!(redis_match(b"[\x80-\x7f]", b"a", true));
+        assert!(!redis_match(b"[\x80-\x7f]", b"a", false));
     }
 
     #[test]
@@ -138,7 +388,46 @@ mod tests {
         assert_eq!(escape_bytes("caf\u{e9}".as_bytes()), "caf\u{e9}");
     }
 
+    fn glob_byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        proptest::prop_oneof![
+            proptest::sample::select(b"*?[]^-\\a".to_vec()),
+            proptest::num::u8::ANY,
+        ]
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// The guard and Redis agree: a pattern the guard lets through misses some
+        /// key under both `char` signednesses; one it stops matches every long key
+        /// under at least one of them.
+        #[test]
+        fn guard_agrees_with_redis_matching(
+            pattern in proptest::collection::vec(glob_byte(), 1..8),
+            keys in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 8..12), 1..20),
+        ) {
+            // Keys that exercise every byte at every position a short pattern can pin.
+            let mut probes: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b; 9]).collect();
+            for pos in 0..9 {
+                for b in 0..=255u8 {
+                    let mut k = vec![b'a'; 9];
+                    k[pos] = b;
+                    probes.push(k);
+                }
+            }
+            if matches_everything(&pattern) {
+                let on = |signed: bool| keys.iter().chain(&probes).all(|k| redis_match(&pattern, k, signed));
+                proptest::prop_assert!(on(false) || on(true), "guard stops {} but it misses a key", escape_bytes(&pattern));
+            } else {
+                for signed in [false, true] {
+                    proptest::prop_assert!(
+                        probes.iter().any(|k| !redis_match(&pattern, k, signed)),
+                        "guard lets {} through but it matches every key (signed {signed})", escape_bytes(&pattern)
+                    );
+                }
+            }
+        }
+
         #[test]
         fn escape_glob_round_trips_and_leaves_no_bare_metachar(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
             let escaped = escape_glob(&bytes);

@@ -48,31 +48,66 @@ pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// An RFC 3339 instant; `Z` or a numeric offset (`+02:00`).
+/// An RFC 3339 instant with `Z` or a numeric offset within ±23:59 (`+02:00`);
+/// `T` and `Z` may be lower case, as RFC 3339 allows. A leap second (`:60`) is
+/// refused: Unix time, and so Redis, has none.
 pub fn parse_instant(s: &str) -> Result<SystemTime, String> {
-    let t = s.trim();
+    let t = s.trim().to_ascii_uppercase();
     let bad = || format!("'{s}' is not an RFC 3339 time (e.g. 2026-12-01T00:00:00Z)");
-    if t.ends_with('Z') || t.ends_with('z') {
-        return humantime::parse_rfc3339_weak(&t[..t.len() - 1]).map_err(|_| bad());
-    }
-    // Numeric offset: the last six characters are [+-]HH:MM.
-    if t.len() > 6 && t.is_char_boundary(t.len() - 6) && t[t.len() - 6..].is_ascii() {
-        let (base, off) = t.split_at(t.len() - 6);
+    let (base, offset_secs) = if let Some(base) = t.strip_suffix('Z') {
+        (base, 0i64)
+    } else {
+        // Numeric offset: the last six characters are [+-]HH:MM.
+        let cut = t
+            .len()
+            .checked_sub(6)
+            .filter(|&c| c > 0 && t.is_char_boundary(c));
+        let Some(cut) = cut else { return Err(bad()) };
+        let (base, off) = t.split_at(cut);
         let ob = off.as_bytes();
-        if (ob[0] == b'+' || ob[0] == b'-') && ob[3] == b':' {
-            let hh: u64 = off[1..3].parse().map_err(|_| bad())?;
-            let mm: u64 = off[4..6].parse().map_err(|_| bad())?;
-            let shift = Duration::from_secs(hh * 3600 + mm * 60);
-            let local = humantime::parse_rfc3339_weak(base).map_err(|_| bad())?;
-            // local time = UTC + offset, so UTC = local - offset.
-            return if ob[0] == b'+' {
-                local.checked_sub(shift).ok_or_else(bad)
-            } else {
-                local.checked_add(shift).ok_or_else(bad)
-            };
+        let sign = match ob[0] {
+            b'+' => 1,
+            b'-' => -1,
+            _ if base.contains('T') => {
+                return Err(format!(
+                    "'{s}' has no UTC offset: end it with Z or +HH:MM (e.g. 2026-12-01T00:00:00Z)"
+                ))
+            }
+            _ => return Err(bad()),
+        };
+        let digits = |r: std::ops::Range<usize>| {
+            ob[r.clone()]
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| off[r].parse::<i64>().ok())
+                .flatten()
+        };
+        let (Some(hh), b':', Some(mm)) = (digits(1..3), ob[3], digits(4..6)) else {
+            return Err(bad());
+        };
+        if hh > 23 || mm > 59 {
+            return Err(format!(
+                "'{s}': UTC offset {off} is out of range (from -23:59 to +23:59)"
+            ));
+        }
+        (base, sign * (hh * 3600 + mm * 60))
+    };
+    // HH:MM:SS after the T; second 60 would be a leap second.
+    if let Some(time) = base.split('T').nth(1) {
+        if time.get(6..8) == Some("60") {
+            return Err(format!(
+                "'{s}' is a leap second: Unix time has none; use :59"
+            ));
         }
     }
-    Err(bad())
+    let local = humantime::parse_rfc3339_weak(base).map_err(|_| bad())?;
+    // local time = UTC + offset, so UTC = local - offset.
+    let shift = Duration::from_secs(offset_secs.unsigned_abs());
+    if offset_secs >= 0 {
+        local.checked_sub(shift).ok_or_else(bad)
+    } else {
+        local.checked_add(shift).ok_or_else(bad)
+    }
 }
 
 /// Milliseconds as a short human duration: `1h 2m 3s`, `250ms`.
@@ -136,6 +171,35 @@ mod tests {
         assert_eq!(z, minus);
         assert!(parse_instant("tomorrow").is_err());
         assert!(parse_instant("2026-12-01").is_err());
+        assert_eq!(
+            parse_instant("2026-12-01t00:00:00z"),
+            Ok(z),
+            "RFC 3339 allows lower case"
+        );
+        assert_eq!(parse_instant("2026-12-01T00:00:00-00:00"), Ok(z));
+        let edge = parse_instant("2026-12-01T23:59:00+23:59").expect("+23:59");
+        assert_eq!(edge, z);
+        for bad in [
+            "2026-12-01T00:00:00+99:99",
+            "2026-12-01T00:00:00+24:00",
+            "2026-12-01T00:00:00-00:60",
+            "2026-12-01T00:00:00+1a:00",
+            "2026-12-01T00:00:00+01-00",
+            "2026-12-01T00:00:00",
+            "2026-12-01T00:00:60Z",
+            "2026-12-31T23:59:60+00:00",
+            "2026-02-30T00:00:00Z",
+            "+01:00",
+            "Z",
+        ] {
+            assert!(parse_instant(bad).is_err(), "{bad}");
+        }
+        assert!(parse_instant("2026-12-01T00:00:00")
+            .unwrap_err()
+            .contains("no UTC offset"));
+        assert!(parse_instant("2026-12-01T00:00:00+99:99")
+            .unwrap_err()
+            .contains("out of range"));
     }
 
     #[test]

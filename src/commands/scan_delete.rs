@@ -54,7 +54,7 @@ pub async fn delete_matching(
     let scan = ScanOpts {
         pattern: full.clone(),
         count: opts.count,
-        key_type: opts.key_type.clone(),
+        key_type: opts.key_type.map(|t| t.redis_name().to_string()),
     };
     let mut checkpoint = match &opts.checkpoint {
         Some(path) if !opts.dry_run => Checkpoint::load(path, &shown)?,

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::SetArgs;
 use crate::core::conn::Idempotent;
-use crate::core::tags::{add_to_tags, tag_key};
+use crate::core::tags::{add_to_tags, check_layout, tag_key};
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{table, Outcome, Render};
@@ -37,6 +37,12 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     if args.ttl.is_some_and(|d| d.as_millis() == 0) {
         return Err(usage("--ttl must be at least 1ms"));
     }
+    if !args.tags.is_empty() {
+        check_layout(&args.layout).map_err(usage)?;
+        if args.tags.iter().any(|t| t.is_empty()) {
+            return Err(usage("empty tag name"));
+        }
+    }
     let key = ctx.ns.key(&name);
     let mut cmd = redis::cmd("SET");
     cmd.arg(&key).arg(&value);
@@ -59,6 +65,23 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     } else {
         Idempotent::Yes
     };
+    let tag_keys: Vec<Vec<u8>> = args
+        .tags
+        .iter()
+        .map(|t| tag_key(&ctx.ns, &args.layout, t))
+        .collect();
+    // A tag key of another type would fail only after the value is written.
+    for tk in &tag_keys {
+        let mut c = redis::cmd("TYPE");
+        c.arg(tk);
+        let kind: String = redis.keyed(tk, &c, Idempotent::Yes).await?;
+        if kind != "set" && kind != "none" {
+            return Err(usage(format!(
+                "tag key {} is a {kind}, not a set: nothing written (see --tag-key)",
+                escape_bytes(tk)
+            )));
+        }
+    }
     let reply: Value = redis.keyed(&key, &cmd, idem).await?;
     let set = !matches!(reply, Value::Nil);
     if set && !args.tags.is_empty() {
@@ -71,12 +94,9 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             }
             None => -1,
         };
-        let tag_keys: Vec<Vec<u8>> = args
-            .tags
-            .iter()
-            .map(|t| tag_key(&ctx.ns, &args.layout, t))
-            .collect();
-        add_to_tags(&redis, &tag_keys, &key, ttl_ms).await?;
+        // Members are names inside the namespace, as an app with a key prefix
+        // writes them and as tag-invalidate reads them.
+        add_to_tags(&redis, &tag_keys, &name, ttl_ms).await?;
     }
     let report = SetReport {
         key: name.clone(),

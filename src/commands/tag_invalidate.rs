@@ -1,7 +1,10 @@
 //! `tag-invalidate TAG...`: stream each tag's members (SSCAN, or ZSCAN for the
-//! sorted-set layout), UNLINK them in pipelined batches and remove them from the
-//! tag as they go, so the tag disappears once empty and members that a client adds
-//! meanwhile stay tagged. `--prune` only drops members whose keys are gone.
+//! sorted-set layout), remove each batch from the tag and then UNLINK it, so the
+//! tag disappears once empty and a key that a client re-creates and re-tags
+//! meanwhile stays tagged. `--prune` only drops members whose keys are gone.
+//!
+//! Under `--prefix NS` members are names inside the namespace (what an app with
+//! a key prefix writes): the key deleted for member `m` is `NS:m`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -16,10 +19,10 @@ use crate::core::bulk::{drive, Flow, NodeTally};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{scan_members, MemberKind};
-use crate::core::tags::tag_key;
+use crate::core::tags::{check_layout, tag_key};
 use crate::core::unlink::{unlink_keys, Denied};
 use crate::error::usage;
-use crate::keys::escape_bytes;
+use crate::keys::{escape_bytes, Namespace};
 use crate::output::{table, Outcome, Render};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,15 +70,25 @@ async fn inspect(redis: &Redis, name: &str, key: Vec<u8>) -> anyhow::Result<Tag>
     })
 }
 
-/// Remove processed members from the tag key (SREM / ZREM).
+/// Remove members from the tag key (SREM / ZREM). For a sorted set, the scores
+/// they had are returned (read in the same pipeline), to put back members whose
+/// keys turn out not to be ours to delete.
 async fn forget(
     redis: &Redis,
     tag: &[u8],
     kind: MemberKind,
     members: &[Vec<u8>],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Option<Vec<u8>>>> {
     if members.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
+    }
+    let mut cmds = Vec::new();
+    if kind == MemberKind::Zset {
+        for m in members {
+            let mut c = redis::cmd("ZSCORE");
+            c.arg(tag).arg(m);
+            cmds.push(Routed::new(tag, c));
+        }
     }
     let mut c = redis::cmd(match kind {
         MemberKind::Set => "SREM",
@@ -85,30 +98,96 @@ async fn forget(
     for m in members {
         c.arg(m);
     }
-    let _: i64 = redis.keyed(tag, &c, Idempotent::Yes).await?;
+    cmds.push(Routed::new(tag, c));
+    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    redis.first_error(&replies)?;
+    Ok(replies[..replies.len() - 1]
+        .iter()
+        .map(|v| match v {
+            Value::BulkString(b) => Some(b.clone()),
+            Value::Double(d) => Some(d.to_string().into_bytes()),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Put members back into the tag (SADD, or ZADD with their old scores).
+async fn retag(
+    redis: &Redis,
+    tag: &[u8],
+    kind: MemberKind,
+    members: &[(Vec<u8>, Option<Vec<u8>>)],
+) -> anyhow::Result<()> {
+    let mut c = redis::cmd(match kind {
+        MemberKind::Set => "SADD",
+        MemberKind::Zset => "ZADD",
+    });
+    c.arg(tag);
+    let mut any = false;
+    for (m, score) in members {
+        match (kind, score) {
+            (MemberKind::Set, _) => c.arg(m),
+            (MemberKind::Zset, Some(sc)) => c.arg(sc).arg(m),
+            (MemberKind::Zset, None) => continue,
+        };
+        any = true;
+    }
+    if any {
+        let _: i64 = redis.keyed(tag, &c, Idempotent::Yes).await?;
+    }
     Ok(())
 }
 
-/// Members whose keys no longer exist.
-async fn missing(redis: &Redis, members: &[Vec<u8>]) -> anyhow::Result<Vec<Vec<u8>>> {
-    let cmds: Vec<Routed> = members
+/// For each key: Some(true) exists, Some(false) gone, None refused (NOPERM).
+async fn existence(redis: &Redis, keys: &[Vec<u8>]) -> anyhow::Result<Vec<Option<bool>>> {
+    let cmds: Vec<Routed> = keys
         .iter()
-        .map(|m| {
+        .map(|k| {
             let mut c = redis::cmd("EXISTS");
-            c.arg(m);
-            Routed::new(m, c)
+            c.arg(k);
+            Routed::new(k, c)
         })
         .collect();
     let replies = redis.batch(&cmds, Idempotent::Yes).await?;
-    let mut gone = Vec::new();
-    for (m, v) in members.iter().zip(replies) {
-        match v {
-            Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
-            Value::Int(0) => gone.push(m.clone()),
-            _ => {}
-        }
-    }
-    Ok(gone)
+    replies
+        .into_iter()
+        .map(|v| match v {
+            Value::ServerError(e) if e.code() == "NOPERM" => Ok(None),
+            Value::ServerError(e) => Err(server_failure(redis.display_url(), &e).into()),
+            Value::Int(n) => Ok(Some(n > 0)),
+            _ => Ok(Some(true)),
+        })
+        .collect()
+}
+
+/// One batch of `--prune`: untag members whose keys are gone. A key re-created
+/// (and re-tagged by its app) between the check and the removal is put back.
+async fn prune_batch(
+    redis: &Redis,
+    ns: &Namespace,
+    tag: &[u8],
+    kind: MemberKind,
+    members: &[Vec<u8>],
+) -> anyhow::Result<u64> {
+    let keys: Vec<Vec<u8>> = members.iter().map(|m| ns.key(m)).collect();
+    let gone: Vec<usize> = existence(redis, &keys)
+        .await?
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| (e == Some(false)).then_some(i))
+        .collect();
+    let gone_members: Vec<Vec<u8>> = gone.iter().map(|&i| members[i].clone()).collect();
+    let scores = forget(redis, tag, kind, &gone_members).await?;
+    let gone_keys: Vec<Vec<u8>> = gone.iter().map(|&i| keys[i].clone()).collect();
+    let back: Vec<(Vec<u8>, Option<Vec<u8>>)> = existence(redis, &gone_keys)
+        .await?
+        .into_iter()
+        .enumerate()
+        .filter(|(_, e)| *e != Some(false))
+        .map(|(j, _)| (gone_members[j].clone(), scores.get(j).cloned().flatten()))
+        .collect();
+    retag(redis, tag, kind, &back).await?;
+    Ok((gone.len() - back.len()) as u64)
 }
 
 pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -120,6 +199,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
     if args.tags.iter().any(|t| t.is_empty()) {
         return Err(usage("empty tag name"));
     }
+    check_layout(&args.layout).map_err(usage)?;
     let redis = ctx.connect().await?;
     let mut tags = Vec::new();
     for name in &args.tags {
@@ -146,6 +226,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         limit: None,
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
+    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let bar = ctx.printer.progress(None, "{spinner} {msg}");
     let mut report = TagReport {
         mode,
@@ -178,7 +259,26 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                     &interrupt,
                     progress,
                     |_, _| {},
-                    |_, keys| async move { Ok(keys.len() as u64) },
+                    |_, members| {
+                        let redis = redis.clone();
+                        let sample = sample.clone();
+                        async move {
+                            // Only keys that exist would be deleted (members can dangle).
+                            let keys: Vec<Vec<u8>> =
+                                members.iter().map(|m| ctx.ns.key(m)).collect();
+                            let live: Vec<Vec<u8>> = existence(&redis, &keys)
+                                .await?
+                                .into_iter()
+                                .zip(keys)
+                                .filter_map(|(e, k)| (e == Some(true)).then_some(k))
+                                .collect();
+                            if let Ok(mut s) = sample.lock() {
+                                let room = SAMPLE.saturating_sub(s.len());
+                                s.extend(live.iter().take(room).cloned());
+                            }
+                            Ok(live.len() as u64)
+                        }
+                    },
                 )
                 .await
             }
@@ -189,14 +289,10 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                     &interrupt,
                     progress,
                     |_, _| {},
-                    |_, keys| {
+                    |_, members| {
                         let redis = redis.clone();
                         let tkey = tag.key.clone();
-                        async move {
-                            let gone = missing(&redis, &keys).await?;
-                            forget(&redis, &tkey, kind, &gone).await?;
-                            Ok(gone.len() as u64)
-                        }
+                        async move { prune_batch(&redis, &ctx.ns, &tkey, kind, &members).await }
                     },
                 )
                 .await
@@ -209,15 +305,32 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                     &interrupt,
                     progress,
                     |_, _| {},
-                    |_, keys| {
+                    |_, members| {
                         let redis = redis.clone();
                         let denied = denied.clone();
                         let tkey = tag.key.clone();
                         async move {
+                            let keys: Vec<Vec<u8>> =
+                                members.iter().map(|m| ctx.ns.key(m)).collect();
+                            // Untag first, then delete: an app that re-creates and
+                            // re-tags a key after the removal keeps it tagged. (The
+                            // tag and its members may live in different cluster
+                            // slots, so no single call can do both.)
+                            let scores = forget(&redis, &tkey, kind, &members).await?;
                             let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
-                            // Keys we were not allowed to delete stay tagged.
-                            if done.denied == 0 {
-                                forget(&redis, &tkey, kind, &keys).await?;
+                            if done.denied > 0 {
+                                // Keys we were not allowed to delete stay tagged.
+                                let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                                    existence(&redis, &keys)
+                                        .await?
+                                        .into_iter()
+                                        .enumerate()
+                                        .filter(|(_, e)| e.is_none())
+                                        .map(|(i, _)| {
+                                            (members[i].clone(), scores.get(i).cloned().flatten())
+                                        })
+                                        .collect();
+                                retag(&redis, &tkey, kind, &back).await?;
                             }
                             Ok(done.deleted)
                         }
@@ -234,6 +347,9 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         }
     }
     bar.finish_and_clear();
+    if let Ok(s) = sample.lock() {
+        report.sample = s.iter().map(|k| escape_bytes(k)).collect();
+    }
     if let Ok(d) = denied.lock() {
         report.denied = d.count;
         if failure.is_none() {
@@ -261,6 +377,9 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
     Ok(Outcome::with_failure(report, failure))
 }
 
+/// Member keys a dry run shows.
+const SAMPLE: usize = 10;
+
 #[derive(Debug, Default)]
 struct TagRow {
     tag: String,
@@ -275,6 +394,8 @@ struct TagReport {
     rows: Vec<TagRow>,
     denied: u64,
     published: Option<i64>,
+    /// Dry run: some member keys, as they would be deleted.
+    sample: Vec<String>,
 }
 
 impl Default for TagReport {
@@ -284,6 +405,7 @@ impl Default for TagReport {
             rows: Vec::new(),
             denied: 0,
             published: None,
+            sample: Vec::new(),
         }
     }
 }
@@ -315,6 +437,9 @@ impl Render for TagReport {
         if self.mode == Mode::Prune {
             v["pruned"] = json!(self.done());
         }
+        if self.mode == Mode::DryRun {
+            v["sample"] = json!(self.sample);
+        }
         if let Some(n) = self.published {
             v["published"] = json!(n);
         }
@@ -336,10 +461,23 @@ impl Render for TagReport {
                 r.done.to_string(),
             ]);
         }
-        vec![t]
+        let mut out = vec![t];
+        if self.mode == Mode::DryRun && !self.sample.is_empty() {
+            let mut s = table(&["sample of keys that would be deleted"]);
+            for k in &self.sample {
+                s.add_row(vec![k.clone()]);
+            }
+            out.push(s);
+        }
+        out
     }
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.mode == Mode::DryRun {
+            for k in &self.sample {
+                writeln!(out, "{k}")?;
+            }
+        }
         for r in &self.rows {
             writeln!(out, "{}\t{}\t{}", r.tag, r.members, r.done)?;
         }

@@ -10,16 +10,17 @@ use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use redis::{Cmd, FromRedisValue};
+use redis::{Cmd, FromRedisValue, Value};
 use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
 use crate::core::bulk::{drive, Flow, NodeTally};
-use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
-use crate::error::{negative, usage};
+use crate::core::unlink::Denied;
+use crate::error::{negative, usage, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::keyspace::TtlBuckets;
 use crate::output::{table, Outcome, Render};
@@ -37,9 +38,10 @@ fn change_of(args: &TtlArgs) -> anyhow::Result<Option<Change>> {
     if let Some(d) = args.set {
         let ms = d.as_millis() as u64;
         if ms == 0 {
-            return Err(usage(
-                "--set 0 would delete the keys; give a positive duration",
-            ));
+            return Err(usage(format!(
+                "--set {} is under 1ms: it would delete the keys; give at least 1ms",
+                humantime::format_duration(d)
+            )));
         }
         return Ok(Some(Change::Expire(ms)));
     }
@@ -100,6 +102,9 @@ fn pttl_cmd(key: &[u8]) -> Cmd {
 
 pub async fn run(args: &TtlArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let change = change_of(args)?;
+    if args.pattern.is_none() && args.key_type.is_some() {
+        return Err(usage("--type needs --pattern"));
+    }
     match &args.pattern {
         Some(p) => run_pattern(args, ctx, &arg_bytes(p), change).await,
         None => run_keys(args, ctx, change).await,
@@ -110,30 +115,54 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
     let names: Vec<Vec<u8>> = args.keys.iter().map(|k| arg_bytes(k)).collect();
     let redis = ctx.connect().await?;
     let mut cmds = Vec::new();
+    // A dry run only reads; --only-persistent holds per key (PEXPIRE … NX).
+    let apply = change.filter(|_| !args.dry_run);
     for n in &names {
         let k = ctx.ns.key(n);
-        if let Some(c) = change {
-            cmds.push(Routed::new(&k, change_cmd(c, &k, false)));
+        if let Some(c) = apply {
+            cmds.push(Routed::new(&k, change_cmd(c, &k, args.only_persistent)));
         }
         cmds.push(Routed::new(&k, pttl_cmd(&k)));
     }
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    let per = if change.is_some() { 2 } else { 1 };
+    let per = if apply.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
+        // A key the ACL user may not touch is shown as denied; the others still are.
+        if chunk.iter().any(is_noperm) {
+            rows.push(KeyTtl {
+                key: n,
+                pttl: DENIED,
+            });
+            continue;
+        }
         redis.first_error(chunk)?;
         let pttl = i64::from_redis_value(chunk[per - 1].clone()).unwrap_or(-2);
         rows.push(KeyTtl { key: n, pttl });
     }
-    let missing: Vec<String> = rows
-        .iter()
-        .filter(|r| r.pttl == -2)
-        .map(|r| escape_bytes(&r.key))
-        .collect();
-    let failure =
-        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))));
+    let listed = |want: i64| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.pttl == want)
+            .map(|r| escape_bytes(&r.key))
+            .collect()
+    };
+    let (missing, denied) = (listed(-2), listed(DENIED));
+    let failure = if !denied.is_empty() {
+        Some(
+            RedisFailure::NoPerm {
+                node: redis.display_url().to_string(),
+                msg: format!("not allowed to touch {}", denied.join(", ")),
+            }
+            .into(),
+        )
+    } else {
+        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))))
+    };
     Ok(Outcome::with_failure(KeysReport { rows }, failure))
 }
+
+/// The `pttl` of a key refused with NOPERM.
+const DENIED: i64 = -3;
 
 struct KeyTtl {
     key: Vec<u8>,
@@ -147,6 +176,7 @@ impl KeyTtl {
 
     fn human(&self) -> String {
         match self.pttl {
+            DENIED => "denied".into(),
             -2 => "missing".into(),
             -1 => "persistent".into(),
             ms => human_ms(ms),
@@ -162,7 +192,11 @@ impl Render for KeysReport {
     fn json(&self) -> serde_json::Value {
         self.rows
             .iter()
-            .map(|r| json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": r.pttl != -2, "ttl": r.human()}))
+            .map(|r| {
+                let denied = r.pttl == DENIED;
+                let exists = (!denied).then_some(r.pttl != -2);
+                json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": exists, "ttl": r.human(), "denied": denied})
+            })
             .collect()
     }
 
@@ -183,6 +217,7 @@ impl Render for KeysReport {
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
         for r in &self.rows {
             let v = match r.pttl {
+                DENIED => "denied".to_string(),
                 -2 => "missing".to_string(),
                 -1 => "persistent".to_string(),
                 ms => ms.to_string(),
@@ -208,7 +243,7 @@ async fn run_pattern(
     let opts = ScanOpts {
         pattern: ctx.ns.pattern(pattern),
         count: args.count,
-        key_type: args.key_type.clone(),
+        key_type: args.key_type.map(|t| t.redis_name().to_string()),
     };
     let redis = ctx.connect().await?;
     if change.is_some() && !args.dry_run {
@@ -230,6 +265,8 @@ async fn run_pattern(
         pattern: escape_bytes(pattern),
         buckets: TtlBuckets::default(),
         changed: 0,
+        denied: 0,
+        sample: Vec::new(),
         change: change.is_some(),
         dry_run: args.dry_run,
         elapsed_ms: 0,
@@ -243,6 +280,8 @@ async fn run_pattern(
         limit: None,
     };
     let buckets = Arc::new(Mutex::new(TtlBuckets::default()));
+    let denied = Arc::new(Mutex::new(Denied::default()));
+    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let apply = change.filter(|_| !args.dry_run);
     let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
@@ -257,38 +296,100 @@ async fn run_pattern(
         |_, keys| {
             let redis = redis.clone();
             let buckets = buckets.clone();
+            let denied = denied.clone();
+            let sample = sample.clone();
             async move {
-                let (pttls, changed) = apply_batch(&redis, &keys, apply, only_persistent).await?;
+                let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
                 if let Ok(mut b) = buckets.lock() {
-                    pttls.iter().for_each(|p| b.add(*p));
+                    done.pttls.iter().for_each(|p| b.add(*p));
                 }
-                // A dry run counts the keys the change would touch.
-                let would = pttls
+                if let Ok(mut d) = denied.lock() {
+                    d.count += done.denied.len() as u64;
+                    let room = 5usize.saturating_sub(d.sample.len());
+                    d.sample.extend(done.denied.into_iter().take(room));
+                }
+                // A dry run counts the keys the change would touch: PERSIST only
+                // changes keys with a TTL, NX only keys without one.
+                let would: Vec<usize> = done
+                    .read
                     .iter()
-                    .filter(|&&p| p != -2 && (!only_persistent || p == -1))
-                    .count() as u64;
-                Ok(if dry_run { would } else { changed })
+                    .zip(&done.pttls)
+                    .filter(|(_, &p)| match change {
+                        Some(Change::Persist) => p >= 0,
+                        _ => p != -2 && (!only_persistent || p == -1),
+                    })
+                    .map(|(&i, _)| i)
+                    .collect();
+                if dry_run {
+                    if let Ok(mut s) = sample.lock() {
+                        let room = SAMPLE.saturating_sub(s.len());
+                        s.extend(would.iter().take(room).map(|&i| keys[i].clone()));
+                    }
+                }
+                Ok(if dry_run {
+                    would.len() as u64
+                } else {
+                    done.changed
+                })
             }
         },
     )
     .await;
     report.changed = result.done();
+    if let Ok(s) = sample.lock() {
+        report.sample = s.iter().map(|k| escape_bytes(k)).collect();
+    }
     if let Ok(b) = buckets.lock() {
         report.buckets = *b;
     }
-    let failure = result.failure();
+    let mut failure = result.failure();
+    if let Ok(d) = denied.lock() {
+        report.denied = d.count;
+        if failure.is_none() && d.count > 0 {
+            let examples: Vec<String> = d.sample.iter().map(|k| escape_bytes(k)).collect();
+            failure = Some(
+                RedisFailure::NoPerm {
+                    node: redis.display_url().to_string(),
+                    msg: format!(
+                        "{} matching keys could not be read or changed (e.g. {})",
+                        d.count,
+                        examples.join(", ")
+                    ),
+                }
+                .into(),
+            );
+        }
+    }
     bar.finish_and_clear();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Outcome::with_failure(report, failure))
 }
 
+/// Keys a dry run shows.
+const SAMPLE: usize = 10;
+
+/// What one batch read and changed.
+struct Batch {
+    /// Index (in the batch) and PTTL of each key that could be read (-2: gone meanwhile).
+    read: Vec<usize>,
+    pttls: Vec<i64>,
+    changed: u64,
+    /// Keys refused with NOPERM (read or change).
+    denied: Vec<Vec<u8>>,
+}
+
+fn is_noperm(v: &Value) -> bool {
+    matches!(v, Value::ServerError(e) if e.code() == "NOPERM")
+}
+
 /// One pipeline: PTTL of every key, then the change of every key (if any).
+/// A key the ACL user may not touch is counted as denied; the others count.
 async fn apply_batch(
     redis: &Arc<Redis>,
     keys: &[Vec<u8>],
     change: Option<Change>,
     only_persistent: bool,
-) -> anyhow::Result<(Vec<i64>, u64)> {
+) -> anyhow::Result<Batch> {
     let mut cmds: Vec<Routed> = keys.iter().map(|k| Routed::new(k, pttl_cmd(k))).collect();
     if let Some(c) = change {
         cmds.extend(
@@ -297,22 +398,43 @@ async fn apply_batch(
         );
     }
     let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    redis.first_error(&replies)?;
-    let pttls = replies[..keys.len()]
-        .iter()
-        .map(|v| i64::from_redis_value(v.clone()).unwrap_or(-2))
-        .collect();
-    let changed = replies[keys.len()..]
-        .iter()
-        .filter(|v| i64::from_redis_value((*v).clone()).unwrap_or(0) == 1)
-        .count() as u64;
-    Ok((pttls, changed))
+    let n = keys.len();
+    let mut out = Batch {
+        read: Vec::with_capacity(n),
+        pttls: Vec::with_capacity(n),
+        changed: 0,
+        denied: Vec::new(),
+    };
+    for (i, key) in keys.iter().enumerate() {
+        let read = &replies[i];
+        let changed = change.map(|_| &replies[n + i]);
+        if is_noperm(read) || changed.is_some_and(is_noperm) {
+            out.denied.push(key.clone());
+            continue;
+        }
+        for v in std::iter::once(read).chain(changed) {
+            if let Value::ServerError(e) = v {
+                return Err(server_failure(redis.display_url(), e).into());
+            }
+        }
+        out.read.push(i);
+        out.pttls
+            .push(i64::from_redis_value(read.clone()).unwrap_or(-2));
+        if changed.is_some_and(|v| i64::from_redis_value(v.clone()).unwrap_or(0) == 1) {
+            out.changed += 1;
+        }
+    }
+    Ok(out)
 }
 
 struct PatternReport {
     pattern: String,
     buckets: TtlBuckets,
     changed: u64,
+    /// Keys refused with NOPERM: matched, but neither read nor changed.
+    denied: u64,
+    /// Dry run with a change: some keys it would touch.
+    sample: Vec<String>,
     change: bool,
     dry_run: bool,
     elapsed_ms: u64,
@@ -336,7 +458,8 @@ impl Render for PatternReport {
         let b = &self.buckets;
         let mut v = json!({
             "pattern": self.pattern,
-            "matched": b.total(),
+            "matched": b.total() + self.denied,
+            "denied": self.denied,
             "no_ttl": b.no_ttl,
             "distribution": {"no_ttl": b.no_ttl, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
             "dry_run": self.dry_run,
@@ -344,6 +467,9 @@ impl Render for PatternReport {
         });
         if self.change {
             v["changed"] = json!(self.changed);
+            if self.dry_run {
+                v["sample"] = json!(self.sample);
+            }
         }
         v
     }
@@ -358,26 +484,43 @@ impl Render for PatternReport {
                 format!("{:.1}%", n as f64 * 100.0 / total as f64),
             ]);
         }
-        let mut s = table(&["pattern", "matched", "changed", "dry_run"]);
+        let mut s = table(&["pattern", "matched", "changed", "denied", "dry_run"]);
         s.add_row(vec![
             self.pattern.clone(),
-            self.buckets.total().to_string(),
+            (self.buckets.total() + self.denied).to_string(),
             if self.change {
                 self.changed.to_string()
             } else {
                 "-".into()
             },
+            self.denied.to_string(),
             self.dry_run.to_string(),
         ]);
-        vec![t, s]
+        let mut out = vec![t, s];
+        if self.dry_run && !self.sample.is_empty() {
+            let mut k = table(&["sample of keys that would change"]);
+            for key in &self.sample {
+                k.add_row(vec![key.clone()]);
+            }
+            out.push(k);
+        }
+        out
     }
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.dry_run {
+            for k in &self.sample {
+                writeln!(out, "{k}")?;
+            }
+        }
         for (name, n) in self.rows() {
             writeln!(out, "{name}\t{n}")?;
         }
         if self.change {
             writeln!(out, "changed\t{}", self.changed)?;
+        }
+        if self.denied > 0 {
+            writeln!(out, "denied\t{}", self.denied)?;
         }
         Ok(())
     }

@@ -17,6 +17,17 @@ pub fn tag_key(ns: &Namespace, layout: &TagLayoutArgs, name: &str) -> Vec<u8> {
     ns.key(raw.as_bytes())
 }
 
+/// Refuse a `--tag-key` template without `{tag}`: every tag would name the
+/// same key, and invalidating one would delete the keys of all.
+pub fn check_layout(layout: &TagLayoutArgs) -> Result<(), String> {
+    match &layout.tag_key {
+        Some(t) if !t.contains("{tag}") => Err(format!(
+            "--tag-key '{t}' has no {{tag}}: every tag would be the same key (e.g. 'app:tag:{{tag}}:entries')"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Adds ARGV[1] to the set KEYS[1]; ARGV[2] is the member's TTL in ms (-1: none).
 /// A new set takes the member's TTL; an existing one only ever grows its TTL,
 /// and becomes persistent for a persistent member. Atomic, and it touches only
@@ -86,5 +97,14 @@ mod tests {
             tag_key(&Namespace::new(None), &laravel, "users"),
             b"app:tag:users:entries".to_vec()
         );
+        assert!(check_layout(&laravel).is_ok());
+        assert!(check_layout(&plain).is_ok());
+        for t in ["", "app:tag:entries", "{TAG}", "{tag"] {
+            let bad = TagLayoutArgs {
+                tag_prefix: "tag:".into(),
+                tag_key: Some(t.into()),
+            };
+            assert!(check_layout(&bad).is_err(), "{t}");
+        }
     }
 }

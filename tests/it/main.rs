@@ -9,6 +9,7 @@ mod faults;
 mod fixtures;
 mod generated;
 mod hostile;
+mod input_promises;
 mod load;
 mod lock;
 mod ratelimit;

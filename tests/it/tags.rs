@@ -205,3 +205,275 @@ fn tags_on_a_cluster_span_every_slot() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(c.cli_c(&["SISMEMBER", "tag:cl", "ck:1"]), "1");
 }
+
+#[test]
+fn under_a_prefix_tag_members_are_names_inside_the_namespace() {
+    // What an ioredis `keyPrefix: "app:"` app writes: the key and the tag set are
+    // prefixed, the member (a value) is not.
+    let s = RedisServer::start();
+    s.cli(&["SET", "app:product:1", "v"]);
+    s.cli(&["SADD", "app:tag:products", "product:1"]);
+    s.cli(&["SET", "product:1", "unrelated"]);
+    let out = run(
+        &s.url(),
+        &[
+            "--prefix",
+            "app",
+            "--json",
+            "tag-invalidate",
+            "products",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json(&out)["sample"],
+        serde_json::json!(["app:product:1"]),
+        "the dry run shows the keys as they will be deleted"
+    );
+    let out = run(
+        &s.url(),
+        &["--prefix", "app", "tag-invalidate", "products", "--yes"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "app:product:1"]), "0", "the tagged key");
+    assert_eq!(
+        s.cli(&["GET", "product:1"]),
+        "unrelated",
+        "outside the namespace"
+    );
+    // set --tag writes members the same way, so the two agree.
+    let out = run(
+        &s.url(),
+        &[
+            "--prefix",
+            "app",
+            "set",
+            "product:2",
+            "v",
+            "--tag",
+            "products",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["SMEMBERS", "app:tag:products"]), "product:2");
+    s.cli(&["SET", "product:2", "unrelated"]);
+    s.cli(&["DEL", "app:product:2"]);
+    let out = run(
+        &s.url(),
+        &[
+            "--prefix",
+            "app",
+            "--json",
+            "tag-invalidate",
+            "products",
+            "--prune",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["pruned"], 1, "prune looks inside the namespace");
+    let out = run(
+        &s.url(),
+        &[
+            "--prefix",
+            "app",
+            "set",
+            "product:3",
+            "v",
+            "--tag",
+            "products",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &s.url(),
+        &["--prefix", "app", "tag-invalidate", "products", "--yes"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "app:product:3"]), "0");
+    assert_eq!(s.cli(&["GET", "product:2"]), "unrelated");
+}
+
+#[test]
+fn a_key_retagged_during_an_invalidation_stays_tagged() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let s = RedisServer::start();
+    let n = 20_000;
+    let mut payload = Vec::new();
+    for i in 0..n {
+        let k = format!("rt:{i}");
+        payload.extend(resp(&[b"SET", k.as_bytes(), b"v"]));
+        payload.extend(resp(&[b"SADD", b"tag:rt", k.as_bytes()]));
+    }
+    pipe_into(&s, &payload, 2 * n);
+    let stop = Arc::new(AtomicBool::new(false));
+    // The application: re-creates a key, then tags it (SET, then SADD), over and over.
+    let writer = {
+        let stop = stop.clone();
+        let port = s.port;
+        std::thread::spawn(move || {
+            let conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            let mut w = conn.try_clone().expect("clone");
+            let mut r = BufReader::new(conn);
+            let mut line = String::new();
+            let mut i: u64 = 0;
+            // Bounded: the invalidation ends the loop, or the cap does.
+            while !stop.load(Ordering::Relaxed) && i < 2_000_000 {
+                let k = format!("rt:{}", (i * 7919) % n as u64);
+                w.write_all(&resp(&[b"SET", k.as_bytes(), b"v2"]))
+                    .expect("write");
+                w.write_all(&resp(&[b"SADD", b"tag:rt", k.as_bytes()]))
+                    .expect("write");
+                for _ in 0..2 {
+                    line.clear();
+                    r.read_line(&mut line).expect("reply");
+                }
+                i += 1;
+            }
+        })
+    };
+    let out = run(
+        &s.url(),
+        &["--json", "tag-invalidate", "rt", "--batch", "50", "--yes"],
+    );
+    stop.store(true, Ordering::Relaxed);
+    writer.join().expect("writer");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let live = s.cli(&["KEYS", "rt:*"]);
+    let tagged = s.cli(&["SMEMBERS", "tag:rt"]);
+    let tagged: std::collections::HashSet<&str> = tagged.lines().collect();
+    let untagged: Vec<&str> = live
+        .lines()
+        .filter(|k| !k.is_empty() && !tagged.contains(k))
+        .collect();
+    assert!(
+        untagged.is_empty(),
+        "{} live keys lost their tag, e.g. {:?}",
+        untagged.len(),
+        &untagged[..untagged.len().min(5)]
+    );
+}
+
+#[test]
+fn tag_keys_of_other_types_and_templates_without_tag_are_refused() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "tag:str", "v"]);
+    s.cli(&["HSET", "tag:h", "f", "v"]);
+    s.cli(&["RPUSH", "tag:l", "x"]);
+    s.cli(&["SADD", "tag:ok", "m"]);
+    s.cli(&["SET", "m", "v"]);
+    for args in [
+        vec!["tag-invalidate", "str", "--yes"],
+        vec!["tag-invalidate", "ok", "h", "--yes"],
+        vec!["tag-invalidate", "l", "--dry-run"],
+        vec![
+            "tag-invalidate",
+            "ok",
+            "--tag-key",
+            "app:tag:entries",
+            "--yes",
+        ],
+        vec!["tag-invalidate", "ok", "--tag-key", "", "--yes"],
+        vec!["set", "k", "v", "--tag", "t", "--tag-key", "no-placeholder"],
+    ] {
+        let out = run(&s.url(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).trim().lines().count(), 1, "{args:?}");
+    }
+    assert_eq!(s.cli(&["GET", "m"]), "v", "nothing deleted");
+    assert_eq!(s.cli(&["EXISTS", "k"]), "0", "nothing written");
+}
+
+#[test]
+fn members_an_acl_user_may_not_delete_stay_tagged_with_their_scores() {
+    let s = RedisServer::start_with_acl("app", "app-pass", &["~app:*", "+@all"]);
+    let url = s.url_with_auth(Some("app"), "app-pass");
+    for (kind, tag) in [("set", "app:tag:s"), ("zset", "app:tag:z")] {
+        for i in 0..40 {
+            let k = format!("app:{kind}:{i}");
+            s.cli(&["SET", &k, "v"]);
+            if kind == "set" {
+                s.cli(&["SADD", tag, &k]);
+            } else {
+                s.cli(&["ZADD", tag, &(1000 + i).to_string(), &k]);
+            }
+        }
+        for i in 0..10 {
+            let k = format!("other:{kind}:{i}");
+            s.cli(&["SET", &k, "v"]);
+            if kind == "set" {
+                s.cli(&["SADD", tag, &k]);
+            } else {
+                s.cli(&["ZADD", tag, &(500 + i).to_string(), &k]);
+            }
+        }
+        let name = &tag["app:tag:".len()..];
+        let out = run(
+            &url,
+            &[
+                "--json",
+                "tag-invalidate",
+                name,
+                "--tag-key",
+                "app:tag:{tag}",
+                "--yes",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{kind}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["deleted"], 40, "{kind}: {v}");
+        assert_eq!(v["denied"], 10, "{kind}: {v}");
+        let card = if kind == "set" { "SCARD" } else { "ZCARD" };
+        assert_eq!(s.cli(&[card, tag]), "10", "{kind}: only the denied stay");
+        if kind == "zset" {
+            assert_eq!(s.cli(&["ZSCORE", tag, "other:zset:3"]), "503", "score kept");
+        } else {
+            assert_eq!(s.cli(&["SISMEMBER", tag, "other:set:3"]), "1");
+        }
+        assert_eq!(s.cli(&["EXISTS", "app:set:1"]), "0");
+    }
+}
+
+#[test]
+fn set_tag_into_a_key_that_is_not_a_set_writes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "tag:str", "v"]);
+    s.cli(&["ZADD", "tag:z", "1", "m"]);
+    for tag in ["str", "z"] {
+        let out = run(&s.url(), &["set", "k", "v", "--tag", "ok", "--tag", tag]);
+        assert_eq!(out.status.code(), Some(2), "{tag}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("tag:{tag}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(s.cli(&["EXISTS", "k"]), "0", "the key was not written");
+    assert_eq!(s.cli(&["EXISTS", "tag:ok"]), "0", "no tag was written");
+}
+
+#[test]
+fn a_tag_dry_run_counts_and_shows_only_keys_that_would_be_deleted() {
+    let s = RedisServer::start();
+    for i in 0..10 {
+        s.cli(&["SADD", "tag:dry", &format!("dry:{i}")]);
+    }
+    for i in 0..6 {
+        s.cli(&["SET", &format!("dry:{i}"), "v"]);
+    }
+    let out = run(&s.url(), &["--json", "tag-invalidate", "dry", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["members"], 10);
+    assert_eq!(
+        v["by_tag"][0]["done"], 6,
+        "dangling members delete nothing: {v}"
+    );
+    let sample = v["sample"].as_array().expect("sample");
+    assert_eq!(sample.len(), 6, "{v}");
+    let out = run(&s.url(), &["--json", "tag-invalidate", "dry", "--yes"]);
+    assert_eq!(json(&out)["deleted"], 6, "the real run agrees");
+}
