@@ -3,10 +3,12 @@
 //!
 //! Pattern changes ride on the core's SCAN stream; each batch is one pipeline
 //! holding the PTTL reads and the changes. `--only-persistent` uses
-//! `PEXPIRE … NX`, so a key that got a TTL meanwhile is left alone.
+//! `PEXPIRE … NX`, so a key that got a TTL meanwhile is left alone; servers
+//! older than 7.0 lack NX and get a script that keeps the same guarantee.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -70,7 +72,49 @@ fn change_of(args: &TtlArgs) -> anyhow::Result<Option<Change>> {
     Ok(None)
 }
 
+/// Set once a server answered that it does not know `PEXPIRE … NX` (added in
+/// Redis 7.0): from then on [`EXPIRE_IF_PERSISTENT`] keeps the guarantee.
+static NO_EXPIRE_NX: AtomicBool = AtomicBool::new(false);
+
+/// `PEXPIRE`/`PEXPIREAT` only while the key has no TTL, atomically, as NX does.
+const EXPIRE_IF_PERSISTENT: &str = "if redis.call('PTTL', KEYS[1]) == -1 then \
+     return redis.call(ARGV[1], KEYS[1], ARGV[2]) end return 0";
+
+/// The reply of a pre-7.0 server to `PEXPIRE key ms NX`.
+fn lacks_expire_nx(v: &Value) -> bool {
+    matches!(v, Value::ServerError(e)
+        if e.details().is_some_and(|d| d.contains("wrong number of arguments")))
+}
+
+/// True when `replies` to NX commands (`sent_nx`) show the server lacks
+/// `PEXPIRE … NX`: the batch goes again with the script. The refused
+/// commands did nothing.
+fn fall_back_from_nx(sent_nx: bool, replies: &[Value]) -> bool {
+    let lacking = sent_nx && replies.iter().any(lacks_expire_nx);
+    if lacking {
+        NO_EXPIRE_NX.store(true, Ordering::Relaxed);
+    }
+    lacking
+}
+
+/// Whether commands built now for `--only-persistent` carry NX.
+fn sends_nx(only_persistent: bool) -> bool {
+    only_persistent && !NO_EXPIRE_NX.load(Ordering::Relaxed)
+}
+
 fn change_cmd(change: Change, key: &[u8], only_persistent: bool) -> Cmd {
+    if only_persistent && NO_EXPIRE_NX.load(Ordering::Relaxed) {
+        let (verb, ms) = match change {
+            Change::Expire(ms) => ("PEXPIRE", ms),
+            Change::ExpireAt(ms) => ("PEXPIREAT", ms),
+            Change::Persist => ("PERSIST", 0),
+        };
+        if verb != "PERSIST" {
+            let mut c = redis::cmd("EVAL");
+            c.arg(EXPIRE_IF_PERSISTENT).arg(1).arg(key).arg(verb).arg(ms);
+            return c;
+        }
+    }
     let mut c = match change {
         Change::Expire(ms) => {
             let mut c = redis::cmd("PEXPIRE");
@@ -114,17 +158,23 @@ pub async fn run(args: &TtlArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
 async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::Result<Outcome> {
     let names: Vec<Vec<u8>> = args.keys.iter().map(|k| arg_bytes(k)).collect();
     let redis = ctx.connect().await?;
-    let mut cmds = Vec::new();
     // A dry run only reads; --only-persistent holds per key (PEXPIRE … NX).
     let apply = change.filter(|_| !args.dry_run);
-    for n in &names {
-        let k = ctx.ns.key(n);
-        if let Some(c) = apply {
-            cmds.push(Routed::new(&k, change_cmd(c, &k, args.only_persistent)));
+    let replies = loop {
+        let nx = sends_nx(args.only_persistent && apply.is_some());
+        let mut cmds = Vec::new();
+        for n in &names {
+            let k = ctx.ns.key(n);
+            if let Some(c) = apply {
+                cmds.push(Routed::new(&k, change_cmd(c, &k, args.only_persistent)));
+            }
+            cmds.push(Routed::new(&k, pttl_cmd(&k)));
         }
-        cmds.push(Routed::new(&k, pttl_cmd(&k)));
-    }
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+        let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+        if !fall_back_from_nx(nx, &replies) {
+            break replies;
+        }
+    };
     let per = if apply.is_some() { 2 } else { 1 };
     let mut rows = Vec::new();
     for (n, chunk) in names.into_iter().zip(replies.chunks(per)) {
@@ -390,15 +440,21 @@ async fn apply_batch(
     change: Option<Change>,
     only_persistent: bool,
 ) -> anyhow::Result<Batch> {
-    let mut cmds: Vec<Routed> = keys.iter().map(|k| Routed::new(k, pttl_cmd(k))).collect();
-    if let Some(c) = change {
-        cmds.extend(
-            keys.iter()
-                .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
-        );
-    }
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
     let n = keys.len();
+    let replies = loop {
+        let nx = sends_nx(only_persistent && change.is_some());
+        let mut cmds: Vec<Routed> = keys.iter().map(|k| Routed::new(k, pttl_cmd(k))).collect();
+        if let Some(c) = change {
+            cmds.extend(
+                keys.iter()
+                    .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
+            );
+        }
+        let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+        if !fall_back_from_nx(nx, &replies[n..]) {
+            break replies;
+        }
+    };
     let mut out = Batch {
         read: Vec::with_capacity(n),
         pttls: Vec::with_capacity(n),
