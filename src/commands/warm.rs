@@ -26,7 +26,9 @@ use crate::core::interrupt::Interrupt;
 use crate::error::{usage, CliError};
 use crate::keys::Namespace;
 use crate::output::{table, Outcome, Render};
-use crate::records::{check_json_line, each, each_json_from, Format, Invalid, Payload, Record};
+use crate::records::{
+    check_json_line, each, each_json_from, skip_bom, Format, Invalid, Payload, Record,
+};
 
 /// Invalid lines listed in the error before "and N more".
 const SHOWN_ERRORS: usize = 20;
@@ -77,16 +79,26 @@ fn pick_format(args: &WarmArgs) -> anyhow::Result<Format> {
     }
 }
 
-/// The input as a seekable file; standard input is spooled to a temporary file.
+/// The input as a seekable file. Standard input, and any path that is not a
+/// regular file (a pipe from `<(…)`, a FIFO, `/dev/stdin`), is spooled to a
+/// temporary file, so both passes read the same bytes.
 fn open_input(path: &Path) -> anyhow::Result<(File, u64)> {
-    let mut file = if path == Path::new("-") {
+    let spool = |from: &mut dyn io::Read, what: &str| -> anyhow::Result<File> {
         let mut spool =
             tempfile::tempfile().map_err(|e| usage(format!("cannot create a spool file: {e}")))?;
-        io::copy(&mut io::stdin().lock(), &mut spool)
-            .map_err(|e| usage(format!("reading standard input: {e}")))?;
-        spool
+        io::copy(from, &mut spool).map_err(|e| usage(format!("reading {what}: {e}")))?;
+        Ok(spool)
+    };
+    let mut file = if path == Path::new("-") {
+        spool(&mut io::stdin().lock(), "standard input")?
     } else {
-        File::open(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
+        let cannot = |e: io::Error| usage(format!("cannot read {}: {e}", path.display()));
+        let mut file = File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.is_file() {
+            file
+        } else {
+            spool(&mut file, &path.display().to_string())?
+        }
     };
     let size = file.seek(io::SeekFrom::End(0))?;
     file.rewind()?;
@@ -174,8 +186,9 @@ fn validate(file: &File, size: u64, format: Format) -> io::Result<Check> {
     let (first, second) = std::thread::scope(|scope| {
         let a = scope.spawn(|| {
             let mut c = Check::default();
-            each_json_from(reader(0, split), 0, check_json_line, |r, _| c.visit(r))
-                .map(|last| (c, last))
+            let mut r = reader(0, split);
+            skip_bom(&mut r)?;
+            each_json_from(r, 0, check_json_line, |r, _| c.visit(r)).map(|last| (c, last))
         });
         let b = scope.spawn(|| {
             let mut c = Check::default();
@@ -275,12 +288,17 @@ impl Writer {
     }
 }
 
-/// Reader thread: parse valid records into batches of commands.
+/// Reader thread: parse valid records into batches of commands. `validated`:
+/// the first pass found every line valid, so an invalid line here means the
+/// file changed in between; reading stops there.
+#[allow(clippy::too_many_arguments)]
 fn feed(
     file: File,
+    size: u64,
     format: Format,
     writer: Writer,
     batch: usize,
+    validated: bool,
     tx: tokio::sync::mpsc::Sender<Vec<Routed>>,
     progress: Arc<AtomicU64>,
 ) -> io::Result<Check> {
@@ -288,9 +306,11 @@ fn feed(
     let mut pending = Vec::with_capacity(batch);
     let mut open = true;
     let mut check = Check::default();
+    // Only the bytes the first pass validated: a file that grows is not read on.
+    let input = io::Read::take(file, size);
     each(
         format,
-        BufReader::with_capacity(1 << 20, file),
+        BufReader::with_capacity(1 << 20, input),
         |r, offset| {
             match r {
                 Ok(rec) => {
@@ -299,6 +319,11 @@ fn feed(
                 }
                 Err(e) => {
                     check.visit::<()>(Err(e));
+                    if validated {
+                        // Send nothing more, not even the records before it.
+                        pending.clear();
+                        return false;
+                    }
                 }
             }
             if pending.len() >= batch {
@@ -321,19 +346,26 @@ struct Tally {
     skipped: u64,
 }
 
-async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    redis.first_error(&replies)?;
+/// Send one batch. The tally counts every write the server accepted, also
+/// when others in the batch were refused (OOM at maxmemory): the error comes
+/// with it, not instead of it.
+async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Error>) {
     let mut t = Tally::default();
+    let replies = match redis.batch_owned(cmds, Idempotent::Yes).await {
+        Ok(r) => r,
+        Err(e) => return (t, Some(e)),
+    };
+    let error = redis.first_error(&replies).err();
     for v in replies {
         match v {
+            Value::ServerError(_) => {}
             Value::Okay | Value::Int(1) => t.written += 1,
             Value::SimpleString(s) if s == "OK" => t.written += 1,
             Value::Nil | Value::Int(0) => t.skipped += 1,
             _ => t.written += 1,
         }
     }
-    Ok(t)
+    (t, error)
 }
 
 pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -398,7 +430,10 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let feeder = {
         let progress = progress.clone();
         let batch = args.batch as usize;
-        tokio::task::spawn_blocking(move || feed(file, format, writer, batch, tx, progress))
+        let validated = !args.skip_invalid;
+        tokio::task::spawn_blocking(move || {
+            feed(file, size, format, writer, batch, validated, tx, progress)
+        })
     };
     let bar = ctx.printer.progress(
         Some(size.max(1)),
@@ -418,17 +453,13 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 stopping = true;
                 failure = Some(CliError::Interrupted.into());
             }
-            Some(res) = inflight.next(), if !inflight.is_empty() => {
-                match res {
-                    Ok(t) => {
-                        let t: Tally = t;
-                        report.written += t.written;
-                        report.skipped += t.skipped;
-                    }
-                    Err(e) => {
-                        stopping = true;
-                        failure.get_or_insert(e);
-                    }
+            Some((t, error)) = inflight.next(), if !inflight.is_empty() => {
+                let t: Tally = t;
+                report.written += t.written;
+                report.skipped += t.skipped;
+                if let Some(e) = error {
+                    stopping = true;
+                    failure.get_or_insert(e);
                 }
                 let secs = write_started.elapsed().as_secs_f64().max(0.001);
                 bar.set_position(progress.load(Ordering::Relaxed));
@@ -446,6 +477,12 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     bar.finish_and_clear();
     match feeder.await {
         Ok(Ok(seen)) => {
+            if let (false, Some(e)) = (args.skip_invalid, seen.errors.first()) {
+                failure.get_or_insert(usage(format!(
+                    "{source} changed while it was loaded: line {} is now invalid ({}); the lines before it may have been written",
+                    e.line, e.reason
+                )));
+            }
             if args.skip_invalid {
                 for e in &seen.errors {
                     eprintln!(
