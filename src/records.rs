@@ -616,10 +616,7 @@ pub fn each_csv(
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(EndsWithNewline {
-            inner: r,
-            last: None,
-        });
+        .from_reader(EndsWithNewline::new(r));
     let headers = match rd.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -643,6 +640,23 @@ pub fn each_csv(
         return Ok(());
     };
     let t = col("ttl");
+    if let Some(twice) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers.iter().take(*i).any(|p| p.eq_ignore_ascii_case(h)))
+    {
+        visit(
+            Err(bad(
+                1,
+                format!(
+                    "the CSV column '{}' is named twice",
+                    String::from_utf8_lossy(twice.1)
+                ),
+            )),
+            0,
+        );
+        return Ok(());
+    }
     if let Some(extra) = headers.iter().find(|h| {
         !["key", "value", "ttl"]
             .iter()
@@ -661,88 +675,128 @@ pub fn each_csv(
         return Ok(());
     }
     let mut rec = csv::ByteRecord::new();
+    // Each item is visited once the next read shows whether it was the last:
+    // only then can an unclosed quote be told apart from a quoted newline.
+    let mut held: Option<(Result<Record, Invalid>, u64, bool)> = None;
     loop {
         let before = rd.position().line();
-        match rd.read_byte_record(&mut rec) {
+        let (item, offset, open_end) = match rd.read_byte_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                if !visit(
-                    Err(bad(before, format!("bad CSV: {e}"))),
-                    rd.position().byte(),
-                ) {
-                    break;
-                }
-                continue;
+            Ok(true) => {
+                let offset = rd.position().byte();
+                // The reader's position before a record is the line after the
+                // last one, blank lines not yet skipped. Every record ends with
+                // a newline (EndsWithNewline), so its first line is counted
+                // back from its end.
+                let inside = rec
+                    .iter()
+                    .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
+                    .sum::<u64>();
+                let line = rd.position().line().saturating_sub(inside + 1).max(before);
+                // A last field that ends in a newline was still quoted when
+                // the input ended, unless a closing quote came after it.
+                let open_end = rec.iter().next_back().is_some_and(|f| f.ends_with(b"\n"))
+                    && rd.get_ref().last_byte_before_newline() != Some(b'"');
+                (
+                    csv_record(&rec, line, headers.len(), (k, v, t)),
+                    offset,
+                    open_end,
+                )
+            }
+            Err(e) => (
+                Err(bad(before, format!("bad CSV: {e}"))),
+                rd.position().byte(),
+                false,
+            ),
+        };
+        if let Some((item, at, _)) = held.replace((item, offset, open_end)) {
+            if !visit(item, at) {
+                return Ok(());
             }
         }
-        let offset = rd.position().byte();
-        // The reader's position before a record is the line after the last
-        // one, blank lines not yet skipped. Every record ends with a newline
-        // (EndsWithNewline), so its first line is found back from its end.
-        let inside = rec
-            .iter()
-            .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
-            .sum::<u64>();
-        let line = rd.position().line().saturating_sub(inside + 1).max(before);
-        if rec.len() != headers.len() {
-            let reason = format!(
-                "{} field{}, the header has {}",
-                rec.len(),
-                if rec.len() == 1 { "" } else { "s" },
-                headers.len()
-            );
-            if !visit(Err(bad(line, reason)), offset) {
-                break;
-            }
-            continue;
-        }
-        if rec.iter().map(<[u8]>::len).sum::<usize>() > MAX_LINE {
-            if !visit(
-                Err(bad(
-                    line,
-                    format!("record is longer than {} MiB", MAX_LINE >> 20),
-                )),
-                offset,
-            ) {
-                break;
-            }
-            continue;
-        }
-        let item = (|| {
-            let key = rec
-                .get(k)
-                .filter(|k| !k.is_empty())
-                .ok_or_else(|| bad(line, "empty key"))?;
-            let value = rec
-                .get(v)
-                .ok_or_else(|| bad(line, "missing value column"))?;
-            let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
-                Some(raw) => {
-                    let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
-                    Some(ttl_from_text(s).map_err(|e| bad(line, format!("ttl: {e}")))?)
-                }
-                None => None,
-            };
-            Ok(Record {
-                line,
-                key: key.to_vec(),
-                payload: Payload::String(value.to_vec()),
-                ttl,
-            })
-        })();
-        if !visit(item, offset) {
-            break;
-        }
+    }
+    if let Some((item, at, open_end)) = held {
+        let item = match item {
+            Ok(r) if open_end => Err(bad(
+                r.line,
+                "a quoted field is not closed before the end of the input",
+            )),
+            other => other,
+        };
+        visit(item, at);
     }
     Ok(())
 }
 
+/// One CSV record as a [`Record`]; `cols` are the key, value and ttl columns.
+fn csv_record(
+    rec: &csv::ByteRecord,
+    line: u64,
+    width: usize,
+    (k, v, t): (usize, usize, Option<usize>),
+) -> Result<Record, Invalid> {
+    if rec.len() != width {
+        return Err(bad(
+            line,
+            format!(
+                "{} field{}, the header has {width}",
+                rec.len(),
+                if rec.len() == 1 { "" } else { "s" },
+            ),
+        ));
+    }
+    if rec.iter().map(<[u8]>::len).sum::<usize>() > MAX_LINE {
+        return Err(bad(
+            line,
+            format!("record is longer than {} MiB", MAX_LINE >> 20),
+        ));
+    }
+    let key = rec
+        .get(k)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| bad(line, "empty key"))?;
+    let value = rec
+        .get(v)
+        .ok_or_else(|| bad(line, "missing value column"))?;
+    let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
+            Some(ttl_from_text(s).map_err(|e| bad(line, format!("ttl: {e}")))?)
+        }
+        None => None,
+    };
+    Ok(Record {
+        line,
+        key: key.to_vec(),
+        payload: Payload::String(value.to_vec()),
+        ttl,
+    })
+}
+
 /// A reader whose data ends with a newline: one is added after a last line
-/// without it, so every CSV record ends the same way.
+/// without it, so every CSV record ends the same way. It keeps the input's
+/// last three bytes.
 struct EndsWithNewline<R> {
     inner: R,
-    last: Option<u8>,
+    tail: Vec<u8>,
+    added: bool,
+}
+
+impl<R> EndsWithNewline<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            tail: Vec::with_capacity(4),
+            added: false,
+        }
+    }
+
+    /// The input's last byte before its final line end.
+    fn last_byte_before_newline(&self) -> Option<u8> {
+        let t = self.tail.strip_suffix(b"\n").unwrap_or(&self.tail);
+        let t = t.strip_suffix(b"\r").unwrap_or(t);
+        t.last().copied()
+    }
 }
 
 impl<R: Read> Read for EndsWithNewline<R> {
@@ -752,17 +806,17 @@ impl<R: Read> Read for EndsWithNewline<R> {
         }
         let n = self.inner.read(buf)?;
         if n > 0 {
-            self.last = Some(buf[n - 1]);
+            self.tail.extend_from_slice(&buf[n.saturating_sub(3)..n]);
+            let extra = self.tail.len().saturating_sub(3);
+            self.tail.drain(..extra);
             return Ok(n);
         }
-        match self.last {
-            Some(b) if b != b'\n' => {
-                self.last = Some(b'\n');
-                buf[0] = b'\n';
-                Ok(1)
-            }
-            _ => Ok(0),
+        if self.added || self.tail.is_empty() || self.tail.ends_with(b"\n") {
+            return Ok(0);
         }
+        self.added = true;
+        buf[0] = b'\n';
+        Ok(1)
     }
 }
 
@@ -1070,6 +1124,34 @@ mod tests {
             .map(|r| r.as_ref().map(|r| r.line).map_err(|e| e.line))
             .collect();
         assert_eq!(lines, vec![Ok(4), Ok(5), Err(8)]);
+    }
+
+    #[test]
+    fn csv_unclosed_quotes_and_repeated_columns_are_invalid() {
+        for input in [
+            "key,value\na,1\nb,\"x\nc,2\n",
+            "key,value\na,1\nb,\"x\nc,2",
+            "key,value\na,1\nb,\"x\r\nc,2\r\n",
+        ] {
+            let seen = csv_results(input);
+            assert_eq!(seen.len(), 2, "{input:?}");
+            assert!(seen[0].is_ok());
+            let e = seen[1].as_ref().expect_err(input);
+            assert_eq!(e.line, 3);
+            assert!(e.reason.contains("not closed"), "{}", e.reason);
+        }
+        // A quoted newline that is closed, at the very end too, is a value.
+        for input in [
+            "key,value\na,\"x\n\"",
+            "key,value\na,\"x\n\"\n",
+            "key,value\na,\"x\r\n\"\r\n",
+        ] {
+            let seen = csv_results(input);
+            assert!(seen[0].is_ok(), "{input:?}: {:?}", seen[0]);
+        }
+        let seen = csv_results("key,value,Value\na,1,2\n");
+        let e = seen[0].as_ref().expect_err("twice");
+        assert!(e.reason.contains("twice"), "{}", e.reason);
     }
 
     proptest::proptest! {

@@ -121,6 +121,18 @@ fn malformed_inputs_of_every_kind_are_rejected() {
         ("f.csv", "name,value\nk,v\n"),
         ("g.csv", "key,value,ttl\nk,v,-3\n"),
         ("h.txt", "{\"key\":\"k\",\"value\":\"v\"}\n"),
+        // An unclosed quote would make the rest of the file one value.
+        ("i.csv", "key,value\nk,\"v\nk2,v2\n"),
+        ("j.csv", "key,value,value\nk,v,w\n"),
+        ("k.csv", "key,value\nk,v,w\n"),
+        (
+            "l.jsonl",
+            "{\"key\":\"k\",\"type\":\"zset\",\"value\":{\"m\":1e400}}\n",
+        ),
+        (
+            "m.jsonl",
+            "{\"key\":\"k\",\"value\":{\"a\":[\"\\udc00\"]}}\n",
+        ),
     ] {
         let f = write_file(&dir, name, text);
         let out = run(&s.url(), &["warm", &f]);
