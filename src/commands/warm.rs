@@ -577,6 +577,41 @@ mod tests {
             .collect()
     }
 
+    fn fed(text: &str, validated: bool) -> (Check, usize) {
+        let mut file = tempfile::tempfile().expect("tempfile");
+        file.write_all(text.as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let w = Writer {
+            ns: Namespace::new(None),
+            default_ttl: None,
+            jitter: None,
+            nx: false,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let size = text.len() as u64;
+        let progress = Arc::new(AtomicU64::new(0));
+        let check = feed(file, size, Format::Jsonl, w, 1, validated, tx, progress).expect("feed");
+        let mut sent = 0;
+        while let Ok(b) = rx.try_recv() {
+            sent += b.len();
+        }
+        (check, sent)
+    }
+
+    #[test]
+    fn a_line_invalid_after_validation_stops_the_write_pass() {
+        let text = "{\"key\":\"a\",\"value\":\"1\"}\n{bad\n{\"key\":\"b\",\"value\":\"2\"}\n";
+        let (check, sent) = fed(text, true);
+        assert_eq!((check.invalid, sent), (1, 1), "nothing after the bad line");
+        assert_eq!(check.errors[0].line, 2);
+        let (check, sent) = fed(text, false);
+        assert_eq!(
+            (check.invalid, sent),
+            (1, 2),
+            "--skip-invalid writes the rest"
+        );
+    }
+
     #[test]
     fn strings_use_the_cheapest_command_that_keeps_the_semantics() {
         let w = Writer {

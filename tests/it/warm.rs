@@ -358,11 +358,16 @@ fn json_numbers_are_stored_with_their_exact_text() {
         "{\"key\":\"n:s\",\"type\":\"set\",\"value\":[2.50]}\n",
         "{\"key\":\"n:top\",\"value\":18446744073709551617}\n",
         "{\"key\":\"n:order\",\"value\":{\"b\":1,\"a\":{\"d\":\"\\u00e9\",\"c\":null}}}\n",
+        "{\"key\":\"n:z\",\"type\":\"zset\",\"value\":{\"lo\":\"-inf\",\"hi\":\"inf\",\"m\":0.5}}\n",
     );
     let f = write_file(&dir, "n.jsonl", text);
     let out = run(&s.url(), &["--json", "warm", &f]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(json(&out)["written"], 7);
+    assert_eq!(json(&out)["written"], 8);
+    assert_eq!(
+        s.cli(&["ZRANGE", "n:z", "0", "-1", "WITHSCORES"]),
+        "lo\n-inf\nm\n0.5\nhi\ninf"
+    );
     assert_eq!(
         s.cli(&["GET", "n:obj"]),
         r#"{"id":18446744073709551617,"f":1e3,"z":[0.10,-0]}"#
