@@ -344,6 +344,8 @@ fn feed(
 struct Tally {
     written: u64,
     skipped: u64,
+    /// Writes sent whose replies never came: the server may have applied them.
+    unconfirmed: u64,
 }
 
 /// Send one batch. The tally counts every write the server accepted, also
@@ -351,9 +353,13 @@ struct Tally {
 /// with it, not instead of it.
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Error>) {
     let mut t = Tally::default();
+    let sent = cmds.len() as u64;
     let replies = match redis.batch_owned(cmds, Idempotent::Yes).await {
         Ok(r) => r,
-        Err(e) => return (t, Some(e)),
+        Err(e) => {
+            t.unconfirmed = sent;
+            return (t, Some(e));
+        }
     };
     let error = redis.first_error(&replies).err();
     for v in replies {
@@ -457,6 +463,7 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 let t: Tally = t;
                 report.written += t.written;
                 report.skipped += t.skipped;
+                report.unconfirmed += t.unconfirmed;
                 if let Some(e) = error {
                     stopping = true;
                     failure.get_or_insert(e);
@@ -510,6 +517,7 @@ struct WarmReport {
     read: u64,
     written: u64,
     skipped: u64,
+    unconfirmed: u64,
     invalid: u64,
     elapsed_ms: u64,
     dry_run: bool,
@@ -528,6 +536,7 @@ impl Render for WarmReport {
             "read": self.read,
             "written": self.written,
             "skipped": self.skipped,
+            "unconfirmed": self.unconfirmed,
             "invalid": self.invalid,
             "elapsed_ms": self.elapsed_ms,
             "dry_run": self.dry_run,
@@ -537,15 +546,25 @@ impl Render for WarmReport {
     }
 
     fn tables(&self) -> Vec<comfy_table::Table> {
-        let mut t = table(&["read", "written", "skipped", "invalid", "elapsed", "keys/s"]);
-        t.add_row(vec![
+        let mut head = vec!["read", "written", "skipped"];
+        let mut row = vec![
             self.read.to_string(),
             self.written.to_string(),
             self.skipped.to_string(),
+        ];
+        // Shown only when a run stopped with writes in flight.
+        if self.unconfirmed > 0 {
+            head.push("unconfirmed");
+            row.push(self.unconfirmed.to_string());
+        }
+        head.extend(["invalid", "elapsed", "keys/s"]);
+        row.extend([
             self.invalid.to_string(),
             format!("{} ms", self.elapsed_ms),
             format!("{:.0}", self.rate()),
         ]);
+        let mut t = table(&head);
+        t.add_row(row);
         vec![t]
     }
 
@@ -553,6 +572,9 @@ impl Render for WarmReport {
         writeln!(out, "read\t{}", self.read)?;
         writeln!(out, "written\t{}", self.written)?;
         writeln!(out, "skipped\t{}", self.skipped)?;
+        if self.unconfirmed > 0 {
+            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
+        }
         writeln!(out, "invalid\t{}", self.invalid)
     }
 }

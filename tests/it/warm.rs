@@ -459,3 +459,52 @@ fn a_pipe_given_as_a_path_is_spooled_and_validated() {
     );
     assert_eq!(s.cli(&["GET", "fifo:1"]), "v");
 }
+
+// A server that stops answering mid-run: the writes whose replies never came
+// may still be applied, so the summary gives them as a bound, not as unwritten.
+#[test]
+fn writes_without_a_reply_are_reported_as_unconfirmed() {
+    let mut s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "u.jsonl", &jsonl(300_000, "unc:", "600"));
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "1s",
+            "warm",
+            &f,
+            "--batch",
+            "500",
+            "--in-flight",
+            "4",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "writing started", || {
+        s.dbsize() > 1000
+    });
+    s.pause();
+    let out = child.wait_with_output().expect("wait");
+    s.resume();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let written = v["written"].as_u64().expect("written");
+    let unconfirmed = v["unconfirmed"].as_u64().expect("unconfirmed");
+    assert!(unconfirmed > 0, "{v}");
+    // Commands the paused server had buffered run once it resumes.
+    wait_until(Duration::from_secs(10), "confirmed writes present", || {
+        s.dbsize() >= written
+    });
+    s.call(&[b"PING"]);
+    let stored = s.dbsize();
+    assert!(
+        (written..=written + unconfirmed).contains(&stored),
+        "stored {stored}, written {written}, unconfirmed {unconfirmed}"
+    );
+}
