@@ -680,6 +680,7 @@ pub fn each_csv(
     let mut held: Option<(Result<Record, Invalid>, u64, bool)> = None;
     loop {
         let before = rd.position().line();
+        rd.get_mut().record_start = rd.position().byte();
         let (item, offset, open_end) = match rd.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
@@ -702,6 +703,16 @@ pub fn each_csv(
                     offset,
                     open_end,
                 )
+            }
+            // The reader stops at an I/O error: the rest of the input is
+            // unread, so the run must not go on as if it had ended.
+            Err(e) if e.is_io_error() => {
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(e) => {
+                        io::Error::new(e.kind(), format!("line {before}: {e}"))
+                    }
+                    other => io::Error::other(format!("line {before}: {other:?}")),
+                });
             }
             Err(e) => (
                 Err(bad(before, format!("bad CSV: {e}"))),
@@ -775,11 +786,16 @@ fn csv_record(
 
 /// A reader whose data ends with a newline: one is added after a last line
 /// without it, so every CSV record ends the same way. It keeps the input's
-/// last three bytes.
+/// last three bytes, and fails a read that would take one record past
+/// [`MAX_LINE`]: the CSV reader holds a whole record in memory, and an
+/// unclosed quote makes the rest of the input one record.
 struct EndsWithNewline<R> {
     inner: R,
     tail: Vec<u8>,
     added: bool,
+    delivered: u64,
+    /// Where the record being read starts, set before each record.
+    record_start: u64,
 }
 
 impl<R> EndsWithNewline<R> {
@@ -788,6 +804,8 @@ impl<R> EndsWithNewline<R> {
             inner,
             tail: Vec::with_capacity(4),
             added: false,
+            delivered: 0,
+            record_start: 0,
         }
     }
 
@@ -804,7 +822,18 @@ impl<R: Read> Read for EndsWithNewline<R> {
         if buf.is_empty() {
             return Ok(0);
         }
+        // The CSV reader reads ahead by its buffer; 1 MiB of slack covers it.
+        if self.delivered.saturating_sub(self.record_start) > MAX_LINE as u64 + (1 << 20) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a CSV record is longer than {} MiB (a quote left open?)",
+                    MAX_LINE >> 20
+                ),
+            ));
+        }
         let n = self.inner.read(buf)?;
+        self.delivered += n as u64;
         if n > 0 {
             self.tail.extend_from_slice(&buf[n.saturating_sub(3)..n]);
             let extra = self.tail.len().saturating_sub(3);
@@ -1152,6 +1181,35 @@ mod tests {
         let seen = csv_results("key,value,Value\na,1,2\n");
         let e = seen[0].as_ref().expect_err("twice");
         assert!(e.reason.contains("twice"), "{}", e.reason);
+    }
+
+    /// An endless CSV field: fails the test if read far past the line cap.
+    struct Endless(u64);
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            assert!(self.0 < 2 * MAX_LINE as u64, "read on past the record cap");
+            buf.fill(b'x');
+            if self.0 == 0 {
+                buf[..12].copy_from_slice(b"key,value\na,");
+                buf[12] = b'"';
+            }
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_csv_record_without_end_stops_at_the_line_cap() {
+        let mut seen = 0;
+        let err = each_csv(Endless(0), |_, _| {
+            seen += 1;
+            true
+        })
+        .expect_err("an over-long record is an error");
+        assert_eq!(seen, 0);
+        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(err.to_string().contains("longer than 64 MiB"), "{err}");
     }
 
     proptest::proptest! {
