@@ -620,6 +620,59 @@ mod tests {
         (check, sent)
     }
 
+    /// Lines of every kind the two passes must agree on, in a random mix.
+    fn mixed_input(rng: &mut impl Rng, min_size: usize) -> String {
+        let kinds = [
+            "{\"key\":\"k{i}\",\"value\":\"v\",\"ttl\":60}\n",
+            "{\"key\":\"k{i}\",\"value\":\"v\"}\r\n",
+            "\n",
+            " \r\n",
+            "{\"key\":\"k{i}\",\"value\":\"\\udc00\"}\n",
+            "{\"key\":\"k{i}\",\"value\":\"\\ud83d\\ude00\"}\n",
+            "{\"value\":{\"n\":1e400},\"key\":\"k{i}\"}\n",
+            "{\"key\":\"k{i}\",\"value\":\"v\",\"ttl\":0}\n",
+            "{\"key\":\"k{i}\",\"type\":\"zset\",\"value\":{\"m\":1e400}}\n",
+            "{\"key\":\"k{i}\",\"value\":\"a\u{0}b\"}\n",
+            "\u{feff}{\"key\":\"k{i}\",\"value\":\"v\"}\n",
+        ];
+        let mut text = String::from("\u{feff}");
+        let mut i = 0;
+        while text.len() < min_size {
+            // Mostly the common shape, as real files are.
+            let k = if rng.gen_bool(0.9) {
+                0
+            } else {
+                rng.gen_range(0..kinds.len())
+            };
+            text.push_str(&kinds[k].replace("{i}", &i.to_string()));
+            i += 1;
+        }
+        text.push_str("{\"key\":\"last\",\"value\":\"no newline\"}");
+        text
+    }
+
+    #[test]
+    fn both_validation_paths_agree_with_the_write_pass() {
+        let mut rng = rand::thread_rng();
+        for min_size in [64 * 1024, 9 << 20] {
+            let text = mixed_input(&mut rng, min_size);
+            let mut file = tempfile::tempfile().expect("tempfile");
+            file.write_all(text.as_bytes()).expect("write");
+            let size = text.len() as u64;
+            let v = validate(&file, size, Format::Jsonl).expect("validate");
+            let mut written = Check::default();
+            each(Format::Jsonl, text.as_bytes(), |r, _| written.visit(r)).expect("read");
+            assert_eq!(
+                (v.read, v.invalid),
+                (written.read, written.invalid),
+                "size {size}"
+            );
+            let lines = |c: &Check| c.errors.iter().map(|e| e.line).collect::<Vec<_>>();
+            assert_eq!(lines(&v), lines(&written));
+            assert!(v.invalid > 0 && v.read > v.invalid);
+        }
+    }
+
     #[test]
     fn a_line_invalid_after_validation_stops_the_write_pass() {
         let text = "{\"key\":\"a\",\"value\":\"1\"}\n{bad\n{\"key\":\"b\",\"value\":\"2\"}\n";
