@@ -307,33 +307,38 @@ fn feed(
     let mut open = true;
     let mut check = Check::default();
     // Only the bytes the first pass validated: a file that grows is not read on.
-    let input = io::Read::take(file, size);
-    each(
-        format,
-        BufReader::with_capacity(1 << 20, input),
-        |r, offset| {
-            match r {
-                Ok(rec) => {
-                    check.read += 1;
-                    pending.push(writer.command(rec, &mut rng));
-                }
-                Err(e) => {
-                    check.visit::<()>(Err(e));
-                    if validated {
-                        // Send nothing more, not even the records before it.
-                        pending.clear();
-                        return false;
-                    }
+    let mut input = BufReader::with_capacity(1 << 20, io::Read::take(file, size));
+    let mut stopped = false;
+    each(format, &mut input, |r, offset| {
+        match r {
+            Ok(rec) => {
+                check.read += 1;
+                pending.push(writer.command(rec, &mut rng));
+            }
+            Err(e) => {
+                check.visit::<()>(Err(e));
+                if validated {
+                    // Send nothing more, not even the records before it.
+                    pending.clear();
+                    stopped = true;
+                    return false;
                 }
             }
-            if pending.len() >= batch {
-                progress.store(offset, Ordering::Relaxed);
-                let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
-                open = tx.blocking_send(full).is_ok();
-            }
-            open
-        },
-    )?;
+        }
+        if pending.len() >= batch {
+            progress.store(offset, Ordering::Relaxed);
+            let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+            open = tx.blocking_send(full).is_ok();
+        }
+        stopped = !open;
+        open
+    })?;
+    // A file cut short since validation ends early, without an invalid line.
+    if !stopped && input.into_inner().limit() > 0 {
+        return Err(io::Error::other(
+            "the input is shorter than when it was validated: it changed while it was loaded",
+        ));
+    }
     if open && !pending.is_empty() {
         let _ = tx.blocking_send(pending);
     }
@@ -670,6 +675,28 @@ mod tests {
             let lines = |c: &Check| c.errors.iter().map(|e| e.line).collect::<Vec<_>>();
             assert_eq!(lines(&v), lines(&written));
             assert!(v.invalid > 0 && v.read > v.invalid);
+        }
+    }
+
+    #[test]
+    fn an_input_cut_short_after_validation_is_an_error() {
+        let mut file = tempfile::tempfile().expect("tempfile");
+        let text = "{\"key\":\"a\",\"value\":\"1\"}\n";
+        file.write_all(text.as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let w = Writer {
+            ns: Namespace::new(None),
+            default_ttl: None,
+            jitter: None,
+            nx: false,
+        };
+        let (tx, _rx) = tokio::sync::mpsc::channel(16);
+        let progress = Arc::new(AtomicU64::new(0));
+        // Validated at 100 bytes more than the file now holds.
+        let size = text.len() as u64 + 100;
+        match feed(file, size, Format::Jsonl, w, 1, true, tx, progress) {
+            Err(e) => assert!(e.to_string().contains("shorter"), "{e}"),
+            Ok(c) => panic!("a short input read as complete: {} lines", c.read),
         }
     }
 
