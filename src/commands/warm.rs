@@ -394,7 +394,8 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         (file, Check::default())
     } else {
         tokio::task::spawn_blocking(move || validate(&file, size, format).map(|c| (file, c)))
-            .await??
+            .await?
+            .map_err(|e| usage(format!("reading {source}: {e}")))?
     };
     for e in &check.errors {
         eprintln!("cachectl: {source}: line {}: {}", e.line, e.reason);
