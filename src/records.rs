@@ -106,56 +106,164 @@ fn parse_ttl(raw: &str) -> Result<Option<Duration>, String> {
     ttl_from_text(t).map(Some)
 }
 
-/// A JSON scalar as the text Redis should store.
-fn scalar(v: &serde_json::Value) -> Result<Vec<u8>, String> {
-    match v {
-        serde_json::Value::String(s) => Ok(s.clone().into_bytes()),
-        serde_json::Value::Number(n) => Ok(n.to_string().into_bytes()),
-        serde_json::Value::Bool(b) => Ok(b.to_string().into_bytes()),
-        serde_json::Value::Null => Err("null is not a value".into()),
-        _ => Err("nested objects/arrays are not allowed here".into()),
+/// An object's members in their order, values as raw JSON text, so numbers
+/// keep their digits (a `serde_json::Map` would turn them into f64s).
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = m.next_entry::<String, &'de RawValue>()? {
+                    v.push(entry);
+                }
+                Ok(Members(v))
+            }
+        }
+        d.deserialize_map(Visit)
     }
 }
 
+/// A JSON string token (quotes included) decoded; serde rejects lone surrogates.
+fn decode_str(token: &str) -> Result<String, String> {
+    serde_json::from_str(token).map_err(|e| e.to_string())
+}
+
+/// A JSON scalar as the text Redis should store: strings decoded, numbers
+/// and booleans exactly as written.
+fn scalar(raw: &RawValue) -> Result<Vec<u8>, String> {
+    let t = raw.get().trim();
+    match t.as_bytes().first() {
+        Some(b'"') => decode_str(t).map(String::into_bytes),
+        Some(b'n') => Err("null is not a value".into()),
+        Some(b'{' | b'[') => Err("nested objects/arrays are not allowed here".into()),
+        _ => Ok(t.as_bytes().to_vec()),
+    }
+}
+
+/// Valid JSON `text` (serde checked its syntax) without insignificant
+/// whitespace. Numbers, literals and member order stay as written; strings
+/// are re-encoded as serde_json writes them (decoding rejects lone surrogates).
+/// One pass over the bytes, so nesting depth costs nothing.
+fn compact_json(text: &str) -> Result<String, String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'"' => {
+                let mut j = i + 1;
+                let mut escaped = false;
+                loop {
+                    match b.get(j) {
+                        None => return Err("unterminated string".into()),
+                        Some(b'\\') => {
+                            escaped = true;
+                            j += 2;
+                        }
+                        Some(b'"') => break,
+                        Some(_) => j += 1,
+                    }
+                }
+                let token = &text[i..=j];
+                if escaped {
+                    let s = decode_str(token)?;
+                    out.push_str(&serde_json::to_string(&s).map_err(|e| e.to_string())?);
+                } else {
+                    // Nothing to re-encode: serde rejected raw control characters.
+                    out.push_str(token);
+                }
+                i = j + 1;
+            }
+            _ => {
+                let run = b[i..]
+                    .iter()
+                    .position(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'"'))
+                    .map_or(b.len(), |n| i + n);
+                out.push_str(&text[i..run]);
+                i = run;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A zset score: a JSON number, or the strings `inf`, `+inf`, `-inf` that
+/// Redis takes. Numbers beyond the range of a double are refused.
+fn score(raw: &RawValue) -> Result<f64, String> {
+    let t = raw.get().trim();
+    if t.starts_with('"') {
+        let s = decode_str(t)?;
+        return match s.to_ascii_lowercase().as_str() {
+            "inf" | "+inf" => Ok(f64::INFINITY),
+            "-inf" => Ok(f64::NEG_INFINITY),
+            _ => Err(format!("score {t} is not a number (or \"inf\", \"-inf\")")),
+        };
+    }
+    match t.parse::<f64>() {
+        Ok(s) if s.is_finite() => Ok(s),
+        Ok(_) => Err(format!("score {t} is out of the range of a double")),
+        Err(_) => Err(format!("score {t} is not a number")),
+    }
+}
+
+fn members<'a>(text: &'a str, what: &str) -> Result<Vec<(String, &'a RawValue)>, String> {
+    if !text.starts_with('{') {
+        return Err(format!("a {what}"));
+    }
+    serde_json::from_str::<Members>(text)
+        .map(|m| m.0)
+        .map_err(|e| e.to_string())
+}
+
 fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
-    let text = raw.get().trim_start();
+    let text = raw.get().trim();
     match kind.unwrap_or("string") {
         "string" => match text.as_bytes().first() {
             Some(b'"') => {
                 let s: Cow<str> = serde_json::from_str(text).map_err(|e| e.to_string())?;
                 Ok(Payload::String(s.into_owned().into_bytes()))
             }
-            Some(b'{') | Some(b'[') => {
-                // Objects and arrays are stored as compact JSON.
-                let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-                Ok(Payload::String(v.to_string().into_bytes()))
-            }
+            // Objects and arrays are stored as compact JSON.
+            Some(b'{') | Some(b'[') => Ok(Payload::String(compact_json(text)?.into_bytes())),
             Some(b'n') => Err("value is null".into()),
-            _ => Ok(Payload::String(text.trim_end().as_bytes().to_vec())),
+            _ => Ok(Payload::String(text.as_bytes().to_vec())),
         },
         "hash" => {
-            let m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| "a hash value must be a JSON object".to_string())?;
+            let m = members(text, "hash value must be a JSON object")?;
             if m.is_empty() {
                 return Err("empty hash".into());
             }
-            m.iter()
+            m.into_iter()
                 .map(|(f, v)| {
-                    Ok((
-                        f.clone().into_bytes(),
-                        scalar(v).map_err(|e| format!("field {f}: {e}"))?,
-                    ))
+                    let v = scalar(v).map_err(|e| format!("field {f}: {e}"))?;
+                    Ok((f.into_bytes(), v))
                 })
                 .collect::<Result<_, String>>()
                 .map(Payload::Hash)
         }
         kind @ ("set" | "list") => {
-            let items: Vec<serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| format!("a {kind} value must be a JSON array"))?;
+            if !text.starts_with('[') {
+                return Err(format!("a {kind} value must be a JSON array"));
+            }
+            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| e.to_string())?;
             if items.is_empty() {
                 return Err(format!("empty {kind}"));
             }
-            let items = items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?;
+            let items = items
+                .into_iter()
+                .map(scalar)
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(if kind == "set" {
                 Payload::Set(items)
             } else {
@@ -163,15 +271,14 @@ fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
             })
         }
         "zset" => {
-            let m: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| "a zset value must be a JSON object of member: score".to_string())?;
+            let m = members(text, "zset value must be a JSON object of member: score")?;
             if m.is_empty() {
                 return Err("empty zset".into());
             }
-            m.iter()
-                .map(|(member, score)| match score.as_f64() {
-                    Some(s) if s.is_finite() => Ok((s, member.clone().into_bytes())),
-                    _ => Err(format!("member {member}: score must be a number")),
+            m.into_iter()
+                .map(|(member, s)| {
+                    let s = score(s).map_err(|e| format!("member {member}: {e}"))?;
+                    Ok((s, member.into_bytes()))
                 })
                 .collect::<Result<_, String>>()
                 .map(Payload::Zset)
@@ -192,6 +299,15 @@ struct Head<'a> {
 }
 
 fn head(line: u64, text: &[u8]) -> Result<Head<'_>, Invalid> {
+    if text.starts_with(BOM) {
+        return Err(bad(
+            line,
+            "starts with a UTF-8 byte order mark, which only the first line may have",
+        ));
+    }
+    if text.starts_with(b"\xff\xfe") || text.starts_with(b"\xfe\xff") {
+        return Err(bad(line, "UTF-16 text: convert the input to UTF-8"));
+    }
     // serde would also accept an array in field order (["k", "v"]); only objects are lines.
     if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(bad(line, "not a JSON object with key and value"));
@@ -348,24 +464,27 @@ pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
     })
 }
 
-/// Check one JSON line exactly as [`parse_json_line`] would, without building
-/// the record: the validation pass of `warm` runs this over the whole input
-/// before anything is written, so its speed is part of the load time.
+/// Check one JSON line exactly as [`parse_json_line`] would: the validation
+/// pass of `warm` runs this over the whole input before anything is written,
+/// so its speed is part of the load time. The common shape is checked without
+/// building a record; every other line takes the very path the write pass
+/// takes, so the two passes cannot disagree about it.
 pub fn check_json_line(line: u64, text: &[u8]) -> Result<(), Invalid> {
     if simple_line(text).is_some() {
         return Ok(());
     }
-    let h = head(line, text)?;
-    // A plain string value was fully checked by the syntax pass (RawValue);
-    // anything else takes the converting path so the rules stay in one place.
-    let plain = matches!(h.kind.as_deref(), None | Some("string"))
-        && h.value.get().trim_start().starts_with('"');
-    if plain {
-        return Ok(());
+    parse_json_line(line, text).map(drop)
+}
+
+/// The UTF-8 byte order mark some editors put at the start of a file.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Skip a UTF-8 byte order mark at the start of an input.
+pub fn skip_bom(r: &mut impl BufRead) -> io::Result<()> {
+    if r.fill_buf()?.starts_with(BOM) {
+        r.consume(BOM.len());
     }
-    payload_of(h.value, h.kind.as_deref())
-        .map(drop)
-        .map_err(|e| bad(line, format!("value: {e}")))
+    Ok(())
 }
 
 /// Read one line of at most [`MAX_LINE`] bytes (newline excluded). `Ok(None)` at
@@ -413,11 +532,13 @@ pub fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<R
     Ok(Some(Ok(())))
 }
 
-/// Visit every record of a JSON-lines input, in order. Blank lines are skipped.
+/// Visit every record of a JSON-lines input, in order. Blank lines and a
+/// byte order mark at the start are skipped.
 pub fn each_json(
-    r: impl BufRead,
+    mut r: impl BufRead,
     visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
 ) -> io::Result<()> {
+    skip_bom(&mut r)?;
     each_json_from(r, 0, parse_json_line, visit).map(|_| ())
 }
 
@@ -490,10 +611,12 @@ pub fn each_csv(
     r: impl Read,
     mut visit: impl FnMut(Result<Record, Invalid>, u64) -> bool,
 ) -> io::Result<()> {
+    // Flexible, so a record with the wrong number of fields is reported with
+    // its line rather than as a reader error.
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(r);
+        .from_reader(EndsWithNewline::new(r));
     let headers = match rd.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -517,6 +640,23 @@ pub fn each_csv(
         return Ok(());
     };
     let t = col("ttl");
+    if let Some(twice) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers.iter().take(*i).any(|p| p.eq_ignore_ascii_case(h)))
+    {
+        visit(
+            Err(bad(
+                1,
+                format!(
+                    "the CSV column '{}' is named twice",
+                    String::from_utf8_lossy(twice.1)
+                ),
+            )),
+            0,
+        );
+        return Ok(());
+    }
     if let Some(extra) = headers.iter().find(|h| {
         !["key", "value", "ttl"]
             .iter()
@@ -535,61 +675,178 @@ pub fn each_csv(
         return Ok(());
     }
     let mut rec = csv::ByteRecord::new();
+    // Each item is visited once the next read shows whether it was the last:
+    // only then can an unclosed quote be told apart from a quoted newline.
+    let mut held: Option<(Result<Record, Invalid>, u64, bool)> = None;
     loop {
-        let line = rd.position().line();
-        match rd.read_byte_record(&mut rec) {
+        let before = rd.position().line();
+        rd.get_mut().record_start = rd.position().byte();
+        let (item, offset, open_end) = match rd.read_byte_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                if !visit(
-                    Err(bad(line, format!("bad CSV: {e}"))),
-                    rd.position().byte(),
-                ) {
-                    break;
-                }
-                continue;
+            Ok(true) => {
+                let offset = rd.position().byte();
+                // The reader's position before a record is the line after the
+                // last one, blank lines not yet skipped. Every record ends with
+                // a newline (EndsWithNewline), so its first line is counted
+                // back from its end.
+                let inside = rec
+                    .iter()
+                    .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
+                    .sum::<u64>();
+                let line = rd.position().line().saturating_sub(inside + 1).max(before);
+                // A last field that ends in a newline was still quoted when
+                // the input ended, unless a closing quote came after it.
+                let open_end = rec.iter().next_back().is_some_and(|f| f.ends_with(b"\n"))
+                    && rd.get_ref().last_byte_before_newline() != Some(b'"');
+                (
+                    csv_record(&rec, line, headers.len(), (k, v, t)),
+                    offset,
+                    open_end,
+                )
             }
-        }
-        let offset = rd.position().byte();
-        if rec.iter().map(<[u8]>::len).sum::<usize>() > MAX_LINE {
-            if !visit(
-                Err(bad(
-                    line,
-                    format!("record is longer than {} MiB", MAX_LINE >> 20),
-                )),
-                offset,
-            ) {
-                break;
+            // The reader stops at an I/O error: the rest of the input is
+            // unread, so the run must not go on as if it had ended.
+            Err(e) if e.is_io_error() => {
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(e) => {
+                        io::Error::new(e.kind(), format!("line {before}: {e}"))
+                    }
+                    other => io::Error::other(format!("line {before}: {other:?}")),
+                });
             }
-            continue;
-        }
-        let item = (|| {
-            let key = rec
-                .get(k)
-                .filter(|k| !k.is_empty())
-                .ok_or_else(|| bad(line, "empty key"))?;
-            let value = rec
-                .get(v)
-                .ok_or_else(|| bad(line, "missing value column"))?;
-            let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
-                Some(raw) => {
-                    let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
-                    Some(ttl_from_text(s).map_err(|e| bad(line, format!("ttl: {e}")))?)
-                }
-                None => None,
-            };
-            Ok(Record {
-                line,
-                key: key.to_vec(),
-                payload: Payload::String(value.to_vec()),
-                ttl,
-            })
-        })();
-        if !visit(item, offset) {
-            break;
+            Err(e) => (
+                Err(bad(before, format!("bad CSV: {e}"))),
+                rd.position().byte(),
+                false,
+            ),
+        };
+        if let Some((item, at, _)) = held.replace((item, offset, open_end)) {
+            if !visit(item, at) {
+                return Ok(());
+            }
         }
     }
+    if let Some((item, at, open_end)) = held {
+        let item = match item {
+            Ok(r) if open_end => Err(bad(
+                r.line,
+                "a quoted field is not closed before the end of the input",
+            )),
+            other => other,
+        };
+        visit(item, at);
+    }
     Ok(())
+}
+
+/// One CSV record as a [`Record`]; `cols` are the key, value and ttl columns.
+fn csv_record(
+    rec: &csv::ByteRecord,
+    line: u64,
+    width: usize,
+    (k, v, t): (usize, usize, Option<usize>),
+) -> Result<Record, Invalid> {
+    if rec.len() != width {
+        return Err(bad(
+            line,
+            format!(
+                "{} field{}, the header has {width}",
+                rec.len(),
+                if rec.len() == 1 { "" } else { "s" },
+            ),
+        ));
+    }
+    if rec.iter().map(<[u8]>::len).sum::<usize>() > MAX_LINE {
+        return Err(bad(
+            line,
+            format!("record is longer than {} MiB", MAX_LINE >> 20),
+        ));
+    }
+    let key = rec
+        .get(k)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| bad(line, "empty key"))?;
+    let value = rec
+        .get(v)
+        .ok_or_else(|| bad(line, "missing value column"))?;
+    let ttl = match t.and_then(|t| rec.get(t)).filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let s = std::str::from_utf8(raw).map_err(|_| bad(line, "ttl: not UTF-8"))?;
+            Some(ttl_from_text(s).map_err(|e| bad(line, format!("ttl: {e}")))?)
+        }
+        None => None,
+    };
+    Ok(Record {
+        line,
+        key: key.to_vec(),
+        payload: Payload::String(value.to_vec()),
+        ttl,
+    })
+}
+
+/// A reader whose data ends with a newline: one is added after a last line
+/// without it, so every CSV record ends the same way. It keeps the input's
+/// last three bytes, and fails a read that would take one record past
+/// [`MAX_LINE`]: the CSV reader holds a whole record in memory, and an
+/// unclosed quote makes the rest of the input one record.
+struct EndsWithNewline<R> {
+    inner: R,
+    tail: Vec<u8>,
+    added: bool,
+    delivered: u64,
+    /// Where the record being read starts, set before each record.
+    record_start: u64,
+}
+
+impl<R> EndsWithNewline<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            tail: Vec::with_capacity(4),
+            added: false,
+            delivered: 0,
+            record_start: 0,
+        }
+    }
+
+    /// The input's last byte before its final line end.
+    fn last_byte_before_newline(&self) -> Option<u8> {
+        let t = self.tail.strip_suffix(b"\n").unwrap_or(&self.tail);
+        let t = t.strip_suffix(b"\r").unwrap_or(t);
+        t.last().copied()
+    }
+}
+
+impl<R: Read> Read for EndsWithNewline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // The CSV reader reads ahead by its buffer; 1 MiB of slack covers it.
+        if self.delivered.saturating_sub(self.record_start) > MAX_LINE as u64 + (1 << 20) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a CSV record is longer than {} MiB (a quote left open?)",
+                    MAX_LINE >> 20
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.delivered += n as u64;
+        if n > 0 {
+            self.tail.extend_from_slice(&buf[n.saturating_sub(3)..n]);
+            let extra = self.tail.len().saturating_sub(3);
+            self.tail.drain(..extra);
+            return Ok(n);
+        }
+        if self.added || self.tail.is_empty() || self.tail.ends_with(b"\n") {
+            return Ok(0);
+        }
+        self.added = true;
+        buf[0] = b'\n';
+        Ok(1)
+    }
 }
 
 /// Visit every record of an input in the given format.
@@ -770,7 +1027,226 @@ mod tests {
         assert_eq!(errs, vec![true]);
     }
 
+    fn csv_results(input: &str) -> Vec<Result<Record, Invalid>> {
+        let mut seen = Vec::new();
+        each_csv(input.as_bytes(), |r, _| {
+            seen.push(r);
+            true
+        })
+        .expect("read");
+        seen
+    }
+
+    #[test]
+    fn check_rejects_what_the_decoder_rejects() {
+        for text in [
+            r#"{"key":"k","value":"\udc00"}"#,
+            r#"{"key":"k","value":"a\ud800"}"#,
+            r#"{"key":"k","type":"string","value":"\udc00"}"#,
+            r#"{"value":"\ud800x","key":"k"}"#,
+        ] {
+            assert!(parse_json_line(1, text.as_bytes()).is_err(), "{text}");
+            assert!(check_json_line(1, text.as_bytes()).is_err(), "{text}");
+        }
+        let ok = r#"{"key":"k","value":"\ud83d\ude00"}"#;
+        assert!(check_json_line(1, ok.as_bytes()).is_ok());
+        assert_eq!(
+            one(ok).expect("ok").payload,
+            Payload::String("😀".as_bytes().to_vec())
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let r = one(r#"{"key":"a","value":{"id": 18446744073709551617, "f":[1e3, -0, 0.10]}}"#)
+            .expect("ok");
+        assert_eq!(
+            r.payload,
+            Payload::String(br#"{"id":18446744073709551617,"f":[1e3,-0,0.10]}"#.to_vec())
+        );
+        let r = one(r#"{"key":"h","type":"hash","value":{"n":12345678901234567890123,"b":false}}"#)
+            .expect("ok");
+        assert_eq!(
+            r.payload,
+            Payload::Hash(vec![
+                (b"n".to_vec(), b"12345678901234567890123".to_vec()),
+                (b"b".to_vec(), b"false".to_vec())
+            ])
+        );
+        let r = one(r#"{"key":"l","type":"list","value":[1e3, "x", 1E-7]}"#).expect("ok");
+        assert_eq!(
+            r.payload,
+            Payload::List(vec![b"1e3".to_vec(), b"x".to_vec(), b"1E-7".to_vec()])
+        );
+        // Strings inside objects are re-encoded as before; key order is kept.
+        let r = one(r#"{"key":"o","value":{"z":"\u00e9\/","a":[]}}"#).expect("ok");
+        assert_eq!(
+            r.payload,
+            Payload::String(r#"{"z":"é/","a":[]}"#.as_bytes().to_vec())
+        );
+        // A lone surrogate anywhere in the value is invalid.
+        assert!(one(r#"{"key":"o","value":{"z":["\udc00"]}}"#).is_err());
+        assert!(one(r#"{"key":"o","type":"set","value":["\udc00"]}"#).is_err());
+    }
+
+    #[test]
+    fn zset_scores_out_of_range_are_named() {
+        let e = one(r#"{"key":"z","type":"zset","value":{"m":1e400}}"#).expect_err("range");
+        assert!(e.reason.contains("1e400"), "{}", e.reason);
+        let r = one(r#"{"key":"z","type":"zset","value":{"a":"-inf","b":"+inf","c":"inf","d":2}}"#)
+            .expect("infinities are scores Redis takes");
+        assert_eq!(
+            r.payload,
+            Payload::Zset(vec![
+                (f64::NEG_INFINITY, b"a".to_vec()),
+                (f64::INFINITY, b"b".to_vec()),
+                (f64::INFINITY, b"c".to_vec()),
+                (2.0, b"d".to_vec())
+            ])
+        );
+        assert!(one(r#"{"key":"z","type":"zset","value":{"m":"nan"}}"#).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_starts_the_input_or_is_named() {
+        let input =
+            "\u{feff}{\"key\":\"a\",\"value\":\"1\"}\n\u{feff}{\"key\":\"b\",\"value\":\"1\"}\n";
+        let mut seen = Vec::new();
+        each_json(input.as_bytes(), |r, _| {
+            seen.push(r);
+            true
+        })
+        .expect("read");
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].as_ref().map(|r| r.key.clone()), Ok(b"a".to_vec()));
+        let e = seen[1].as_ref().expect_err("BOM in the middle");
+        assert!(e.reason.contains("byte order mark"), "{}", e.reason);
+        let csv = csv_results("\u{feff}key,value\na,1\n");
+        assert_eq!(csv.len(), 1);
+        assert!(csv[0].is_ok(), "{:?}", csv[0]);
+    }
+
+    #[test]
+    fn csv_field_count_must_match_the_header() {
+        let seen = csv_results("key,value\na,1\nprice:2,9,99 EUR\nb\nc,2\n");
+        let lines: Vec<_> = seen
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map(|r| r.line)
+                    .map_err(|e| (e.line, e.reason.clone()))
+            })
+            .collect();
+        assert_eq!(lines[0], Ok(2));
+        let (l, why) = lines[1].clone().expect_err("too many");
+        assert_eq!(l, 3);
+        assert!(why.contains("3 fields") && why.contains("2"), "{why}");
+        assert_eq!(lines[2].clone().map_err(|e| e.0), Err(4));
+        assert_eq!(lines[3], Ok(5));
+    }
+
+    #[test]
+    fn csv_line_numbers_count_blank_lines_and_quoted_newlines() {
+        let seen = csv_results("key,value\n\n\na,1\n\"b\nc\",2\n\r\nd\n");
+        let lines: Vec<_> = seen
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.line).map_err(|e| e.line))
+            .collect();
+        assert_eq!(lines, vec![Ok(4), Ok(5), Err(8)]);
+    }
+
+    #[test]
+    fn csv_unclosed_quotes_and_repeated_columns_are_invalid() {
+        for input in [
+            "key,value\na,1\nb,\"x\nc,2\n",
+            "key,value\na,1\nb,\"x\nc,2",
+            "key,value\na,1\nb,\"x\r\nc,2\r\n",
+        ] {
+            let seen = csv_results(input);
+            assert_eq!(seen.len(), 2, "{input:?}");
+            assert!(seen[0].is_ok());
+            let e = seen[1].as_ref().expect_err(input);
+            assert_eq!(e.line, 3);
+            assert!(e.reason.contains("not closed"), "{}", e.reason);
+        }
+        // A quoted newline that is closed, at the very end too, is a value.
+        for input in [
+            "key,value\na,\"x\n\"",
+            "key,value\na,\"x\n\"\n",
+            "key,value\na,\"x\r\n\"\r\n",
+        ] {
+            let seen = csv_results(input);
+            assert!(seen[0].is_ok(), "{input:?}: {:?}", seen[0]);
+        }
+        let seen = csv_results("key,value,Value\na,1,2\n");
+        let e = seen[0].as_ref().expect_err("twice");
+        assert!(e.reason.contains("twice"), "{}", e.reason);
+    }
+
+    /// An endless CSV field: fails the test if read far past the line cap.
+    struct Endless(u64);
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            assert!(self.0 < 2 * MAX_LINE as u64, "read on past the record cap");
+            buf.fill(b'x');
+            if self.0 == 0 {
+                buf[..12].copy_from_slice(b"key,value\na,");
+                buf[12] = b'"';
+            }
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_csv_record_without_end_stops_at_the_line_cap() {
+        let mut seen = 0;
+        let err = each_csv(Endless(0), |_, _| {
+            seen += 1;
+            true
+        })
+        .expect_err("an over-long record is an error");
+        assert_eq!(seen, 0);
+        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(err.to_string().contains("longer than 64 MiB"), "{err}");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn check_and_parse_accept_the_same_lines(
+            key in "([a-z]|\\\\u[0-9a-fA-F]{4}|\\\\[nt\"/]|\\\\ud[89ab][0-9a-f]{2}){0,4}",
+            value in "([a-z é]|\\\\u[0-9a-fA-F]{4}|\\\\[nt\"/]|\\\\ud[89abcdef][0-9a-f]{2}){0,4}",
+            shape in 0..6u8,
+            ttl in "(|1|0|-1|1\\.5|1e400|\"1h\"|\"soon\"|null)",
+        ) {
+            let v = format!("\"{value}\"");
+            let value = match shape {
+                0 => v,
+                1 => format!("[{v}, 1e3]"),
+                2 => format!("{{\"f\": {v}}}"),
+                _ => v,
+            };
+            let kind = match shape {
+                3 => r#","type":"string""#,
+                4 => r#","type":"set""#,
+                5 => r#","type":"hash""#,
+                _ => "",
+            };
+            let value = match shape {
+                4 => format!("[{value}]"),
+                5 => format!("{{\"f\":{value}}}"),
+                _ => value,
+            };
+            let ttl = if ttl.is_empty() { String::new() } else { format!(r#","ttl":{ttl}"#) };
+            let line = format!(r#"{{"key":"{key}","value":{value}{kind}{ttl}}}"#);
+            proptest::prop_assert_eq!(
+                parse_json_line(1, line.as_bytes()).is_ok(),
+                check_json_line(1, line.as_bytes()).is_ok(),
+                "line {}", line
+            );
+        }
+
         #[test]
         fn json_parser_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
             let _ = parse_json_line(1, &bytes);

@@ -26,7 +26,9 @@ use crate::core::interrupt::Interrupt;
 use crate::error::{usage, CliError};
 use crate::keys::Namespace;
 use crate::output::{table, Outcome, Render};
-use crate::records::{check_json_line, each, each_json_from, Format, Invalid, Payload, Record};
+use crate::records::{
+    check_json_line, each, each_json_from, skip_bom, Format, Invalid, Payload, Record,
+};
 
 /// Invalid lines listed in the error before "and N more".
 const SHOWN_ERRORS: usize = 20;
@@ -77,16 +79,26 @@ fn pick_format(args: &WarmArgs) -> anyhow::Result<Format> {
     }
 }
 
-/// The input as a seekable file; standard input is spooled to a temporary file.
+/// The input as a seekable file. Standard input, and any path that is not a
+/// regular file (a pipe from `<(…)`, a FIFO, `/dev/stdin`), is spooled to a
+/// temporary file, so both passes read the same bytes.
 fn open_input(path: &Path) -> anyhow::Result<(File, u64)> {
-    let mut file = if path == Path::new("-") {
+    let spool = |from: &mut dyn io::Read, what: &str| -> anyhow::Result<File> {
         let mut spool =
             tempfile::tempfile().map_err(|e| usage(format!("cannot create a spool file: {e}")))?;
-        io::copy(&mut io::stdin().lock(), &mut spool)
-            .map_err(|e| usage(format!("reading standard input: {e}")))?;
-        spool
+        io::copy(from, &mut spool).map_err(|e| usage(format!("reading {what}: {e}")))?;
+        Ok(spool)
+    };
+    let mut file = if path == Path::new("-") {
+        spool(&mut io::stdin().lock(), "standard input")?
     } else {
-        File::open(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?
+        let cannot = |e: io::Error| usage(format!("cannot read {}: {e}", path.display()));
+        let mut file = File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.is_file() {
+            file
+        } else {
+            spool(&mut file, &path.display().to_string())?
+        }
     };
     let size = file.seek(io::SeekFrom::End(0))?;
     file.rewind()?;
@@ -174,8 +186,9 @@ fn validate(file: &File, size: u64, format: Format) -> io::Result<Check> {
     let (first, second) = std::thread::scope(|scope| {
         let a = scope.spawn(|| {
             let mut c = Check::default();
-            each_json_from(reader(0, split), 0, check_json_line, |r, _| c.visit(r))
-                .map(|last| (c, last))
+            let mut r = reader(0, split);
+            skip_bom(&mut r)?;
+            each_json_from(r, 0, check_json_line, |r, _| c.visit(r)).map(|last| (c, last))
         });
         let b = scope.spawn(|| {
             let mut c = Check::default();
@@ -275,12 +288,17 @@ impl Writer {
     }
 }
 
-/// Reader thread: parse valid records into batches of commands.
+/// Reader thread: parse valid records into batches of commands. `validated`:
+/// the first pass found every line valid, so an invalid line here means the
+/// file changed in between; reading stops there.
+#[allow(clippy::too_many_arguments)]
 fn feed(
     file: File,
+    size: u64,
     format: Format,
     writer: Writer,
     batch: usize,
+    validated: bool,
     tx: tokio::sync::mpsc::Sender<Vec<Routed>>,
     progress: Arc<AtomicU64>,
 ) -> io::Result<Check> {
@@ -288,27 +306,39 @@ fn feed(
     let mut pending = Vec::with_capacity(batch);
     let mut open = true;
     let mut check = Check::default();
-    each(
-        format,
-        BufReader::with_capacity(1 << 20, file),
-        |r, offset| {
-            match r {
-                Ok(rec) => {
-                    check.read += 1;
-                    pending.push(writer.command(rec, &mut rng));
-                }
-                Err(e) => {
-                    check.visit::<()>(Err(e));
+    // Only the bytes the first pass validated: a file that grows is not read on.
+    let mut input = BufReader::with_capacity(1 << 20, io::Read::take(file, size));
+    let mut stopped = false;
+    each(format, &mut input, |r, offset| {
+        match r {
+            Ok(rec) => {
+                check.read += 1;
+                pending.push(writer.command(rec, &mut rng));
+            }
+            Err(e) => {
+                check.visit::<()>(Err(e));
+                if validated {
+                    // Send nothing more, not even the records before it.
+                    pending.clear();
+                    stopped = true;
+                    return false;
                 }
             }
-            if pending.len() >= batch {
-                progress.store(offset, Ordering::Relaxed);
-                let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
-                open = tx.blocking_send(full).is_ok();
-            }
-            open
-        },
-    )?;
+        }
+        if pending.len() >= batch {
+            progress.store(offset, Ordering::Relaxed);
+            let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+            open = tx.blocking_send(full).is_ok();
+        }
+        stopped = !open;
+        open
+    })?;
+    // A file cut short since validation ends early, without an invalid line.
+    if !stopped && input.into_inner().limit() > 0 {
+        return Err(io::Error::other(
+            "the input is shorter than when it was validated: it changed while it was loaded",
+        ));
+    }
     if open && !pending.is_empty() {
         let _ = tx.blocking_send(pending);
     }
@@ -319,21 +349,34 @@ fn feed(
 struct Tally {
     written: u64,
     skipped: u64,
+    /// Writes sent whose replies never came: the server may have applied them.
+    unconfirmed: u64,
 }
 
-async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    redis.first_error(&replies)?;
+/// Send one batch. The tally counts every write the server accepted, also
+/// when others in the batch were refused (OOM at maxmemory): the error comes
+/// with it, not instead of it.
+async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Error>) {
     let mut t = Tally::default();
+    let sent = cmds.len() as u64;
+    let replies = match redis.batch_owned(cmds, Idempotent::Yes).await {
+        Ok(r) => r,
+        Err(e) => {
+            t.unconfirmed = sent;
+            return (t, Some(e));
+        }
+    };
+    let error = redis.first_error(&replies).err();
     for v in replies {
         match v {
+            Value::ServerError(_) => {}
             Value::Okay | Value::Int(1) => t.written += 1,
             Value::SimpleString(s) if s == "OK" => t.written += 1,
             Value::Nil | Value::Int(0) => t.skipped += 1,
             _ => t.written += 1,
         }
     }
-    Ok(t)
+    (t, error)
 }
 
 pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -351,7 +394,8 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         (file, Check::default())
     } else {
         tokio::task::spawn_blocking(move || validate(&file, size, format).map(|c| (file, c)))
-            .await??
+            .await?
+            .map_err(|e| usage(format!("reading {source}: {e}")))?
     };
     for e in &check.errors {
         eprintln!("cachectl: {source}: line {}: {}", e.line, e.reason);
@@ -398,7 +442,10 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let feeder = {
         let progress = progress.clone();
         let batch = args.batch as usize;
-        tokio::task::spawn_blocking(move || feed(file, format, writer, batch, tx, progress))
+        let validated = !args.skip_invalid;
+        tokio::task::spawn_blocking(move || {
+            feed(file, size, format, writer, batch, validated, tx, progress)
+        })
     };
     let bar = ctx.printer.progress(
         Some(size.max(1)),
@@ -418,17 +465,14 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 stopping = true;
                 failure = Some(CliError::Interrupted.into());
             }
-            Some(res) = inflight.next(), if !inflight.is_empty() => {
-                match res {
-                    Ok(t) => {
-                        let t: Tally = t;
-                        report.written += t.written;
-                        report.skipped += t.skipped;
-                    }
-                    Err(e) => {
-                        stopping = true;
-                        failure.get_or_insert(e);
-                    }
+            Some((t, error)) = inflight.next(), if !inflight.is_empty() => {
+                let t: Tally = t;
+                report.written += t.written;
+                report.skipped += t.skipped;
+                report.unconfirmed += t.unconfirmed;
+                if let Some(e) = error {
+                    stopping = true;
+                    failure.get_or_insert(e);
                 }
                 let secs = write_started.elapsed().as_secs_f64().max(0.001);
                 bar.set_position(progress.load(Ordering::Relaxed));
@@ -446,6 +490,12 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     bar.finish_and_clear();
     match feeder.await {
         Ok(Ok(seen)) => {
+            if let (false, Some(e)) = (args.skip_invalid, seen.errors.first()) {
+                failure.get_or_insert(usage(format!(
+                    "{source} changed while it was loaded: line {} is now invalid ({}); the lines before it may have been written",
+                    e.line, e.reason
+                )));
+            }
             if args.skip_invalid {
                 for e in &seen.errors {
                     eprintln!(
@@ -473,6 +523,7 @@ struct WarmReport {
     read: u64,
     written: u64,
     skipped: u64,
+    unconfirmed: u64,
     invalid: u64,
     elapsed_ms: u64,
     dry_run: bool,
@@ -491,6 +542,7 @@ impl Render for WarmReport {
             "read": self.read,
             "written": self.written,
             "skipped": self.skipped,
+            "unconfirmed": self.unconfirmed,
             "invalid": self.invalid,
             "elapsed_ms": self.elapsed_ms,
             "dry_run": self.dry_run,
@@ -500,15 +552,25 @@ impl Render for WarmReport {
     }
 
     fn tables(&self) -> Vec<comfy_table::Table> {
-        let mut t = table(&["read", "written", "skipped", "invalid", "elapsed", "keys/s"]);
-        t.add_row(vec![
+        let mut head = vec!["read", "written", "skipped"];
+        let mut row = vec![
             self.read.to_string(),
             self.written.to_string(),
             self.skipped.to_string(),
+        ];
+        // Shown only when a run stopped with writes in flight.
+        if self.unconfirmed > 0 {
+            head.push("unconfirmed");
+            row.push(self.unconfirmed.to_string());
+        }
+        head.extend(["invalid", "elapsed", "keys/s"]);
+        row.extend([
             self.invalid.to_string(),
             format!("{} ms", self.elapsed_ms),
             format!("{:.0}", self.rate()),
         ]);
+        let mut t = table(&head);
+        t.add_row(row);
         vec![t]
     }
 
@@ -516,6 +578,9 @@ impl Render for WarmReport {
         writeln!(out, "read\t{}", self.read)?;
         writeln!(out, "written\t{}", self.written)?;
         writeln!(out, "skipped\t{}", self.skipped)?;
+        if self.unconfirmed > 0 {
+            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
+        }
         writeln!(out, "invalid\t{}", self.invalid)
     }
 }
@@ -538,6 +603,116 @@ mod tests {
                 _ => "<other>".into(),
             })
             .collect()
+    }
+
+    fn fed(text: &str, validated: bool) -> (Check, usize) {
+        let mut file = tempfile::tempfile().expect("tempfile");
+        file.write_all(text.as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let w = Writer {
+            ns: Namespace::new(None),
+            default_ttl: None,
+            jitter: None,
+            nx: false,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let size = text.len() as u64;
+        let progress = Arc::new(AtomicU64::new(0));
+        let check = feed(file, size, Format::Jsonl, w, 1, validated, tx, progress).expect("feed");
+        let mut sent = 0;
+        while let Ok(b) = rx.try_recv() {
+            sent += b.len();
+        }
+        (check, sent)
+    }
+
+    /// Lines of every kind the two passes must agree on, in a random mix.
+    fn mixed_input(rng: &mut impl Rng, min_size: usize) -> String {
+        let kinds = [
+            "{\"key\":\"k{i}\",\"value\":\"v\",\"ttl\":60}\n",
+            "{\"key\":\"k{i}\",\"value\":\"v\"}\r\n",
+            "\n",
+            " \r\n",
+            "{\"key\":\"k{i}\",\"value\":\"\\udc00\"}\n",
+            "{\"key\":\"k{i}\",\"value\":\"\\ud83d\\ude00\"}\n",
+            "{\"value\":{\"n\":1e400},\"key\":\"k{i}\"}\n",
+            "{\"key\":\"k{i}\",\"value\":\"v\",\"ttl\":0}\n",
+            "{\"key\":\"k{i}\",\"type\":\"zset\",\"value\":{\"m\":1e400}}\n",
+            "{\"key\":\"k{i}\",\"value\":\"a\u{0}b\"}\n",
+            "\u{feff}{\"key\":\"k{i}\",\"value\":\"v\"}\n",
+        ];
+        let mut text = String::from("\u{feff}");
+        let mut i = 0;
+        while text.len() < min_size {
+            // Mostly the common shape, as real files are.
+            let k = if rng.gen_bool(0.9) {
+                0
+            } else {
+                rng.gen_range(0..kinds.len())
+            };
+            text.push_str(&kinds[k].replace("{i}", &i.to_string()));
+            i += 1;
+        }
+        text.push_str("{\"key\":\"last\",\"value\":\"no newline\"}");
+        text
+    }
+
+    #[test]
+    fn both_validation_paths_agree_with_the_write_pass() {
+        let mut rng = rand::thread_rng();
+        for min_size in [64 * 1024, 9 << 20] {
+            let text = mixed_input(&mut rng, min_size);
+            let mut file = tempfile::tempfile().expect("tempfile");
+            file.write_all(text.as_bytes()).expect("write");
+            let size = text.len() as u64;
+            let v = validate(&file, size, Format::Jsonl).expect("validate");
+            let mut written = Check::default();
+            each(Format::Jsonl, text.as_bytes(), |r, _| written.visit(r)).expect("read");
+            assert_eq!(
+                (v.read, v.invalid),
+                (written.read, written.invalid),
+                "size {size}"
+            );
+            let lines = |c: &Check| c.errors.iter().map(|e| e.line).collect::<Vec<_>>();
+            assert_eq!(lines(&v), lines(&written));
+            assert!(v.invalid > 0 && v.read > v.invalid);
+        }
+    }
+
+    #[test]
+    fn an_input_cut_short_after_validation_is_an_error() {
+        let mut file = tempfile::tempfile().expect("tempfile");
+        let text = "{\"key\":\"a\",\"value\":\"1\"}\n";
+        file.write_all(text.as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let w = Writer {
+            ns: Namespace::new(None),
+            default_ttl: None,
+            jitter: None,
+            nx: false,
+        };
+        let (tx, _rx) = tokio::sync::mpsc::channel(16);
+        let progress = Arc::new(AtomicU64::new(0));
+        // Validated at 100 bytes more than the file now holds.
+        let size = text.len() as u64 + 100;
+        match feed(file, size, Format::Jsonl, w, 1, true, tx, progress) {
+            Err(e) => assert!(e.to_string().contains("shorter"), "{e}"),
+            Ok(c) => panic!("a short input read as complete: {} lines", c.read),
+        }
+    }
+
+    #[test]
+    fn a_line_invalid_after_validation_stops_the_write_pass() {
+        let text = "{\"key\":\"a\",\"value\":\"1\"}\n{bad\n{\"key\":\"b\",\"value\":\"2\"}\n";
+        let (check, sent) = fed(text, true);
+        assert_eq!((check.invalid, sent), (1, 1), "nothing after the bad line");
+        assert_eq!(check.errors[0].line, 2);
+        let (check, sent) = fed(text, false);
+        assert_eq!(
+            (check.invalid, sent),
+            (1, 2),
+            "--skip-invalid writes the rest"
+        );
     }
 
     #[test]

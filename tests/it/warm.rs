@@ -121,6 +121,18 @@ fn malformed_inputs_of_every_kind_are_rejected() {
         ("f.csv", "name,value\nk,v\n"),
         ("g.csv", "key,value,ttl\nk,v,-3\n"),
         ("h.txt", "{\"key\":\"k\",\"value\":\"v\"}\n"),
+        // An unclosed quote would make the rest of the file one value.
+        ("i.csv", "key,value\nk,\"v\nk2,v2\n"),
+        ("j.csv", "key,value,value\nk,v,w\n"),
+        ("k.csv", "key,value\nk,v,w\n"),
+        (
+            "l.jsonl",
+            "{\"key\":\"k\",\"type\":\"zset\",\"value\":{\"m\":1e400}}\n",
+        ),
+        (
+            "m.jsonl",
+            "{\"key\":\"k\",\"value\":{\"a\":[\"\\udc00\"]}}\n",
+        ),
     ] {
         let f = write_file(&dir, name, text);
         let out = run(&s.url(), &["warm", &f]);
@@ -283,4 +295,216 @@ fn a_server_that_goes_away_is_exit_3_with_a_summary() {
     let v = json(&out);
     let written = v["written"].as_u64().expect("written");
     assert!(written > 0 && written < 300_000, "{v}");
+}
+
+// Inputs of 8 MiB or more are validated by two threads with the fast line
+// checker; a value with an escape that decodes to no character (a lone
+// surrogate) used to pass that check and then be skipped by the write pass.
+#[test]
+fn a_line_only_the_decoder_rejects_is_invalid_at_every_size() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = "{\"key\":\"big:bad\",\"value\":\"\\udc00\"}\n";
+    for (name, n) in [("small.jsonl", 10), ("big.jsonl", 130_000)] {
+        let mut text = jsonl(n, "big:", "600");
+        text.push_str(bad);
+        text.push_str(&jsonl(n, "big2:", "600"));
+        assert!(
+            n < 100 || text.len() > 8 << 20,
+            "{name} takes the two-thread path"
+        );
+        let f = write_file(&dir, name, &text);
+        let out = run(&s.url(), &["--json", "warm", &f, "--dry-run"]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert_eq!(json(&out)["invalid"], 1, "{name}");
+        let err = stderr(&out);
+        assert!(err.contains(&format!("line {}", n + 1)), "{name}: {err}");
+        let out = run(&s.url(), &["warm", &f]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert_eq!(s.dbsize(), 0, "{name}: nothing written");
+    }
+}
+
+#[test]
+fn csv_records_whose_field_count_differs_from_the_header_are_invalid() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(
+        &dir,
+        "p.csv",
+        "key,value\nprice:1,\"9,99 EUR\"\nprice:2,9,99 EUR\n",
+    );
+    let out = run(&s.url(), &["warm", &f]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("line 3") && err.contains("3 fields"), "{err}");
+    assert_eq!(s.dbsize(), 0);
+    let f = write_file(&dir, "q.csv", "key,value,ttl\nprice:1,x,60\nprice:2,y\n");
+    let out = run(&s.url(), &["warm", &f]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 3"), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn json_numbers_are_stored_with_their_exact_text() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = concat!(
+        "{\"key\":\"n:obj\",\"value\":{\"id\": 18446744073709551617, \"f\": 1e3, \"z\": [0.10, -0]}}\n",
+        "{\"key\":\"n:arr\",\"value\":[1E400, 12345678901234567890123]}\n",
+        "{\"key\":\"n:h\",\"type\":\"hash\",\"value\":{\"big\":12345678901234567890123,\"e\":1e3}}\n",
+        "{\"key\":\"n:l\",\"type\":\"list\",\"value\":[1e3, 18446744073709551617, true]}\n",
+        "{\"key\":\"n:s\",\"type\":\"set\",\"value\":[2.50]}\n",
+        "{\"key\":\"n:top\",\"value\":18446744073709551617}\n",
+        "{\"key\":\"n:order\",\"value\":{\"b\":1,\"a\":{\"d\":\"\\u00e9\",\"c\":null}}}\n",
+        "{\"key\":\"n:z\",\"type\":\"zset\",\"value\":{\"lo\":\"-inf\",\"hi\":\"inf\",\"m\":0.5}}\n",
+    );
+    let f = write_file(&dir, "n.jsonl", text);
+    let out = run(&s.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["written"], 8);
+    assert_eq!(
+        s.cli(&["ZRANGE", "n:z", "0", "-1", "WITHSCORES"]),
+        "lo\n-inf\nm\n0.5\nhi\ninf"
+    );
+    assert_eq!(
+        s.cli(&["GET", "n:obj"]),
+        r#"{"id":18446744073709551617,"f":1e3,"z":[0.10,-0]}"#
+    );
+    assert_eq!(s.cli(&["GET", "n:arr"]), "[1E400,12345678901234567890123]");
+    assert_eq!(s.cli(&["HGET", "n:h", "big"]), "12345678901234567890123");
+    assert_eq!(s.cli(&["HGET", "n:h", "e"]), "1e3");
+    assert_eq!(
+        s.cli(&["LRANGE", "n:l", "0", "-1"]),
+        "1e3\n18446744073709551617\ntrue"
+    );
+    assert_eq!(s.cli(&["SMEMBERS", "n:s"]), "2.50");
+    assert_eq!(s.cli(&["GET", "n:top"]), "18446744073709551617");
+    assert_eq!(
+        s.cli(&["GET", "n:order"]),
+        r#"{"b":1,"a":{"d":"é","c":null}}"#
+    );
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_accepted_and_elsewhere_named() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(
+        &dir,
+        "b.jsonl",
+        "\u{feff}{\"key\":\"bom:1\",\"value\":\"v\"}\n",
+    );
+    let out = run(&s.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["GET", "bom:1"]), "v");
+    let f = write_file(&dir, "b.csv", "\u{feff}key,value\nbom:2,w\n");
+    let out = run(&s.url(), &["--json", "warm", &f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["GET", "bom:2"]), "w");
+    let f = write_file(
+        &dir,
+        "c.jsonl",
+        "{\"key\":\"bom:3\",\"value\":\"v\"}\n\u{feff}{\"key\":\"bom:4\",\"value\":\"v\"}\n",
+    );
+    let out = run(&s.url(), &["warm", &f]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 2") && err.contains("byte order mark"),
+        "{err}"
+    );
+    assert_eq!(s.dbsize(), 2);
+}
+
+// A server at maxmemory with noeviction answers OOM to some writes of a
+// batch: the writes it accepted are still counted.
+#[test]
+fn at_maxmemory_written_counts_every_accepted_write() {
+    let s = RedisServer::start_with(&["--maxmemory", "4mb", "--maxmemory-policy", "noeviction"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let value = "x".repeat(200);
+    let text: String = (0..40_000)
+        .map(|i| format!("{{\"key\":\"oom:{i}\",\"value\":\"{value}\"}}\n"))
+        .collect();
+    let f = write_file(&dir, "oom.jsonl", &text);
+    let out = run(&s.url(), &["--json", "warm", &f, "--batch", "1000"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("OOM"), "{}", stderr(&out));
+    let written = json(&out)["written"].as_u64().expect("written");
+    let stored = s.dbsize();
+    assert!(stored > 0 && stored < 40_000, "{stored}");
+    assert_eq!(written, stored, "written counts every key the server took");
+}
+
+#[test]
+fn a_pipe_given_as_a_path_is_spooled_and_validated() {
+    let s = RedisServer::start();
+    // Process substitution hands cachectl a path to a pipe, which cannot seek.
+    let script = format!(
+        "exec {bin:?} --url {url} --json warm --format jsonl <(printf '%s\\n' '{{\"key\":\"fifo:1\",\"value\":\"v\"}}')",
+        bin = env!("CARGO_BIN_EXE_cachectl"),
+        url = s.url()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(s.cli(&["GET", "fifo:1"]), "v");
+}
+
+// A server that stops answering mid-run: the writes whose replies never came
+// may still be applied, so the summary gives them as a bound, not as unwritten.
+#[test]
+fn writes_without_a_reply_are_reported_as_unconfirmed() {
+    let mut s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_file(&dir, "u.jsonl", &jsonl(300_000, "unc:", "600"));
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "1s",
+            "warm",
+            &f,
+            "--batch",
+            "500",
+            "--in-flight",
+            "4",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "writing started", || {
+        s.dbsize() > 1000
+    });
+    s.pause();
+    let out = child.wait_with_output().expect("wait");
+    s.resume();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let written = v["written"].as_u64().expect("written");
+    let unconfirmed = v["unconfirmed"].as_u64().expect("unconfirmed");
+    assert!(unconfirmed > 0, "{v}");
+    // Commands the paused server had buffered run once it resumes.
+    wait_until(Duration::from_secs(10), "confirmed writes present", || {
+        s.dbsize() >= written
+    });
+    s.call(&[b"PING"]);
+    let stored = s.dbsize();
+    assert!(
+        (written..=written + unconfirmed).contains(&stored),
+        "stored {stored}, written {written}, unconfirmed {unconfirmed}"
+    );
 }
