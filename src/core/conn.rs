@@ -433,6 +433,10 @@ enum Redirect {
     Moved,
     Ask(String),
     Wait,
+    /// A replica refused a write: on a cluster the slot map is stale (as for
+    /// MOVED); a standalone replica never takes the write, however often it
+    /// is sent.
+    ReadOnly,
 }
 
 fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
@@ -448,7 +452,7 @@ fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
             | ServerErrorKind::BusyLoading
             | ServerErrorKind::MasterDown,
         ) => Some(Redirect::Wait),
-        Some(ServerErrorKind::ReadOnly) => Some(Redirect::Moved),
+        Some(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
         _ => None,
     }
 }
@@ -456,7 +460,7 @@ fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
 fn redirect_of_error(err: &RedisError) -> Option<Redirect> {
     match err.kind() {
         ErrorKind::Server(ServerErrorKind::Moved) => Some(Redirect::Moved),
-        ErrorKind::Server(ServerErrorKind::ReadOnly) => Some(Redirect::Moved),
+        ErrorKind::Server(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
         ErrorKind::Server(ServerErrorKind::Ask) => err
             .redirect_node()
             .map(|(h, p)| Redirect::Ask(format!("{h}:{p}"))),
@@ -468,6 +472,20 @@ fn redirect_of_error(err: &RedisError) -> Option<Redirect> {
         ) => Some(Redirect::Wait),
         _ => None,
     }
+}
+
+/// `host:port` of the primary, from INFO replication of a replica.
+fn primary_of(info: &str) -> Option<String> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.trim_end().strip_prefix(name)?.strip_prefix(':'))
+            .filter(|v| !v.is_empty())
+    };
+    Some(format!(
+        "{}:{}",
+        field("master_host")?,
+        field("master_port")?
+    ))
 }
 
 fn backoff(attempt: u32) -> Duration {
@@ -755,6 +773,9 @@ impl Redis {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     attempt += 1;
+                    if matches!(redirect_of_error(&e), Some(Redirect::ReadOnly)) {
+                        return Err(self.read_only(node).await.into());
+                    }
                     // LOADING, TRYAGAIN, CLUSTERDOWN: wait it out, within the budget.
                     if matches!(redirect_of_error(&e), Some(Redirect::Wait))
                         && started.elapsed() < SETTLE_BUDGET
@@ -774,6 +795,30 @@ impl Redis {
                     return Err(failure(&node.addr, &e, self.spec.timeout).into());
                 }
             }
+        }
+    }
+
+    /// A write refused by a replica: one line naming its primary when INFO
+    /// replication tells it (the user pointed us at the wrong server).
+    async fn read_only(&self, node: &Node) -> RedisFailure {
+        let mut cmd = redis::cmd("INFO");
+        cmd.arg("replication");
+        let (mut conn, _) = node.conn();
+        let primary =
+            match tokio::time::timeout(self.spec.timeout, cmd.query_async::<String>(&mut conn))
+                .await
+            {
+                Ok(Ok(text)) => primary_of(&text),
+                _ => None,
+            };
+        RedisFailure::Server {
+            node: node.addr.clone(),
+            msg: match primary {
+                Some(p) => {
+                    format!("this server is a read-only replica of {p}: point --url at the primary")
+                }
+                None => "this server is a read-only replica: point --url at the primary".into(),
+            },
         }
     }
 
@@ -908,7 +953,10 @@ impl Redis {
                         for (&i, v) in idxs.iter().zip(values) {
                             match &v {
                                 Value::ServerError(e) => match redirect_of(e) {
-                                    Some(Redirect::Moved) => {
+                                    Some(Redirect::ReadOnly) if !self.cluster => {
+                                        return Err(self.read_only(&node).await.into());
+                                    }
+                                    Some(Redirect::Moved | Redirect::ReadOnly) => {
                                         asking.remove(&i);
                                         need_refresh = true;
                                         again.push(i);
@@ -1065,6 +1113,13 @@ mod tests {
         assert_eq!(redact_url("rediss://u:p@ss@h"), "rediss://u:***@h");
         assert_eq!(redact_url("redis://u:p@ss/x@h:1"), "redis://u:***@h:1");
         assert!(!redact_url("redis://u:p@ss/x@h:1").contains("ss/x"));
+    }
+
+    #[test]
+    fn primary_from_info_replication() {
+        let info = "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.5\r\nmaster_port:6380\r\n";
+        assert_eq!(primary_of(info).as_deref(), Some("10.0.0.5:6380"));
+        assert_eq!(primary_of("role:master\r\n"), None);
     }
 
     #[test]

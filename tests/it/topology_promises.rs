@@ -1,0 +1,61 @@
+//! Connection and topology faults: a replica, a cluster with a primary down,
+//! URLs that must never be echoed with their secrets, bad TLS files.
+
+use std::io::Write as _;
+
+use crate::common::replica::start_replica;
+use crate::common::{cachectl, RedisServer};
+use crate::fixtures::stderr;
+
+/// Every writing command against a standalone replica fails at once with one
+/// line that names the primary, and sends the write once, not in a loop.
+#[test]
+fn writes_to_a_replica_fail_at_once_naming_the_primary() {
+    let primary = RedisServer::start();
+    for i in 0..20 {
+        primary.cli(&["SET", &format!("rp:{i}"), "v"]);
+    }
+    let replica = start_replica(&primary);
+    let mut file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("temp file");
+    writeln!(file, r#"{{"key":"rp:w","value":"x"}}"#).expect("write");
+    let warm_path = file.path().to_string_lossy().into_owned();
+    let primary_addr = format!("127.0.0.1:{}", primary.port);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["set", "rp:k", "v"],
+        vec!["warm", &warm_path],
+        vec!["scan-delete", "rp:*", "--yes"],
+        vec!["ttl", "--pattern", "rp:*", "--set", "1h", "--yes"],
+        vec!["lock", "acquire", "rp:lock", "--ttl", "10s"],
+        vec!["ratelimit-test", "rp:rl", "--requests", "3"],
+    ];
+    for args in cases {
+        let before: u64 = replica
+            .info_field("stats", "total_error_replies")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let out = cachectl()
+            .arg("--url")
+            .arg(replica.url())
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(15))
+            .output()
+            .expect("run cachectl");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.contains("replica") && err.contains(&primary_addr),
+            "{args:?}: the error names the primary: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+        let after: u64 = replica
+            .info_field("stats", "total_error_replies")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert!(
+            after - before < 50,
+            "{args:?}: {} rejected writes: the write was re-sent in a loop",
+            after - before
+        );
+    }
+    assert_eq!(primary.dbsize(), 20, "nothing was changed on the primary");
+}
