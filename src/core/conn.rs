@@ -17,7 +17,8 @@ use anyhow::Context as _;
 use redis::aio::MultiplexedConnection;
 use redis::{
     AsyncConnectionConfig, Client, ClientTlsConfig, Cmd, ConnectionAddr, ConnectionInfo, ErrorKind,
-    FromRedisValue, IntoConnectionInfo, RedisError, ServerErrorKind, TlsCertificates, Value,
+    FromRedisValue, IntoConnectionInfo, RedisConnectionInfo, RedisError, ServerErrorKind,
+    TlsCertificates, Value,
 };
 
 use crate::cli::GlobalArgs;
@@ -62,27 +63,82 @@ impl std::fmt::Debug for ConnSpec {
     }
 }
 
-/// Replace the password of a URL with `***` (also in malformed URLs): all of
-/// the user info up to the last `@` is suspect, since an unencoded `@` or `/`
-/// in a password would otherwise split it.
+/// Replace every secret in a URL, or in a string that merely looks like one,
+/// with `***`: the password (all of the user info up to the last `@` is
+/// suspect, since an unencoded `@` or `/` in a password would otherwise split
+/// it; a lone user info is the password, as redis-cli reads it) and the
+/// values of query parameters (`?pass=…`), except harmless ones like `db`.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    match rest.rfind('@') {
+    let at = rest.rfind('@');
+    let query = rest.find('?');
+    if let (Some(at), Some(q)) = (at, query) {
+        if q < at {
+            // `?` before the last `@`: in the password, or an `@` in the query.
+            // Either way nothing after the scheme can be shown safely.
+            return format!("{scheme}***");
+        }
+    }
+    let (userinfo, hostpart) = match at {
         Some(at) => {
             let userinfo = &rest[..at];
             let redacted = match userinfo.split_once(':') {
-                Some((user, _)) if !user.contains('/') => format!("{user}:***"),
-                Some(_) => "***".to_string(),
-                // redis://secret@host: a lone userinfo is the password.
-                None => "***".to_string(),
+                Some((user, _)) if !user.contains('/') => format!("{user}:***@"),
+                _ => "***@".to_string(),
             };
-            format!("{}{}@{}", &url[..scheme_end + 3], redacted, &rest[at + 1..])
+            (redacted, &rest[at + 1..])
         }
-        None => url.to_string(),
+        None => (String::new(), rest),
+    };
+    let hostpart = match hostpart.split_once('?') {
+        Some((host, query)) => format!("{host}?{}", redact_query(query)),
+        None => hostpart.to_string(),
+    };
+    format!("{scheme}{userinfo}{hostpart}")
+}
+
+/// `k=v&k2=v2` with every value but the harmless ones replaced by `***`.
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if matches!(k, "db" | "protocol" | "insecure") && !v.is_empty() => {
+                format!("{k}={v}")
+            }
+            Some((k, _)) => format!("{k}=***"),
+            // A bare word could be anything, a password included.
+            None if pair.is_empty() => String::new(),
+            None => "***".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The message of a URL parse error, without the crate's `- Kind` suffix.
+fn url_error(e: &RedisError) -> String {
+    let s = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.to_string());
+    match s.rsplit_once(" - ") {
+        Some((msg, _)) => msg.to_string(),
+        None => s,
     }
+}
+
+/// Whether the URL's user info is one word without `:` (`redis://secret@host`),
+/// which redis-cli takes as the password.
+fn lone_userinfo(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| !userinfo.is_empty() && !userinfo.contains(':'))
 }
 
 fn read_pem(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
@@ -102,12 +158,10 @@ impl ConnSpec {
                 "'{shown}' is not a Redis URL: expected redis://host:port[/db], rediss://… or redis+unix:///path"
             )));
         }
-        let mut info = raw.as_str().into_connection_info().map_err(|e| {
-            usage(format!(
-                "bad URL '{shown}': {}",
-                e.detail().unwrap_or(&e.to_string())
-            ))
-        })?;
+        let mut info = raw
+            .as_str()
+            .into_connection_info()
+            .map_err(|e| usage(format!("bad URL '{shown}': {}", url_error(&e))))?;
         // Flags override the URL, as in redis-cli.
         let (mut host, mut port, mut tls_on, mut insecure) = match info.addr() {
             ConnectionAddr::Tcp(h, p) => (Some(h.clone()), *p, false, false),
@@ -149,6 +203,15 @@ impl ConnSpec {
         }
 
         let mut settings = info.redis_settings().clone();
+        if lone_userinfo(&raw) && settings.password().is_none() {
+            // The crate reads `redis://secret@host` as a user name.
+            if let Some(secret) = settings.username().map(str::to_string) {
+                settings = RedisConnectionInfo::default()
+                    .set_db(settings.db())
+                    .set_protocol(settings.protocol())
+                    .set_password(secret);
+            }
+        }
         if let Some(db) = g.db {
             if db < 0 {
                 return Err(usage(format!("--db {db}: database numbers are 0 or more")));
@@ -1113,6 +1176,28 @@ mod tests {
         assert_eq!(redact_url("rediss://u:p@ss@h"), "rediss://u:***@h");
         assert_eq!(redact_url("redis://u:p@ss/x@h:1"), "redis://u:***@h:1");
         assert!(!redact_url("redis://u:p@ss/x@h:1").contains("ss/x"));
+        assert_eq!(
+            redact_url("redis+unix:///s?pass=SECRET&db=x"),
+            "redis+unix:///s?pass=***&db=x"
+        );
+        assert_eq!(
+            redact_url("app:S3cret@10.0.0.5:6379"),
+            "app:***@10.0.0.5:6379"
+        );
+        assert_eq!(redact_url("S3cret@h"), "***@h");
+        assert_eq!(redact_url("redis://u:pa?ss@h"), "redis://***");
+        assert_eq!(redact_url("redis://h?pass=a@b"), "redis://***");
+        assert_eq!(redact_url("redis://h?SECRET&db=1"), "redis://h?***&db=1");
+        assert_eq!(redact_url("plain-host"), "plain-host");
+    }
+
+    #[test]
+    fn lone_userinfo_is_a_password() {
+        assert!(lone_userinfo("redis://secret@h:1/0"));
+        assert!(!lone_userinfo("redis://u:p@h"));
+        assert!(!lone_userinfo("redis://:p@h"));
+        assert!(!lone_userinfo("redis://h:1"));
+        assert!(!lone_userinfo("redis+unix:///s?pass=x"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use crate::common::replica::start_replica;
 use crate::common::{cachectl, RedisServer};
-use crate::fixtures::stderr;
+use crate::fixtures::{run, stderr};
 
 /// Every writing command against a standalone replica fails at once with one
 /// line that names the primary, and sends the write once, not in a loop.
@@ -58,4 +58,62 @@ fn writes_to_a_replica_fail_at_once_naming_the_primary() {
         );
     }
     assert_eq!(primary.dbsize(), 20, "nothing was changed on the primary");
+}
+
+/// Rejected or unreachable URLs are echoed with every secret redacted: the
+/// password, a lone userinfo (which is a password), and query parameters;
+/// also a scheme-less string that merely looks like a URL.
+#[test]
+fn urls_in_errors_never_show_secrets() {
+    let closed = crate::common::free_port();
+    let urls = [
+        ("redis+unix:///s?pass=SECRET1&db=x".to_string(), 2),
+        (format!("redis://SECRET1@127.0.0.1:{closed}"), 3),
+        ("app:SECRET1@10.0.0.5:6379".to_string(), 2),
+        (format!("redis://127.0.0.1:{closed}/x?password=SECRET1"), 2),
+        (format!("redis://u:SECRET1@127.0.0.1:{closed}/nodb"), 2),
+        ("redis://u:SEC?RET1@h?db=a@b".to_string(), 2),
+        ("http://u:SECRET1@h".to_string(), 2),
+    ];
+    for (url, code) in urls {
+        for via_env in [false, true] {
+            let mut cmd = cachectl();
+            if via_env {
+                cmd.env("REDIS_URL", &url);
+            } else {
+                cmd.arg("-u").arg(&url);
+            }
+            let out = cmd
+                .args(["--timeout", "1s", "get", "k"])
+                .output()
+                .expect("run");
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(code), "{url}: {err}");
+            for secret in ["SECRET1", "SEC", "RET1"] {
+                assert!(
+                    !err.contains(secret),
+                    "{url} (env: {via_env}) leaked: {err}"
+                );
+            }
+            assert!(err.contains("***"), "{url}: shown redacted: {err}");
+        }
+    }
+}
+
+/// `redis://SECRET@host` authenticates with password SECRET, as redis-cli does.
+#[test]
+fn a_lone_userinfo_is_the_password() {
+    let s = RedisServer::start_with_password("lone-pw");
+    s.cli(&["SET", "lone:k", "v"]);
+    let out = run(
+        &format!("redis://lone-pw@127.0.0.1:{}", s.port),
+        &["get", "lone:k"],
+    );
+    assert_eq!(out.stdout, b"v", "{}", stderr(&out));
+    let out = run(
+        &format!("redis://wrong-pw@127.0.0.1:{}", s.port),
+        &["get", "lone:k"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("wrong-pw"), "{}", stderr(&out));
 }
