@@ -21,6 +21,9 @@ use redis::{
     TlsCertificates, Value,
 };
 
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
 use crate::cli::GlobalArgs;
 use crate::error::{usage, RedisFailure};
 
@@ -145,6 +148,59 @@ fn read_pem(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
 }
 
+/// The certificates of a PEM file, each parsed: a file that holds none (a key,
+/// junk, DER) is bad input here, not a TLS failure blamed on the server later.
+fn read_certs(path: &Path, what: &str) -> anyhow::Result<(Vec<u8>, Vec<CertificateDer<'static>>)> {
+    let bytes = read_pem(path, what)?;
+    let bad = |why: String| {
+        usage(format!(
+            "{what} {} is not a PEM certificate: {why}",
+            path.display()
+        ))
+    };
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad("no BEGIN CERTIFICATE block".into()));
+    }
+    for cert in &certs {
+        rustls::RootCertStore::empty()
+            .add(cert.clone())
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    Ok((bytes, certs))
+}
+
+/// A client certificate and its key: both PEM, the key one rustls can sign
+/// with, and the key the certificate's.
+fn read_client_pair(cert_path: &Path, key_path: &Path) -> anyhow::Result<ClientTlsConfig> {
+    let (client_cert, certs) = read_certs(cert_path, "client certificate")?;
+    let client_key = read_pem(key_path, "client key")?;
+    let bad = |why: String| {
+        usage(format!(
+            "client key {} is not a PEM private key: {why}",
+            key_path.display()
+        ))
+    };
+    let key = PrivateKeyDer::from_pem_slice(&client_key).map_err(|e| bad(e.to_string()))?;
+    let signer =
+        rustls::crypto::ring::sign::any_supported_type(&key).map_err(|e| bad(e.to_string()))?;
+    if let Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) =
+        rustls::sign::CertifiedKey::new(certs, signer).keys_match()
+    {
+        return Err(usage(format!(
+            "client key {} does not belong to client certificate {} (PEM files swapped or mixed up?)",
+            key_path.display(),
+            cert_path.display()
+        )));
+    }
+    Ok(ClientTlsConfig {
+        client_cert,
+        client_key,
+    })
+}
+
 impl ConnSpec {
     /// Validate the connection flags. Errors here are usage errors (exit 2).
     pub fn from_args(g: &GlobalArgs) -> anyhow::Result<Self> {
@@ -186,7 +242,7 @@ impl ConnSpec {
                 host = Some("127.0.0.1".into());
             }
         }
-        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some();
+        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some() || g.tls_key.is_some();
         insecure |= g.insecure;
         if let Some(host) = host {
             let addr = if tls_on {
@@ -249,14 +305,19 @@ impl ConnSpec {
             let root_cert = g
                 .cacert
                 .as_deref()
-                .map(|p| read_pem(p, "CA certificate"))
+                .map(|p| read_certs(p, "CA certificate").map(|(bytes, _)| bytes))
                 .transpose()?;
             let client_tls = match (&g.cert, &g.tls_key) {
-                (Some(c), Some(k)) => Some(ClientTlsConfig {
-                    client_cert: read_pem(c, "client certificate")?,
-                    client_key: read_pem(k, "client key")?,
-                }),
-                _ => None,
+                (Some(c), Some(k)) => Some(read_client_pair(c, k)?),
+                (Some(_), None) => {
+                    return Err(usage(
+                        "--cert needs --key (the client certificate's private key)",
+                    ))
+                }
+                (None, Some(_)) => {
+                    return Err(usage("--key needs --cert (the client certificate)"))
+                }
+                (None, None) => None,
             };
             Some(TlsCertificates {
                 client_tls,

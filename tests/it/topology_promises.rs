@@ -117,3 +117,52 @@ fn a_lone_userinfo_is_the_password() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(!stderr(&out).contains("wrong-pw"), "{}", stderr(&out));
 }
+
+/// A --cacert, --cert or --key file that is not PEM of the right kind is bad
+/// input (exit 2) naming the file, before any connection; a swapped
+/// certificate and key is caught the same way.
+#[test]
+fn tls_files_that_are_not_pem_are_bad_input() {
+    let (s, files) = crate::common::RedisServer::start_tls(crate::common::TlsOpts {
+        require_client_cert: true,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "this is not a certificate\n").expect("write");
+    let p = |x: &std::path::Path| x.to_str().expect("path").to_string();
+    let (ca, cert, key, junk) = (
+        p(&files.ca),
+        p(&files.client_cert),
+        p(&files.client_key),
+        p(&junk),
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--cacert", &junk], "junk.pem"),
+        (vec!["--cacert", &key], "client"),
+        (
+            vec!["--cacert", &ca, "--cert", &junk, "--key", &key],
+            "junk.pem",
+        ),
+        (
+            vec!["--cacert", &ca, "--cert", &cert, "--key", &junk],
+            "junk.pem",
+        ),
+        (
+            vec!["--cacert", &ca, "--cert", &key, "--key", &cert],
+            "client",
+        ),
+    ];
+    for (flags, names) in cases {
+        let mut args = vec!["--timeout", "2s"];
+        args.extend(&flags);
+        args.extend(["get", "k"]);
+        let out = run(&s.url(), &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(
+            err.contains("PEM") && err.contains(names),
+            "{flags:?}: {err}"
+        );
+    }
+}
