@@ -506,8 +506,56 @@ impl Node {
 
 struct Topology {
     nodes: Vec<Arc<Node>>,
-    /// Index into `nodes` for every slot.
+    /// Index into `nodes` for every slot (slots of a down primary point at a
+    /// live node, never used: see `down_slots`).
     slots: Vec<usize>,
+    /// Primaries that own slots but could not be reached.
+    down: Vec<DownNode>,
+    /// Index into `down` for every slot a down primary owns.
+    down_slots: Vec<Option<usize>>,
+}
+
+/// A primary that owns slots but did not answer when the slot map was read
+/// (a cluster with `cluster-require-full-coverage no` keeps serving the rest).
+#[derive(Debug, Clone)]
+pub struct DownNode {
+    pub addr: String,
+    pub reason: String,
+    /// Slot ranges it owns, inclusive.
+    pub slots: Vec<(u16, u16)>,
+}
+
+impl DownNode {
+    /// `0-5460,6000`: the slots, as CLUSTER NODES writes them.
+    pub fn slot_list(&self) -> String {
+        self.slots
+            .iter()
+            .map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// One failure naming every down primary and the slots whose keys were not reached.
+pub fn unreachable_failure(down: &[DownNode]) -> RedisFailure {
+    let addrs: Vec<&str> = down.iter().map(|d| d.addr.as_str()).collect();
+    let details: Vec<String> = down
+        .iter()
+        .map(|d| format!("{} (slots {}): {}", d.addr, d.slot_list(), d.reason))
+        .collect();
+    RedisFailure::Unreachable {
+        url: addrs.join(", "),
+        reason: format!(
+            "primary down, its keys were not reached: {}",
+            details.join("; ")
+        ),
+    }
 }
 
 /// A connected server or cluster. Cheap to share behind an `Arc`.
@@ -640,6 +688,8 @@ impl Redis {
             Topology {
                 nodes: vec![node],
                 slots: vec![0; SLOTS],
+                down: Vec::new(),
+                down_slots: vec![None; SLOTS],
             }
         };
         Ok(Arc::new(Redis {
@@ -666,6 +716,7 @@ impl Redis {
             .map_err(|e| failure(&label, &e, spec.timeout))?;
         let mut slots = vec![usize::MAX; SLOTS];
         let mut addrs: Vec<(String, u16)> = Vec::new();
+        let mut ranges: Vec<Vec<(u16, u16)>> = Vec::new();
         for range in raw {
             let Value::Array(parts) = range else { continue };
             if parts.len() < 3 {
@@ -689,9 +740,11 @@ impl Redis {
                 Some(i) => i,
                 None => {
                     addrs.push((host, port));
+                    ranges.push(Vec::new());
                     addrs.len() - 1
                 }
             };
+            ranges[idx].push((start, end.min(SLOTS as u16 - 1)));
             for s in start..=end.min(SLOTS as u16 - 1) {
                 slots[s as usize] = idx;
             }
@@ -702,13 +755,6 @@ impl Redis {
                 msg: "cluster has no slots assigned (CLUSTER SLOTS is empty)".into(),
             }
             .into());
-        }
-        let unassigned = slots.iter().filter(|&&i| i == usize::MAX).count();
-        if unassigned > 0 {
-            // Keys in unassigned slots fail with CLUSTERDOWN at the node; route them anywhere.
-            for s in slots.iter_mut().filter(|i| **i == usize::MAX) {
-                *s = 0;
-            }
         }
         // Known nodes keep their connections (in-flight work keeps its sockets);
         // only new addresses are dialled.
@@ -735,8 +781,62 @@ impl Redis {
                 }))
             }
         });
-        let nodes = futures::future::try_join_all(opens).await?;
-        Ok(Topology { nodes, slots })
+        let opened = futures::future::join_all(opens).await;
+        // A primary that cannot be reached is set aside, the others serve; any
+        // other failure (a refused password) is the whole run's.
+        let mut nodes = Vec::new();
+        let mut down = Vec::new();
+        let mut first_down = None;
+        let mut index = Vec::with_capacity(opened.len());
+        for (i, r) in opened.into_iter().enumerate() {
+            match r {
+                Ok(n) => {
+                    index.push(Ok(nodes.len()));
+                    nodes.push(n);
+                }
+                Err(
+                    e @ (RedisFailure::Unreachable { .. }
+                    | RedisFailure::Timeout { .. }
+                    | RedisFailure::ConnectionLost { .. }),
+                ) => {
+                    index.push(Err(down.len()));
+                    down.push(DownNode {
+                        addr: format!("{}:{}", addrs[i].0, addrs[i].1),
+                        reason: match &e {
+                            RedisFailure::Unreachable { reason, .. }
+                            | RedisFailure::ConnectionLost { reason, .. } => reason.clone(),
+                            other => other.to_string(),
+                        },
+                        slots: std::mem::take(&mut ranges[i]),
+                    });
+                    first_down.get_or_insert(e);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if nodes.is_empty() {
+            return Err(first_down
+                .map(anyhow::Error::from)
+                .unwrap_or_else(|| anyhow::anyhow!("no cluster primary answered")));
+        }
+        let mut down_slots = vec![None; SLOTS];
+        for (s, owner) in slots.iter_mut().enumerate() {
+            // Keys in unassigned slots fail with CLUSTERDOWN at the node; route them anywhere.
+            match index.get(*owner) {
+                Some(Ok(n)) => *owner = *n,
+                Some(Err(d)) => {
+                    down_slots[s] = Some(*d);
+                    *owner = 0;
+                }
+                None => *owner = 0,
+            }
+        }
+        Ok(Topology {
+            nodes,
+            slots,
+            down,
+            down_slots,
+        })
     }
 
     pub fn is_cluster(&self) -> bool {
@@ -757,6 +857,30 @@ impl Redis {
     /// Every primary (one node when standalone).
     pub fn primaries(&self) -> Vec<Arc<Node>> {
         self.topo().nodes.clone()
+    }
+
+    /// Primaries that own slots but could not be reached (empty when all answer).
+    pub fn unreachable(&self) -> Vec<DownNode> {
+        self.topo().down.clone()
+    }
+
+    /// Fail at once, naming the node, when a command's slot is owned by a
+    /// primary that is down: it would only redirect there for the settle budget.
+    fn check_reachable(&self, slots: impl Iterator<Item = u16>) -> Result<(), RedisFailure> {
+        let topo = self.topo();
+        if topo.down.is_empty() {
+            return Ok(());
+        }
+        let mut hit: Vec<usize> = slots
+            .filter_map(|s| topo.down_slots[s as usize % SLOTS])
+            .collect();
+        if hit.is_empty() {
+            return Ok(());
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        let down: Vec<DownNode> = hit.iter().map(|&d| topo.down[d].clone()).collect();
+        Err(unreachable_failure(&down))
     }
 
     /// The node that owns a slot now.
@@ -807,8 +931,20 @@ impl Redis {
             let (mut conn, _) = node.conn();
             match self.rebuild(&mut conn, &old).await {
                 Ok(topo) => {
+                    // A primary that went away meanwhile: the work that was
+                    // redirected to it cannot be done (the slot would only
+                    // keep redirecting there).
+                    let lost: Vec<DownNode> = topo
+                        .down
+                        .iter()
+                        .filter(|d| !old.down.iter().any(|o| o.addr == d.addr))
+                        .cloned()
+                        .collect();
                     if let Ok(mut w) = self.topo.write() {
                         *w = Arc::new(topo);
+                    }
+                    if !lost.is_empty() {
+                        return Err(unreachable_failure(&lost).into());
                     }
                     return Ok(());
                 }
@@ -1014,6 +1150,7 @@ impl Redis {
         cmds: Vec<Routed>,
         idem: Idempotent,
     ) -> anyhow::Result<Vec<Value>> {
+        self.check_reachable(cmds.iter().map(|r| r.slot))?;
         let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
         let mut store: Vec<Option<Cmd>> = cmds.into_iter().map(|r| Some(r.cmd)).collect();
         let mut results: Vec<Option<Value>> = vec![None; store.len()];

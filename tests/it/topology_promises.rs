@@ -166,3 +166,80 @@ fn tls_files_that_are_not_pem_are_bad_input() {
         );
     }
 }
+
+/// A cluster that keeps serving with a primary down
+/// (`cluster-require-full-coverage no`): keys on healthy primaries are read
+/// and deleted, stats shows the down node, and bulk work names it and exits 3.
+#[test]
+fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
+    use crate::common::RedisCluster;
+    use crate::fixtures::{json, keys, load_cluster};
+    let mut c = RedisCluster::start();
+    for port in c.ports() {
+        let r = c.call(
+            port,
+            &[b"CONFIG", b"SET", b"cluster-require-full-coverage", b"no"],
+        );
+        assert!(r.is_ok(), "{r:?}");
+    }
+    load_cluster(&c, &keys("dn:", 3000));
+    let primaries = c.primary_ports();
+    let (down_port, live_port) = (primaries[2], primaries[0]);
+    let on = |port: u16| {
+        (0..3000)
+            .map(|i| format!("dn:{i}"))
+            .find(|k| c.port_for_key(k.as_bytes()) == port)
+            .expect("a key on that primary")
+    };
+    let (down_key, live_key) = (on(down_port), on(live_port));
+    let down_keys = c.node(down_port).dbsize();
+    let idx = c
+        .nodes
+        .iter()
+        .position(|n| n.port == down_port)
+        .expect("node");
+    c.nodes.remove(idx).stop();
+    let down_addr = format!("127.0.0.1:{down_port}");
+
+    let out = run(&c.url(), &["--timeout", "2s", "get", &live_key]);
+    assert_eq!(
+        out.stdout,
+        b"v",
+        "a key on a healthy primary: {}",
+        stderr(&out)
+    );
+    let out = run(&c.url(), &["--timeout", "2s", "get", &down_key]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&down_addr), "{}", stderr(&out));
+
+    let out = run(&c.url(), &["--timeout", "2s", "--json", "stats"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "stats is incomplete: {}",
+        stderr(&out)
+    );
+    let v = json(&out);
+    assert_eq!(v["unreachable"][0]["node"], down_addr.as_str(), "{v}");
+    assert_eq!(v["nodes"].as_array().map(Vec::len), Some(2), "{v}");
+    assert!(stderr(&out).contains(&down_addr), "{}", stderr(&out));
+
+    let out = run(
+        &c.url(),
+        &["--timeout", "2s", "--json", "scan-delete", "dn:*", "--yes"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "never complete: {err}");
+    assert!(
+        err.contains(&down_addr),
+        "names the unreachable node: {err}"
+    );
+    let left: u64 = c
+        .primary_ports()
+        .iter()
+        .filter(|&&p| p != down_port)
+        .map(|&p| c.node(p).dbsize())
+        .sum();
+    assert_eq!(left, 0, "every key on the healthy primaries was deleted");
+    assert!(down_keys > 0);
+}
