@@ -298,6 +298,12 @@ impl ConnSpec {
             }
             None => {}
         }
+        if settings.db() < 0 {
+            return Err(usage(format!(
+                "database {} in '{shown}': database numbers are 0 or more",
+                settings.db()
+            )));
+        }
         settings = settings.set_lib_name("cachectl", env!("CARGO_PKG_VERSION"));
         info = info.set_redis_settings(settings);
 
@@ -446,6 +452,28 @@ fn connect_failure(label: &str, e: &RedisError, timeout: Duration) -> RedisFailu
         url: label.to_string(),
         reason: describe_error(e),
     }
+}
+
+/// The handshake's SELECT refused: the database is the user's input to fix
+/// (exit 2), not a connection problem.
+fn bad_db(e: RedisFailure, db: i64) -> anyhow::Error {
+    let reason = match &e {
+        RedisFailure::Unreachable { reason, .. } | RedisFailure::Server { msg: reason, .. } => {
+            reason.as_str()
+        }
+        _ => "",
+    };
+    if reason.contains("DB index is out of range") {
+        return usage(format!(
+            "database {db} does not exist on this server (see its `databases` setting): {reason}"
+        ));
+    }
+    if reason.contains("SELECT is not allowed in cluster mode") {
+        return usage(format!(
+            "database {db}: a Redis Cluster has only database 0"
+        ));
+    }
+    e.into()
 }
 
 /// Cluster mode from INFO, or, for ACL users without INFO, from CLUSTER INFO
@@ -668,7 +696,10 @@ impl Redis {
     /// Connect to the seed, detect cluster mode, and connect to every primary.
     pub async fn connect(spec: ConnSpec) -> anyhow::Result<Arc<Redis>> {
         let seed_label = spec.display_url.clone();
-        let mut seed_conn = spec.open(spec.seed.clone(), &seed_label).await?;
+        let mut seed_conn = spec
+            .open(spec.seed.clone(), &seed_label)
+            .await
+            .map_err(|e| bad_db(e, spec.seed.redis_settings().db()))?;
         let cluster = detect_cluster(&mut seed_conn, &seed_label, spec.timeout).await?;
         let (host, port) = match spec.seed.addr() {
             ConnectionAddr::Tcp(h, p) => (h.clone(), *p),

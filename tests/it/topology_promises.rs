@@ -243,3 +243,23 @@ fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
     assert_eq!(left, 0, "every key on the healthy primaries was deleted");
     assert!(down_keys > 0);
 }
+
+/// A database the server does not have (or a negative one in the URL) is bad
+/// input, exit 2, said as such: not "cannot connect".
+#[test]
+fn a_database_the_server_does_not_have_is_bad_input() {
+    let s = RedisServer::start_with(&["--databases", "4"]);
+    let cases = [
+        (format!("{}/4", s.url()), vec!["set", "db:k", "v"]),
+        (s.url(), vec!["-n", "9", "get", "db:k"]),
+        (format!("{}/-1", s.url()), vec!["get", "db:k"]),
+    ];
+    for (url, args) in cases {
+        let out = run(&url, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{url} {args:?}: {err}");
+        assert!(err.contains("database"), "{url} {args:?}: {err}");
+        assert!(!err.contains("cannot connect"), "{url} {args:?}: {err}");
+    }
+    assert_eq!(s.dbsize(), 0);
+}
