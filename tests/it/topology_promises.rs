@@ -263,3 +263,42 @@ fn a_database_the_server_does_not_have_is_bad_input() {
     }
     assert_eq!(s.dbsize(), 0);
 }
+
+/// A SIGSTOPped primary (it accepts connections but never answers) costs one
+/// --timeout: keys on the other primaries are served, its own fail with exit 3
+/// naming it. A database other than 0 on a cluster is bad input.
+#[test]
+fn a_stopped_cluster_primary_is_bounded_by_the_timeout() {
+    use crate::common::RedisCluster;
+    let mut c = RedisCluster::start();
+    let primaries = c.primary_ports();
+    let (stopped, live) = (primaries[1], primaries[0]);
+    let on = |c: &RedisCluster, port: u16| {
+        (0..1000)
+            .map(|i| format!("st:{i}"))
+            .find(|k| c.port_for_key(k.as_bytes()) == port)
+            .expect("a key on that primary")
+    };
+    let (stopped_key, live_key) = (on(&c, stopped), on(&c, live));
+    c.cli_c(&["SET", &live_key, "v"]);
+    let out = run(&c.url(), &["-n", "1", "get", &live_key]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("database 0"), "{}", stderr(&out));
+    let idx = c
+        .nodes
+        .iter()
+        .position(|n| n.port == stopped)
+        .expect("node");
+    c.nodes[idx].pause();
+    let out = run(&c.url(), &["--timeout", "500ms", "get", &live_key]);
+    let live_out = (out.status.code(), out.stdout.clone(), stderr(&out));
+    let out = run(&c.url(), &["--timeout", "500ms", "get", &stopped_key]);
+    c.nodes[idx].resume();
+    assert_eq!(live_out.1, b"v", "the live primary serves: {}", live_out.2);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("127.0.0.1:{stopped}")),
+        "{}",
+        stderr(&out)
+    );
+}
