@@ -573,16 +573,23 @@ impl DownNode {
 /// One failure naming every down primary and the slots whose keys were not reached.
 pub fn unreachable_failure(down: &[DownNode]) -> RedisFailure {
     let addrs: Vec<&str> = down.iter().map(|d| d.addr.as_str()).collect();
-    let details: Vec<String> = down
-        .iter()
-        .map(|d| format!("{} (slots {}): {}", d.addr, d.slot_list(), d.reason))
-        .collect();
+    let reason = match down {
+        [one] => format!(
+            "{}; it is the primary of slots {}, whose keys were not reached",
+            one.reason,
+            one.slot_list()
+        ),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|d| format!("{} (slots {}): {}", d.addr, d.slot_list(), d.reason))
+                .collect();
+            format!("{}; keys in those slots were not reached", each.join("; "))
+        }
+    };
     RedisFailure::Unreachable {
         url: addrs.join(", "),
-        reason: format!(
-            "primary down, its keys were not reached: {}",
-            details.join("; ")
-        ),
+        reason,
     }
 }
 
