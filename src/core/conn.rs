@@ -298,6 +298,9 @@ impl ConnSpec {
             }
             None => {}
         }
+        if g.timeout.is_zero() {
+            return Err(usage("--timeout 0: give a timeout above zero, e.g. 5s"));
+        }
         if settings.db() < 0 {
             return Err(usage(format!(
                 "database {} in '{shown}': database numbers are 0 or more",
@@ -377,12 +380,33 @@ impl ConnSpec {
             .set_response_timeout(Some(self.timeout));
         // The handshake (HELLO/AUTH/SELECT) is bounded by the timeout too.
         let fut = client.get_multiplexed_async_connection_with_config(&config);
+        let timeout = humantime::format_duration(self.timeout).to_string();
+        let tls = self.tls.is_some();
         match tokio::time::timeout(self.timeout + self.timeout, fut).await {
             Ok(Ok(c)) => Ok(c),
+            // TLS on one side only: a plain server never answers a ClientHello
+            // (it waits for a newline), a TLS port drops a plain HELLO.
+            Ok(Err(e)) if tls && e.is_timeout() => Err(RedisFailure::Unreachable {
+                url: label.to_string(),
+                reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
+            }),
+            Ok(Err(e)) if !tls && is_dropped(&e) && !e.is_connection_refusal() => {
+                Err(RedisFailure::Unreachable {
+                    url: label.to_string(),
+                    reason: format!(
+                        "{}: the server closed the connection before answering; if it is a TLS port, use rediss:// or --tls",
+                        describe_error(&e)
+                    ),
+                })
+            }
             Ok(Err(e)) => Err(connect_failure(label, &e, self.timeout)),
+            Err(_) if tls => Err(RedisFailure::Unreachable {
+                url: label.to_string(),
+                reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
+            }),
             Err(_) => Err(RedisFailure::Timeout {
                 node: label.to_string(),
-                timeout: humantime::format_duration(self.timeout).to_string(),
+                timeout,
             }),
         }
     }

@@ -305,3 +305,22 @@ fn a_stopped_cluster_primary_is_bounded_by_the_timeout() {
         stderr(&out)
     );
 }
+
+/// TLS on one side only is named as such, not reported as a timeout or a
+/// dropped connection; a zero --timeout is bad input.
+#[test]
+fn tls_on_one_side_only_is_named_and_a_zero_timeout_is_bad_input() {
+    let plain = RedisServer::start();
+    let (tls, _files) = RedisServer::start_tls(crate::common::TlsOpts::default());
+    let to_plain = format!("rediss://127.0.0.1:{}", plain.port);
+    let out = run(&to_plain, &["--insecure", "--timeout", "1s", "get", "k"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TLS"), "{}", stderr(&out));
+    let to_tls = format!("redis://127.0.0.1:{}", tls.port);
+    let out = run(&to_tls, &["--timeout", "1s", "get", "k"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TLS"), "{}", stderr(&out));
+    let out = run(&plain.url(), &["--timeout", "0s", "get", "k"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--timeout"), "{}", stderr(&out));
+}
