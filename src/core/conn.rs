@@ -390,7 +390,7 @@ impl ConnSpec {
                 url: label.to_string(),
                 reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
             }),
-            Ok(Err(e)) if !tls && is_dropped(&e) && !e.is_connection_refusal() => {
+            Ok(Err(e)) if !tls && closed_by_peer(&e) => {
                 Err(RedisFailure::Unreachable {
                     url: label.to_string(),
                     reason: format!(
@@ -426,12 +426,17 @@ fn describe(info: &ConnectionInfo) -> String {
         0 => String::new(),
         n => format!("/{n}"),
     };
-    match info.addr() {
+    // A host given with -h may itself look like `user:pass@host`.
+    let shown = match info.addr() {
         ConnectionAddr::Tcp(h, p) => format!("redis://{user}{h}:{p}{db}"),
         ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{user}{host}:{port}{db}"),
         ConnectionAddr::Unix(path) => format!("redis+unix://{}", path.display()),
         _ => "redis".into(),
+    };
+    if shown.matches('@').count() > usize::from(!user.is_empty()) || shown.contains('?') {
+        return redact_url(&shown);
     }
+    shown
 }
 
 fn ask_password() -> anyhow::Result<String> {
@@ -1366,6 +1371,15 @@ impl Redis {
             .map(|v| v.unwrap_or(Value::Nil))
             .collect())
     }
+}
+
+/// The server hung up on us (reset, EOF): not a refusal or a failed lookup.
+fn closed_by_peer(e: &RedisError) -> bool {
+    let text = e.to_string().to_lowercase();
+    e.is_connection_dropped()
+        && !e.is_connection_refusal()
+        && !text.contains("lookup")
+        && !text.contains("no such file")
 }
 
 fn is_dropped(e: &RedisError) -> bool {

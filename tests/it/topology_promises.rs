@@ -116,6 +116,13 @@ fn a_lone_userinfo_is_the_password() {
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(!stderr(&out).contains("wrong-pw"), "{}", stderr(&out));
+    // A host override that looks like user info is redacted too.
+    let out = cachectl()
+        .args(["-h", "app:SECRET1@127.0.0.1", "--timeout", "1s", "get", "k"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("SECRET1"), "{}", stderr(&out));
 }
 
 /// A --cacert, --cert or --key file that is not PEM of the right kind is bad
