@@ -379,10 +379,22 @@ impl ConnSpec {
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
         // The handshake (HELLO/AUTH/SELECT) is bounded by the timeout too.
-        let fut = client.get_multiplexed_async_connection_with_config(&config);
+        let attempt = || {
+            tokio::time::timeout(
+                self.timeout + self.timeout,
+                client.get_multiplexed_async_connection_with_config(&config),
+            )
+        };
+        let mut result = attempt().await;
+        if matches!(&result, Ok(Err(e)) if closed_by_peer(e)) {
+            // Hung up on mid-handshake (CLIENT KILL, a restart): the handshake
+            // changes nothing, so it is tried once more.
+            tokio::time::sleep(backoff(1)).await;
+            result = attempt().await;
+        }
         let timeout = humantime::format_duration(self.timeout).to_string();
         let tls = self.tls.is_some();
-        match tokio::time::timeout(self.timeout + self.timeout, fut).await {
+        match result {
             Ok(Ok(c)) => Ok(c),
             // TLS on one side only: a plain server never answers a ClientHello
             // (it waits for a newline), a TLS port drops a plain HELLO.

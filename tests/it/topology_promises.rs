@@ -331,3 +331,30 @@ fn tls_on_one_side_only_is_named_and_a_zero_timeout_is_bad_input() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("--timeout"), "{}", stderr(&out));
 }
+
+/// `CLIENT KILL` of cachectl's connection mid-run: read-only work reconnects
+/// and carries on.
+#[test]
+fn a_killed_connection_is_reopened_for_read_only_work() {
+    use crate::common::wait_until;
+    use std::time::Duration;
+    let s = RedisServer::start();
+    let child = crate::fixtures::spawn(
+        &s.url(),
+        &["--json", "stats", "--watch", "200ms", "--iterations", "15"],
+    );
+    wait_until(Duration::from_secs(10), "cachectl read INFO", || {
+        s.cli(&["CLIENT", "LIST"]).contains("cmd=info")
+    });
+    let killed = s
+        .call(&[b"CLIENT", b"KILL", b"TYPE", b"normal", b"SKIPME", b"yes"])
+        .as_int()
+        .unwrap_or(0);
+    let out = child.wait_with_output().expect("wait");
+    assert!(killed >= 1, "the connection was killed");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let reports = String::from_utf8_lossy(&out.stdout)
+        .matches("\"server\"")
+        .count();
+    assert_eq!(reports, 15, "every round reported");
+}
