@@ -1494,6 +1494,26 @@ mod tests {
     }
 
     #[test]
+    fn down_nodes_are_named_with_their_slots() {
+        let d = DownNode {
+            addr: "10.0.0.7:6379".into(),
+            reason: "Connection refused".into(),
+            slots: vec![(0, 5460), (6000, 6000)],
+        };
+        assert_eq!(d.slot_list(), "0-5460,6000");
+        let msg = unreachable_failure(std::slice::from_ref(&d)).to_string();
+        assert!(
+            msg.contains("10.0.0.7:6379") && msg.contains("0-5460,6000"),
+            "{msg}"
+        );
+        let two = unreachable_failure(&[d.clone(), d]).to_string();
+        assert!(
+            two.contains("keys in those slots were not reached"),
+            "{two}"
+        );
+    }
+
+    #[test]
     fn slots_match_redis() {
         // Values from the Redis Cluster specification and CLUSTER KEYSLOT.
         assert_eq!(slot_of(b"123456789"), 12739);
