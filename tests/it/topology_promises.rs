@@ -358,3 +358,48 @@ fn a_killed_connection_is_reopened_for_read_only_work() {
         .count();
     assert_eq!(reports, 15, "every round reported");
 }
+
+/// A primary announced at an address cachectl cannot reach (a wrong
+/// `cluster-announce-port`, as behind NAT): the others are served, its keys
+/// fail at once naming the address it was announced at.
+#[test]
+fn a_primary_announced_at_an_unreachable_address_does_not_stop_the_rest() {
+    use crate::common::{free_port, wait_until, RedisCluster};
+    use std::time::Duration;
+    let c = RedisCluster::start();
+    let primaries = c.primary_ports();
+    let (moved, live) = (primaries[2], primaries[0]);
+    let on = |port: u16| {
+        (0..1000)
+            .map(|i| format!("na:{i}"))
+            .find(|k| c.port_for_key(k.as_bytes()) == port)
+            .expect("a key on that primary")
+    };
+    let (moved_key, live_key) = (on(moved), on(live));
+    c.cli_c(&["SET", &live_key, "v"]);
+    let closed = free_port();
+    let r = c.call(
+        moved,
+        &[
+            b"CONFIG",
+            b"SET",
+            b"cluster-announce-port",
+            closed.to_string().as_bytes(),
+        ],
+    );
+    assert!(r.is_ok(), "{r:?}");
+    let seed = c.node(live);
+    wait_until(Duration::from_secs(20), "the new address gossiped", || {
+        seed.cli(&["CLUSTER", "SLOTS"])
+            .contains(&closed.to_string())
+    });
+    let out = run(&seed.url(), &["--timeout", "1s", "get", &live_key]);
+    assert_eq!(out.stdout, b"v", "{}", stderr(&out));
+    let out = run(&seed.url(), &["--timeout", "1s", "get", &moved_key]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("127.0.0.1:{closed}")),
+        "{}",
+        stderr(&out)
+    );
+}
