@@ -12,7 +12,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::{OutputFormat, StatsArgs};
 use crate::core::bulk::{drive, Flow};
-use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::conn::{unreachable_failure, DownNode, Idempotent, Redis, Routed};
 use crate::core::info::{interval, node_stats, replicas, total, Replica, ServerStats};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{scan_all, KeyBatch, ScanOpts};
@@ -134,6 +134,8 @@ async fn ping_latency(redis: &Redis, n: u32) -> anyhow::Result<Latency> {
 async fn server_part(
     redis: &Redis,
 ) -> anyhow::Result<(Vec<ServerStats>, ServerStats, Vec<Replica>)> {
+    // Down primaries are shown on their own (see `StatsReport::unreachable`);
+    // the totals are over the primaries that answered.
     let mut nodes = Vec::new();
     for n in redis.primaries() {
         nodes.push(node_stats(redis, &n).await?);
@@ -153,14 +155,18 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         return watch(args, ctx, &redis, every).await;
     }
     let (nodes, server, replicas) = server_part(&redis).await?;
+    let down = redis.unreachable();
     let mut report = StatsReport {
         server,
         nodes,
         replicas,
         cluster: redis.is_cluster(),
+        unreachable: down.clone(),
         ..Default::default()
     };
-    let mut failure = None;
+    // Totals without a down primary are partial: say so, and exit 3.
+    let mut failure = (!down.is_empty())
+        .then(|| anyhow::Error::from(unreachable_failure(&down)).context("stats are incomplete"));
     if args.scan || args.sample.is_some() {
         let interrupt = Interrupt::listen();
         let agg = Arc::new(Mutex::new(Keyspace::new(args.depth as usize, args.top)));
@@ -206,7 +212,9 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         )
         .await;
         bar.finish_and_clear();
-        failure = result.failure();
+        if let Some(e) = result.failure() {
+            failure = Some(e);
+        }
         let mut ks = Arc::try_unwrap(agg)
             .ok()
             .and_then(|m| m.into_inner().ok())
@@ -251,6 +259,7 @@ async fn watch(
             nodes,
             replicas,
             cluster: redis.is_cluster(),
+            unreachable: redis.unreachable(),
             interval: Some((ops, rate, every)),
             ..Default::default()
         };
@@ -289,6 +298,8 @@ struct StatsReport {
     nodes: Vec<ServerStats>,
     replicas: Vec<Replica>,
     cluster: bool,
+    /// Primaries that own slots but did not answer.
+    unreachable: Vec<DownNode>,
     keyspace: Option<KeyspacePart>,
     latency: Option<Latency>,
     /// ops/s and hit rate over the last --watch interval.
@@ -321,6 +332,11 @@ impl Render for StatsReport {
         if self.cluster {
             v["nodes"] = json!(self.nodes);
             v["replicas"] = json!(self.replicas);
+            v["unreachable"] = self
+                .unreachable
+                .iter()
+                .map(|d| json!({"node": d.addr, "slots": d.slot_list(), "reason": d.reason}))
+                .collect();
         }
         let mut keyspace = json!({ "keys": self.server.keys });
         if let Some(k) = &self.keyspace {
@@ -392,6 +408,13 @@ impl Render for StatsReport {
         if self.cluster {
             for n in &self.nodes {
                 t.add_row(row(n));
+            }
+            for d in &self.unreachable {
+                t.add_row(vec![
+                    d.addr.clone(),
+                    "primary: UNREACHABLE".into(),
+                    format!("slots {}: {}", d.slot_list(), d.reason),
+                ]);
             }
             for r in &self.replicas {
                 t.add_row(vec![
@@ -589,6 +612,21 @@ impl Render for StatsReport {
                     .unwrap_or_else(|| "NaN".into())
             }),
         );
+        if self.cluster {
+            // Down primaries have no other samples: 0 here is what alerts on.
+            let mut up = per_node(&|_| "1".into());
+            up.extend(
+                self.unreachable
+                    .iter()
+                    .map(|d| (format!("node=\"{}\"", label(&d.addr)), "0".into())),
+            );
+            metric(
+                "node_up",
+                "gauge",
+                "1 if the primary answered, 0 if it is down.",
+                up,
+            );
+        }
         if let Some(k) = &self.keyspace {
             let rows = k.ks.by_prefix();
             let by = |f: &dyn Fn(&crate::keyspace::PrefixAgg) -> u64| -> Vec<(String, String)> {

@@ -257,8 +257,10 @@ where
                 let batch = match msg {
                     None => { scanning = false; continue; }
                     Some(Err(e)) => {
+                        // A scanner failed: take no more keys, but finish the
+                        // chunks already found (other nodes' work is not lost).
                         error.get_or_insert(e);
-                        stopping = true;
+                        scanning = false;
                         stop = Stop::Failed;
                         continue;
                     }

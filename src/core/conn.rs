@@ -17,8 +17,12 @@ use anyhow::Context as _;
 use redis::aio::MultiplexedConnection;
 use redis::{
     AsyncConnectionConfig, Client, ClientTlsConfig, Cmd, ConnectionAddr, ConnectionInfo, ErrorKind,
-    FromRedisValue, IntoConnectionInfo, RedisError, ServerErrorKind, TlsCertificates, Value,
+    FromRedisValue, IntoConnectionInfo, RedisConnectionInfo, RedisError, ServerErrorKind,
+    TlsCertificates, Value,
 };
+
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::cli::GlobalArgs;
 use crate::error::{usage, RedisFailure};
@@ -62,31 +66,139 @@ impl std::fmt::Debug for ConnSpec {
     }
 }
 
-/// Replace the password of a URL with `***` (also in malformed URLs): all of
-/// the user info up to the last `@` is suspect, since an unencoded `@` or `/`
-/// in a password would otherwise split it.
+/// Replace every secret in a URL, or in a string that merely looks like one,
+/// with `***`: the password (all of the user info up to the last `@` is
+/// suspect, since an unencoded `@` or `/` in a password would otherwise split
+/// it; a lone user info is the password, as redis-cli reads it) and the
+/// values of query parameters (`?pass=…`), except harmless ones like `db`.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    match rest.rfind('@') {
+    let at = rest.rfind('@');
+    let query = rest.find('?');
+    if let (Some(at), Some(q)) = (at, query) {
+        if q < at {
+            // `?` before the last `@`: in the password, or an `@` in the query.
+            // Either way nothing after the scheme can be shown safely.
+            return format!("{scheme}***");
+        }
+    }
+    let (userinfo, hostpart) = match at {
         Some(at) => {
             let userinfo = &rest[..at];
             let redacted = match userinfo.split_once(':') {
-                Some((user, _)) if !user.contains('/') => format!("{user}:***"),
-                Some(_) => "***".to_string(),
-                // redis://secret@host: a lone userinfo is the password.
-                None => "***".to_string(),
+                Some((user, _)) if !user.contains('/') => format!("{user}:***@"),
+                _ => "***@".to_string(),
             };
-            format!("{}{}@{}", &url[..scheme_end + 3], redacted, &rest[at + 1..])
+            (redacted, &rest[at + 1..])
         }
-        None => url.to_string(),
+        None => (String::new(), rest),
+    };
+    let hostpart = match hostpart.split_once('?') {
+        Some((host, query)) => format!("{host}?{}", redact_query(query)),
+        None => hostpart.to_string(),
+    };
+    format!("{scheme}{userinfo}{hostpart}")
+}
+
+/// `k=v&k2=v2` with every value but the harmless ones replaced by `***`.
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if matches!(k, "db" | "protocol" | "insecure") && !v.is_empty() => {
+                format!("{k}={v}")
+            }
+            Some((k, _)) => format!("{k}=***"),
+            // A bare word could be anything, a password included.
+            None if pair.is_empty() => String::new(),
+            None => "***".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The message of a URL parse error, without the crate's `- Kind` suffix.
+fn url_error(e: &RedisError) -> String {
+    let s = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.to_string());
+    match s.rsplit_once(" - ") {
+        Some((msg, _)) => msg.to_string(),
+        None => s,
     }
+}
+
+/// Whether the URL's user info is one word without `:` (`redis://secret@host`),
+/// which redis-cli takes as the password.
+fn lone_userinfo(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| !userinfo.is_empty() && !userinfo.contains(':'))
 }
 
 fn read_pem(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+/// The certificates of a PEM file, each parsed: a file that holds none (a key,
+/// junk, DER) is bad input here, not a TLS failure blamed on the server later.
+fn read_certs(path: &Path, what: &str) -> anyhow::Result<(Vec<u8>, Vec<CertificateDer<'static>>)> {
+    let bytes = read_pem(path, what)?;
+    let bad = |why: String| {
+        usage(format!(
+            "{what} {} is not a PEM certificate: {why}",
+            path.display()
+        ))
+    };
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad("no BEGIN CERTIFICATE block".into()));
+    }
+    for cert in &certs {
+        rustls::RootCertStore::empty()
+            .add(cert.clone())
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    Ok((bytes, certs))
+}
+
+/// A client certificate and its key: both PEM, the key one rustls can sign
+/// with, and the key the certificate's.
+fn read_client_pair(cert_path: &Path, key_path: &Path) -> anyhow::Result<ClientTlsConfig> {
+    let (client_cert, certs) = read_certs(cert_path, "client certificate")?;
+    let client_key = read_pem(key_path, "client key")?;
+    let bad = |why: String| {
+        usage(format!(
+            "client key {} is not a PEM private key: {why}",
+            key_path.display()
+        ))
+    };
+    let key = PrivateKeyDer::from_pem_slice(&client_key).map_err(|e| bad(e.to_string()))?;
+    let signer =
+        rustls::crypto::ring::sign::any_supported_type(&key).map_err(|e| bad(e.to_string()))?;
+    if let Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) =
+        rustls::sign::CertifiedKey::new(certs, signer).keys_match()
+    {
+        return Err(usage(format!(
+            "client key {} does not belong to client certificate {} (PEM files swapped or mixed up?)",
+            key_path.display(),
+            cert_path.display()
+        )));
+    }
+    Ok(ClientTlsConfig {
+        client_cert,
+        client_key,
+    })
 }
 
 impl ConnSpec {
@@ -102,12 +214,10 @@ impl ConnSpec {
                 "'{shown}' is not a Redis URL: expected redis://host:port[/db], rediss://… or redis+unix:///path"
             )));
         }
-        let mut info = raw.as_str().into_connection_info().map_err(|e| {
-            usage(format!(
-                "bad URL '{shown}': {}",
-                e.detail().unwrap_or(&e.to_string())
-            ))
-        })?;
+        let mut info = raw
+            .as_str()
+            .into_connection_info()
+            .map_err(|e| usage(format!("bad URL '{shown}': {}", url_error(&e))))?;
         // Flags override the URL, as in redis-cli.
         let (mut host, mut port, mut tls_on, mut insecure) = match info.addr() {
             ConnectionAddr::Tcp(h, p) => (Some(h.clone()), *p, false, false),
@@ -132,7 +242,7 @@ impl ConnSpec {
                 host = Some("127.0.0.1".into());
             }
         }
-        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some();
+        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some() || g.tls_key.is_some();
         insecure |= g.insecure;
         if let Some(host) = host {
             let addr = if tls_on {
@@ -149,6 +259,15 @@ impl ConnSpec {
         }
 
         let mut settings = info.redis_settings().clone();
+        if lone_userinfo(&raw) && settings.password().is_none() {
+            // The crate reads `redis://secret@host` as a user name.
+            if let Some(secret) = settings.username().map(str::to_string) {
+                settings = RedisConnectionInfo::default()
+                    .set_db(settings.db())
+                    .set_protocol(settings.protocol())
+                    .set_password(secret);
+            }
+        }
         if let Some(db) = g.db {
             if db < 0 {
                 return Err(usage(format!("--db {db}: database numbers are 0 or more")));
@@ -179,6 +298,15 @@ impl ConnSpec {
             }
             None => {}
         }
+        if g.timeout.is_zero() {
+            return Err(usage("--timeout 0: give a timeout above zero, e.g. 5s"));
+        }
+        if settings.db() < 0 {
+            return Err(usage(format!(
+                "database {} in '{shown}': database numbers are 0 or more",
+                settings.db()
+            )));
+        }
         settings = settings.set_lib_name("cachectl", env!("CARGO_PKG_VERSION"));
         info = info.set_redis_settings(settings);
 
@@ -186,14 +314,19 @@ impl ConnSpec {
             let root_cert = g
                 .cacert
                 .as_deref()
-                .map(|p| read_pem(p, "CA certificate"))
+                .map(|p| read_certs(p, "CA certificate").map(|(bytes, _)| bytes))
                 .transpose()?;
             let client_tls = match (&g.cert, &g.tls_key) {
-                (Some(c), Some(k)) => Some(ClientTlsConfig {
-                    client_cert: read_pem(c, "client certificate")?,
-                    client_key: read_pem(k, "client key")?,
-                }),
-                _ => None,
+                (Some(c), Some(k)) => Some(read_client_pair(c, k)?),
+                (Some(_), None) => {
+                    return Err(usage(
+                        "--cert needs --key (the client certificate's private key)",
+                    ))
+                }
+                (None, Some(_)) => {
+                    return Err(usage("--key needs --cert (the client certificate)"))
+                }
+                (None, None) => None,
             };
             Some(TlsCertificates {
                 client_tls,
@@ -246,13 +379,46 @@ impl ConnSpec {
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
         // The handshake (HELLO/AUTH/SELECT) is bounded by the timeout too.
-        let fut = client.get_multiplexed_async_connection_with_config(&config);
-        match tokio::time::timeout(self.timeout + self.timeout, fut).await {
+        let attempt = || {
+            tokio::time::timeout(
+                self.timeout + self.timeout,
+                client.get_multiplexed_async_connection_with_config(&config),
+            )
+        };
+        let mut result = attempt().await;
+        if matches!(&result, Ok(Err(e)) if closed_by_peer(e)) {
+            // Hung up on mid-handshake (CLIENT KILL, a restart): the handshake
+            // changes nothing, so it is tried once more.
+            tokio::time::sleep(backoff(1)).await;
+            result = attempt().await;
+        }
+        let timeout = humantime::format_duration(self.timeout).to_string();
+        let tls = self.tls.is_some();
+        match result {
             Ok(Ok(c)) => Ok(c),
+            // TLS on one side only: a plain server never answers a ClientHello
+            // (it waits for a newline), a TLS port drops a plain HELLO.
+            Ok(Err(e)) if tls && e.is_timeout() => Err(RedisFailure::Unreachable {
+                url: label.to_string(),
+                reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
+            }),
+            Ok(Err(e)) if !tls && closed_by_peer(&e) => {
+                Err(RedisFailure::Unreachable {
+                    url: label.to_string(),
+                    reason: format!(
+                        "{}: the server closed the connection before answering; if it is a TLS port, use rediss:// or --tls",
+                        describe_error(&e)
+                    ),
+                })
+            }
             Ok(Err(e)) => Err(connect_failure(label, &e, self.timeout)),
+            Err(_) if tls => Err(RedisFailure::Unreachable {
+                url: label.to_string(),
+                reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
+            }),
             Err(_) => Err(RedisFailure::Timeout {
                 node: label.to_string(),
-                timeout: humantime::format_duration(self.timeout).to_string(),
+                timeout,
             }),
         }
     }
@@ -272,12 +438,17 @@ fn describe(info: &ConnectionInfo) -> String {
         0 => String::new(),
         n => format!("/{n}"),
     };
-    match info.addr() {
+    // A host given with -h may itself look like `user:pass@host`.
+    let shown = match info.addr() {
         ConnectionAddr::Tcp(h, p) => format!("redis://{user}{h}:{p}{db}"),
         ConnectionAddr::TcpTls { host, port, .. } => format!("rediss://{user}{host}:{port}{db}"),
         ConnectionAddr::Unix(path) => format!("redis+unix://{}", path.display()),
         _ => "redis".into(),
+    };
+    if shown.matches('@').count() > usize::from(!user.is_empty()) || shown.contains('?') {
+        return redact_url(&shown);
     }
+    shown
 }
 
 fn ask_password() -> anyhow::Result<String> {
@@ -322,6 +493,28 @@ fn connect_failure(label: &str, e: &RedisError, timeout: Duration) -> RedisFailu
         url: label.to_string(),
         reason: describe_error(e),
     }
+}
+
+/// The handshake's SELECT refused: the database is the user's input to fix
+/// (exit 2), not a connection problem.
+fn bad_db(e: RedisFailure, db: i64) -> anyhow::Error {
+    let reason = match &e {
+        RedisFailure::Unreachable { reason, .. } | RedisFailure::Server { msg: reason, .. } => {
+            reason.as_str()
+        }
+        _ => "",
+    };
+    if reason.contains("DB index is out of range") {
+        return usage(format!(
+            "database {db} does not exist on this server (see its `databases` setting): {reason}"
+        ));
+    }
+    if reason.contains("SELECT is not allowed in cluster mode") {
+        return usage(format!(
+            "database {db}: a Redis Cluster has only database 0"
+        ));
+    }
+    e.into()
 }
 
 /// Cluster mode from INFO, or, for ACL users without INFO, from CLUSTER INFO
@@ -382,8 +575,63 @@ impl Node {
 
 struct Topology {
     nodes: Vec<Arc<Node>>,
-    /// Index into `nodes` for every slot.
+    /// Index into `nodes` for every slot (slots of a down primary point at a
+    /// live node, never used: see `down_slots`).
     slots: Vec<usize>,
+    /// Primaries that own slots but could not be reached.
+    down: Vec<DownNode>,
+    /// Index into `down` for every slot a down primary owns.
+    down_slots: Vec<Option<usize>>,
+}
+
+/// A primary that owns slots but did not answer when the slot map was read
+/// (a cluster with `cluster-require-full-coverage no` keeps serving the rest).
+#[derive(Debug, Clone)]
+pub struct DownNode {
+    pub addr: String,
+    pub reason: String,
+    /// Slot ranges it owns, inclusive.
+    pub slots: Vec<(u16, u16)>,
+}
+
+impl DownNode {
+    /// `0-5460,6000`: the slots, as CLUSTER NODES writes them.
+    pub fn slot_list(&self) -> String {
+        self.slots
+            .iter()
+            .map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// One failure naming every down primary and the slots whose keys were not reached.
+pub fn unreachable_failure(down: &[DownNode]) -> RedisFailure {
+    let addrs: Vec<&str> = down.iter().map(|d| d.addr.as_str()).collect();
+    let reason = match down {
+        [one] => format!(
+            "{}; it is the primary of slots {}, whose keys were not reached",
+            one.reason,
+            one.slot_list()
+        ),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|d| format!("{} (slots {}): {}", d.addr, d.slot_list(), d.reason))
+                .collect();
+            format!("{}; keys in those slots were not reached", each.join("; "))
+        }
+    };
+    RedisFailure::Unreachable {
+        url: addrs.join(", "),
+        reason,
+    }
 }
 
 /// A connected server or cluster. Cheap to share behind an `Arc`.
@@ -433,6 +681,10 @@ enum Redirect {
     Moved,
     Ask(String),
     Wait,
+    /// A replica refused a write: on a cluster the slot map is stale (as for
+    /// MOVED); a standalone replica never takes the write, however often it
+    /// is sent.
+    ReadOnly,
 }
 
 fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
@@ -448,7 +700,7 @@ fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
             | ServerErrorKind::BusyLoading
             | ServerErrorKind::MasterDown,
         ) => Some(Redirect::Wait),
-        Some(ServerErrorKind::ReadOnly) => Some(Redirect::Moved),
+        Some(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
         _ => None,
     }
 }
@@ -456,7 +708,7 @@ fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
 fn redirect_of_error(err: &RedisError) -> Option<Redirect> {
     match err.kind() {
         ErrorKind::Server(ServerErrorKind::Moved) => Some(Redirect::Moved),
-        ErrorKind::Server(ServerErrorKind::ReadOnly) => Some(Redirect::Moved),
+        ErrorKind::Server(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
         ErrorKind::Server(ServerErrorKind::Ask) => err
             .redirect_node()
             .map(|(h, p)| Redirect::Ask(format!("{h}:{p}"))),
@@ -470,6 +722,20 @@ fn redirect_of_error(err: &RedisError) -> Option<Redirect> {
     }
 }
 
+/// `host:port` of the primary, from INFO replication of a replica.
+fn primary_of(info: &str) -> Option<String> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.trim_end().strip_prefix(name)?.strip_prefix(':'))
+            .filter(|v| !v.is_empty())
+    };
+    Some(format!(
+        "{}:{}",
+        field("master_host")?,
+        field("master_port")?
+    ))
+}
+
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((25u64 << attempt.min(6)).min(1000))
 }
@@ -478,7 +744,10 @@ impl Redis {
     /// Connect to the seed, detect cluster mode, and connect to every primary.
     pub async fn connect(spec: ConnSpec) -> anyhow::Result<Arc<Redis>> {
         let seed_label = spec.display_url.clone();
-        let mut seed_conn = spec.open(spec.seed.clone(), &seed_label).await?;
+        let mut seed_conn = spec
+            .open(spec.seed.clone(), &seed_label)
+            .await
+            .map_err(|e| bad_db(e, spec.seed.redis_settings().db()))?;
         let cluster = detect_cluster(&mut seed_conn, &seed_label, spec.timeout).await?;
         let (host, port) = match spec.seed.addr() {
             ConnectionAddr::Tcp(h, p) => (h.clone(), *p),
@@ -498,6 +767,8 @@ impl Redis {
             Topology {
                 nodes: vec![node],
                 slots: vec![0; SLOTS],
+                down: Vec::new(),
+                down_slots: vec![None; SLOTS],
             }
         };
         Ok(Arc::new(Redis {
@@ -524,6 +795,7 @@ impl Redis {
             .map_err(|e| failure(&label, &e, spec.timeout))?;
         let mut slots = vec![usize::MAX; SLOTS];
         let mut addrs: Vec<(String, u16)> = Vec::new();
+        let mut ranges: Vec<Vec<(u16, u16)>> = Vec::new();
         for range in raw {
             let Value::Array(parts) = range else { continue };
             if parts.len() < 3 {
@@ -547,9 +819,11 @@ impl Redis {
                 Some(i) => i,
                 None => {
                     addrs.push((host, port));
+                    ranges.push(Vec::new());
                     addrs.len() - 1
                 }
             };
+            ranges[idx].push((start, end.min(SLOTS as u16 - 1)));
             for s in start..=end.min(SLOTS as u16 - 1) {
                 slots[s as usize] = idx;
             }
@@ -560,13 +834,6 @@ impl Redis {
                 msg: "cluster has no slots assigned (CLUSTER SLOTS is empty)".into(),
             }
             .into());
-        }
-        let unassigned = slots.iter().filter(|&&i| i == usize::MAX).count();
-        if unassigned > 0 {
-            // Keys in unassigned slots fail with CLUSTERDOWN at the node; route them anywhere.
-            for s in slots.iter_mut().filter(|i| **i == usize::MAX) {
-                *s = 0;
-            }
         }
         // Known nodes keep their connections (in-flight work keeps its sockets);
         // only new addresses are dialled.
@@ -593,8 +860,62 @@ impl Redis {
                 }))
             }
         });
-        let nodes = futures::future::try_join_all(opens).await?;
-        Ok(Topology { nodes, slots })
+        let opened = futures::future::join_all(opens).await;
+        // A primary that cannot be reached is set aside, the others serve; any
+        // other failure (a refused password) is the whole run's.
+        let mut nodes = Vec::new();
+        let mut down = Vec::new();
+        let mut first_down = None;
+        let mut index = Vec::with_capacity(opened.len());
+        for (i, r) in opened.into_iter().enumerate() {
+            match r {
+                Ok(n) => {
+                    index.push(Ok(nodes.len()));
+                    nodes.push(n);
+                }
+                Err(
+                    e @ (RedisFailure::Unreachable { .. }
+                    | RedisFailure::Timeout { .. }
+                    | RedisFailure::ConnectionLost { .. }),
+                ) => {
+                    index.push(Err(down.len()));
+                    down.push(DownNode {
+                        addr: format!("{}:{}", addrs[i].0, addrs[i].1),
+                        reason: match &e {
+                            RedisFailure::Unreachable { reason, .. }
+                            | RedisFailure::ConnectionLost { reason, .. } => reason.clone(),
+                            other => other.to_string(),
+                        },
+                        slots: std::mem::take(&mut ranges[i]),
+                    });
+                    first_down.get_or_insert(e);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if nodes.is_empty() {
+            return Err(first_down
+                .map(anyhow::Error::from)
+                .unwrap_or_else(|| anyhow::anyhow!("no cluster primary answered")));
+        }
+        let mut down_slots = vec![None; SLOTS];
+        for (s, owner) in slots.iter_mut().enumerate() {
+            // Keys in unassigned slots fail with CLUSTERDOWN at the node; route them anywhere.
+            match index.get(*owner) {
+                Some(Ok(n)) => *owner = *n,
+                Some(Err(d)) => {
+                    down_slots[s] = Some(*d);
+                    *owner = 0;
+                }
+                None => *owner = 0,
+            }
+        }
+        Ok(Topology {
+            nodes,
+            slots,
+            down,
+            down_slots,
+        })
     }
 
     pub fn is_cluster(&self) -> bool {
@@ -615,6 +936,30 @@ impl Redis {
     /// Every primary (one node when standalone).
     pub fn primaries(&self) -> Vec<Arc<Node>> {
         self.topo().nodes.clone()
+    }
+
+    /// Primaries that own slots but could not be reached (empty when all answer).
+    pub fn unreachable(&self) -> Vec<DownNode> {
+        self.topo().down.clone()
+    }
+
+    /// Fail at once, naming the node, when a command's slot is owned by a
+    /// primary that is down: it would only redirect there for the settle budget.
+    fn check_reachable(&self, slots: impl Iterator<Item = u16>) -> Result<(), RedisFailure> {
+        let topo = self.topo();
+        if topo.down.is_empty() {
+            return Ok(());
+        }
+        let mut hit: Vec<usize> = slots
+            .filter_map(|s| topo.down_slots[s as usize % SLOTS])
+            .collect();
+        if hit.is_empty() {
+            return Ok(());
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        let down: Vec<DownNode> = hit.iter().map(|&d| topo.down[d].clone()).collect();
+        Err(unreachable_failure(&down))
     }
 
     /// The node that owns a slot now.
@@ -665,8 +1010,20 @@ impl Redis {
             let (mut conn, _) = node.conn();
             match self.rebuild(&mut conn, &old).await {
                 Ok(topo) => {
+                    // A primary that went away meanwhile: the work that was
+                    // redirected to it cannot be done (the slot would only
+                    // keep redirecting there).
+                    let lost: Vec<DownNode> = topo
+                        .down
+                        .iter()
+                        .filter(|d| !old.down.iter().any(|o| o.addr == d.addr))
+                        .cloned()
+                        .collect();
                     if let Ok(mut w) = self.topo.write() {
                         *w = Arc::new(topo);
+                    }
+                    if !lost.is_empty() {
+                        return Err(unreachable_failure(&lost).into());
                     }
                     return Ok(());
                 }
@@ -755,6 +1112,9 @@ impl Redis {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     attempt += 1;
+                    if matches!(redirect_of_error(&e), Some(Redirect::ReadOnly)) {
+                        return Err(self.read_only(node).await.into());
+                    }
                     // LOADING, TRYAGAIN, CLUSTERDOWN: wait it out, within the budget.
                     if matches!(redirect_of_error(&e), Some(Redirect::Wait))
                         && started.elapsed() < SETTLE_BUDGET
@@ -774,6 +1134,30 @@ impl Redis {
                     return Err(failure(&node.addr, &e, self.spec.timeout).into());
                 }
             }
+        }
+    }
+
+    /// A write refused by a replica: one line naming its primary when INFO
+    /// replication tells it (the user pointed us at the wrong server).
+    async fn read_only(&self, node: &Node) -> RedisFailure {
+        let mut cmd = redis::cmd("INFO");
+        cmd.arg("replication");
+        let (mut conn, _) = node.conn();
+        let primary =
+            match tokio::time::timeout(self.spec.timeout, cmd.query_async::<String>(&mut conn))
+                .await
+            {
+                Ok(Ok(text)) => primary_of(&text),
+                _ => None,
+            };
+        RedisFailure::Server {
+            node: node.addr.clone(),
+            msg: match primary {
+                Some(p) => {
+                    format!("this server is a read-only replica of {p}: point --url at the primary")
+                }
+                None => "this server is a read-only replica: point --url at the primary".into(),
+            },
         }
     }
 
@@ -845,6 +1229,7 @@ impl Redis {
         cmds: Vec<Routed>,
         idem: Idempotent,
     ) -> anyhow::Result<Vec<Value>> {
+        self.check_reachable(cmds.iter().map(|r| r.slot))?;
         let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
         let mut store: Vec<Option<Cmd>> = cmds.into_iter().map(|r| Some(r.cmd)).collect();
         let mut results: Vec<Option<Value>> = vec![None; store.len()];
@@ -908,7 +1293,10 @@ impl Redis {
                         for (&i, v) in idxs.iter().zip(values) {
                             match &v {
                                 Value::ServerError(e) => match redirect_of(e) {
-                                    Some(Redirect::Moved) => {
+                                    Some(Redirect::ReadOnly) if !self.cluster => {
+                                        return Err(self.read_only(&node).await.into());
+                                    }
+                                    Some(Redirect::Moved | Redirect::ReadOnly) => {
                                         asking.remove(&i);
                                         need_refresh = true;
                                         again.push(i);
@@ -997,6 +1385,15 @@ impl Redis {
     }
 }
 
+/// The server hung up on us (reset, EOF): not a refusal or a failed lookup.
+fn closed_by_peer(e: &RedisError) -> bool {
+    let text = e.to_string().to_lowercase();
+    e.is_connection_dropped()
+        && !e.is_connection_refusal()
+        && !text.contains("lookup")
+        && !text.contains("no such file")
+}
+
 fn is_dropped(e: &RedisError) -> bool {
     !e.is_timeout() && (e.is_connection_dropped() || e.is_io_error() || e.is_connection_refusal())
 }
@@ -1065,6 +1462,55 @@ mod tests {
         assert_eq!(redact_url("rediss://u:p@ss@h"), "rediss://u:***@h");
         assert_eq!(redact_url("redis://u:p@ss/x@h:1"), "redis://u:***@h:1");
         assert!(!redact_url("redis://u:p@ss/x@h:1").contains("ss/x"));
+        assert_eq!(
+            redact_url("redis+unix:///s?pass=SECRET&db=x"),
+            "redis+unix:///s?pass=***&db=x"
+        );
+        assert_eq!(
+            redact_url("app:S3cret@10.0.0.5:6379"),
+            "app:***@10.0.0.5:6379"
+        );
+        assert_eq!(redact_url("S3cret@h"), "***@h");
+        assert_eq!(redact_url("redis://u:pa?ss@h"), "redis://***");
+        assert_eq!(redact_url("redis://h?pass=a@b"), "redis://***");
+        assert_eq!(redact_url("redis://h?SECRET&db=1"), "redis://h?***&db=1");
+        assert_eq!(redact_url("plain-host"), "plain-host");
+    }
+
+    #[test]
+    fn lone_userinfo_is_a_password() {
+        assert!(lone_userinfo("redis://secret@h:1/0"));
+        assert!(!lone_userinfo("redis://u:p@h"));
+        assert!(!lone_userinfo("redis://:p@h"));
+        assert!(!lone_userinfo("redis://h:1"));
+        assert!(!lone_userinfo("redis+unix:///s?pass=x"));
+    }
+
+    #[test]
+    fn primary_from_info_replication() {
+        let info = "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.5\r\nmaster_port:6380\r\n";
+        assert_eq!(primary_of(info).as_deref(), Some("10.0.0.5:6380"));
+        assert_eq!(primary_of("role:master\r\n"), None);
+    }
+
+    #[test]
+    fn down_nodes_are_named_with_their_slots() {
+        let d = DownNode {
+            addr: "10.0.0.7:6379".into(),
+            reason: "Connection refused".into(),
+            slots: vec![(0, 5460), (6000, 6000)],
+        };
+        assert_eq!(d.slot_list(), "0-5460,6000");
+        let msg = unreachable_failure(std::slice::from_ref(&d)).to_string();
+        assert!(
+            msg.contains("10.0.0.7:6379") && msg.contains("0-5460,6000"),
+            "{msg}"
+        );
+        let two = unreachable_failure(&[d.clone(), d]).to_string();
+        assert!(
+            two.contains("keys in those slots were not reached"),
+            "{two}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use redis::Cmd;
 use tokio::sync::mpsc;
 
-use super::conn::{slot_of, Idempotent, Node, Redis};
+use super::conn::{slot_of, unreachable_failure, Idempotent, Node, Redis};
 
 /// What to scan for.
 #[derive(Debug, Clone)]
@@ -176,16 +176,33 @@ pub fn scan_all(
     buffer: usize,
 ) -> mpsc::Receiver<anyhow::Result<KeyBatch>> {
     let (tx, rx) = mpsc::channel(buffer.max(1));
+    let mut scanners = Vec::new();
     for node in redis.primaries() {
         if let Some(start) = resume(&node.addr) {
-            tokio::spawn(scan_node(
+            scanners.push(tokio::spawn(scan_node(
                 redis.clone(),
                 node,
                 opts.clone(),
                 start,
                 tx.clone(),
-            ));
+            )));
         }
+    }
+    // A primary that is down cannot be scanned: after every other node's keys,
+    // its failure ends the stream, so the run does what it can and never
+    // reports itself complete.
+    let down: Vec<_> = redis
+        .unreachable()
+        .into_iter()
+        .filter(|d| resume(&d.addr).is_some())
+        .collect();
+    if !down.is_empty() {
+        tokio::spawn(async move {
+            for s in scanners {
+                let _ = s.await;
+            }
+            let _ = tx.send(Err(unreachable_failure(&down).into())).await;
+        });
     }
     rx
 }

@@ -19,4 +19,5 @@ mod scan_delete;
 mod security;
 mod stats;
 mod tags;
+mod topology_promises;
 mod warm;

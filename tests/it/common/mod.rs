@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub mod build;
+pub mod replica;
 
 /// The only address any test server binds to.
 pub const HOST: &str = "127.0.0.1";
