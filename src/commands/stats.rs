@@ -381,7 +381,7 @@ impl Render for StatsReport {
             vec![
                 s.node.clone(),
                 s.role.clone(),
-                s.version.clone(),
+                format!("{} {}", s.server_name, s.version),
                 s.keys.to_string(),
                 format!(
                     "{} (peak {}, frag {:.2})",
@@ -501,6 +501,7 @@ impl Render for StatsReport {
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
         let s = &self.server;
+        writeln!(out, "server_name\t{}", s.server_name)?;
         writeln!(out, "version\t{}", s.version)?;
         writeln!(out, "keys\t{}", s.keys)?;
         writeln!(out, "memory_used\t{}", s.memory_used)?;

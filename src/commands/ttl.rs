@@ -111,7 +111,11 @@ fn change_cmd(change: Change, key: &[u8], only_persistent: bool) -> Cmd {
         };
         if verb != "PERSIST" {
             let mut c = redis::cmd("EVAL");
-            c.arg(EXPIRE_IF_PERSISTENT).arg(1).arg(key).arg(verb).arg(ms);
+            c.arg(EXPIRE_IF_PERSISTENT)
+                .arg(1)
+                .arg(key)
+                .arg(verb)
+                .arg(ms);
             return c;
         }
     }

@@ -11,6 +11,10 @@ use super::conn::{Idempotent, Node, Redis};
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ServerStats {
     pub node: String,
+    /// `redis` or `valkey`: Valkey says so in `server_name`; Redis does not.
+    pub server_name: String,
+    /// The server's own version (Valkey also reports a Redis-compatible
+    /// `redis_version`, which is not its own).
     pub version: String,
     pub mode: String,
     pub role: String,
@@ -51,6 +55,12 @@ pub fn parse_info(node: &str, text: &str) -> ServerStats {
             .unwrap_or(0)
     };
     let text_of = |k: &str| fields.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let first_of = |ks: &[&str]| {
+        ks.iter()
+            .find(|k| fields.contains_key(*k))
+            .map(|k| text_of(k))
+            .unwrap_or_default()
+    };
     let (mut keys, mut expires) = (0, 0);
     for (k, v) in &fields {
         if k.starts_with("db") && k[2..].chars().all(|c| c.is_ascii_digit()) {
@@ -66,8 +76,11 @@ pub fn parse_info(node: &str, text: &str) -> ServerStats {
     let (hits, misses) = (num("keyspace_hits"), num("keyspace_misses"));
     ServerStats {
         node: node.to_string(),
-        version: text_of("redis_version"),
-        mode: text_of("redis_mode"),
+        server_name: fields
+            .get("server_name")
+            .map_or_else(|| "redis".to_string(), |v| v.to_string()),
+        version: first_of(&["valkey_version", "redis_version"]),
+        mode: first_of(&["server_mode", "redis_mode"]),
         role: text_of("role"),
         uptime_s: num("uptime_in_seconds"),
         clients: num("connected_clients"),
@@ -98,6 +111,7 @@ pub fn total(nodes: &[ServerStats]) -> ServerStats {
     };
     let mut t = ServerStats {
         node: "total".into(),
+        server_name: first.server_name.clone(),
         version: first.version.clone(),
         mode: first.mode.clone(),
         role: "total".into(),
@@ -204,6 +218,10 @@ instantaneous_ops_per_sec:7\r\nexpired_keys:5\r\nevicted_keys:1\r\nkeyspace_hits
     fn parses_info() {
         let s = parse_info("n1", INFO);
         assert_eq!(s.version, "7.0.15");
+        assert_eq!(
+            (s.server_name.as_str(), s.mode.as_str()),
+            ("redis", "standalone")
+        );
         assert_eq!(s.clients, 3);
         assert_eq!(s.memory_used, 1000);
         assert_eq!(s.keys, 15);
@@ -211,6 +229,16 @@ instantaneous_ops_per_sec:7\r\nexpired_keys:5\r\nevicted_keys:1\r\nkeyspace_hits
         assert_eq!(s.hit_rate, Some(0.75));
         assert_eq!(s.role, "master");
         assert!((s.fragmentation - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn valkey_names_itself_and_its_own_version() {
+        let info = "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\n\
+valkey_version:8.1.8\r\nvalkey_release_stage:ga\r\nredis_mode:\r\nserver_mode:cluster\r\n";
+        let s = parse_info("v", info);
+        assert_eq!(s.server_name, "valkey");
+        assert_eq!(s.version, "8.1.8");
+        assert_eq!(s.mode, "cluster");
     }
 
     #[test]

@@ -79,9 +79,22 @@ fn hit_rate_after_known_hits_and_misses() {
     assert_eq!(v["server"]["keyspace_misses"], 1);
     assert_eq!(v["server"]["hit_rate"], 0.75);
     assert_eq!(v["keyspace"]["keys"], 1);
+    let build = crate::common::build::server_build();
+    let want = format!("{}.{}.", build.version.0, build.version.1);
     assert_eq!(
-        v["server"]["version"].as_str().map(|x| x.starts_with('7')),
-        Some(true)
+        v["server"]["version"]
+            .as_str()
+            .map(|x| x.starts_with(&want)),
+        Some(true),
+        "{}",
+        v["server"]
+    );
+    // Valkey names itself; its `redis_version` is a compatibility number.
+    assert_eq!(v["server"]["server_name"], build.name.as_str());
+    let plain = String::from_utf8_lossy(&run(&s.url(), &["stats"]).stdout).into_owned();
+    assert!(
+        plain.contains(&format!("server_name\t{}\n", build.name)),
+        "{plain}"
     );
 }
 

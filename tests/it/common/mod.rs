@@ -921,6 +921,18 @@ impl RedisServer {
         info_value(&self.info(section), field).map(str::to_owned)
     }
 
+    /// `CLIENT PAUSE ms` for every command (`ALL` is the default before 6.2,
+    /// where the option does not exist).
+    pub fn pause_clients(&self, ms: u64) {
+        let ms = ms.to_string();
+        let mut args: Vec<&[u8]> = vec![b"CLIENT", b"PAUSE", ms.as_bytes()];
+        if build::server_build().has_config_7() || build::server_build().at_least(6, 2) {
+            args.push(b"ALL");
+        }
+        let reply = self.call(&args);
+        assert!(reply.is_ok(), "CLIENT PAUSE {ms}: {reply:?}");
+    }
+
     /// `DBSIZE` of db 0.
     pub fn dbsize(&self) -> u64 {
         if self.tls.is_some() {
