@@ -14,11 +14,11 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::{DeleteOpts, ScanDeleteArgs};
 use crate::core::bulk::{drive, Flow, NodeTally, Stop};
-use crate::core::checkpoint::{Checkpoint, NodeMark};
+use crate::core::checkpoint::{server_of, Checkpoint, NodeMark, Scope};
 use crate::core::interrupt::Interrupt;
-use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
+use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::{unlink_keys, Denied};
-use crate::error::usage;
+use crate::error::{usage, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::output::{table, Outcome, Render};
 
@@ -28,6 +28,9 @@ const MAX_UNTIL_EMPTY_PASSES: u32 = 100;
 
 /// Extra passes run on their own when the cluster layout changed during a pass.
 const MAX_LAYOUT_PASSES: u32 = 20;
+
+/// Passes run again for nodes whose server process changed (restart, failover).
+const MAX_RESTART_PASSES: u32 = 20;
 
 pub async fn run(args: &ScanDeleteArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let pattern = arg_bytes(&args.pattern);
@@ -56,21 +59,58 @@ pub async fn delete_matching(
         count: opts.count,
         key_type: opts.key_type.clone(),
     };
-    let mut checkpoint = match &opts.checkpoint {
-        Some(path) if !opts.dry_run => Checkpoint::load(path, &shown)?,
-        _ => None,
-    };
-    let resumed = checkpoint.is_some();
-    if let (Some(path), false) = (&opts.checkpoint, opts.dry_run) {
-        // Prove now that the file can be written: an interrupted run must be resumable.
-        let cp = checkpoint.get_or_insert_with(|| Checkpoint {
-            pattern: shown.clone(),
-            ..Default::default()
-        });
-        cp.save(path)?;
-    }
 
     let redis = ctx.connect().await?;
+    let cp_path = opts.checkpoint.as_deref().filter(|_| !opts.dry_run);
+    let scope = Scope {
+        server: server_of(redis.display_url()),
+        pattern: shown.clone(),
+        key_type: opts.key_type.clone(),
+    };
+    let loaded = match cp_path {
+        Some(path) => Checkpoint::load(path, &scope)?,
+        None => None,
+    };
+    let resumed = loaded.is_some();
+    // Per-node progress, kept in memory even without --checkpoint: it says which
+    // nodes a further pass has to scan.
+    let mut state = loaded.unwrap_or_else(|| Checkpoint::new(scope.clone()));
+    if let Some(path) = cp_path {
+        // Prove now that the file can be written: an interrupted run must be resumable.
+        state.save(path)?;
+    }
+    let mut report = DeleteReport {
+        pattern: shown.clone(),
+        dry_run: opts.dry_run,
+        resumed,
+        ..Default::default()
+    };
+    if resumed {
+        // A cursor is only meaningful to the process that issued it.
+        let ids = node_ids(&redis).await?;
+        for (addr, mark) in state.nodes.iter_mut() {
+            let Some(id) = ids.get(addr) else { continue };
+            let why = match (&mark.run_id, &id.run_id) {
+                (Some(a), Some(b)) if a == b => continue,
+                (Some(_), Some(_)) => {
+                    "the server restarted or failed over since the checkpoint (new run id)"
+                }
+                (None, Some(_)) => "the checkpoint records no run id to check the server against",
+                (_, None) => "INFO is not allowed, so the checkpoint's run id cannot be checked",
+            };
+            if mark.cursor != 0 || mark.finished {
+                ctx.printer
+                    .notice(&format!("{addr}: {why}: scanning it again from the start"));
+                report.rescanned.push((addr.clone(), why.to_string()));
+            }
+            *mark = NodeMark {
+                cursor: 0,
+                finished: false,
+                run_id: id.run_id.clone(),
+            };
+        }
+    }
+
     let mut expected = None;
     if !opts.dry_run {
         let (estimate, total) = estimate_matches(&redis, &scan).await?;
@@ -102,23 +142,17 @@ pub async fn delete_matching(
         ),
         None => ctx.printer.progress(None, "{spinner} {msg}"),
     };
-    let mut report = DeleteReport {
-        pattern: shown.clone(),
-        dry_run: opts.dry_run,
-        resumed,
-        ..Default::default()
-    };
     let mut failure: Option<anyhow::Error> = None;
     let mut pass = 0;
     let mut layout_passes = 0;
+    let mut restart_passes = 0;
     loop {
         pass += 1;
         let layout_before = redis.layout().await?;
-        let cp_start = checkpoint.clone();
-        let resume = move |addr: &str| match &cp_start {
-            Some(cp) => cp.start_of(addr),
-            None => Some(0),
-        };
+        // Who each node is at the start of the pass: its cursors belong to that process.
+        let ids = node_ids(&redis).await?;
+        let cp_start = state.clone();
+        let resume = move |addr: &str| cp_start.start_of(addr);
         let rx = scan_all(&redis, &scan, &resume, opts.in_flight as usize * 2);
         let mut last_save = Instant::now();
         let base_matched = report.matched;
@@ -128,23 +162,20 @@ pub async fn delete_matching(
             limit: limit_left,
             ..flow.clone()
         };
-        let cp_path = opts.checkpoint.as_deref().filter(|_| !opts.dry_run);
-        let pass_cp = &mut checkpoint;
+        let pass_state = &mut state;
+        let pass_ids = &ids;
         let on_commit = |addr: &str, t: &NodeTally| {
-            let Some(path) = cp_path else { return };
-            let cp = pass_cp.get_or_insert_with(|| Checkpoint {
-                pattern: shown.clone(),
-                ..Default::default()
-            });
-            cp.nodes.insert(
+            pass_state.nodes.insert(
                 addr.to_string(),
                 NodeMark {
                     cursor: t.cursor,
                     finished: t.finished,
+                    run_id: pass_ids.get(addr).and_then(|i| i.run_id.clone()),
                 },
             );
+            let Some(path) = cp_path else { return };
             if last_save.elapsed() >= Duration::from_millis(200) || t.finished {
-                let _ = cp.save(path);
+                let _ = pass_state.save(path);
                 last_save = Instant::now();
             }
         };
@@ -218,17 +249,55 @@ pub async fn delete_matching(
             e.1 += t.done;
         }
         // Save what was committed so an interrupted or failed run can resume.
-        if let (Some(path), Some(cp)) = (cp_path, checkpoint.as_mut()) {
-            cp.deleted += drive_result.done();
-            let _ = cp.save(path);
+        state.deleted += drive_result.done();
+        if let Some(path) = cp_path {
+            let _ = state.save(path);
         }
         match drive_result.stop {
             Stop::Finished => {
-                if let Some(path) = cp_path {
-                    // The job is complete: a new run starts from scratch.
-                    let _ = std::fs::remove_file(path);
+                if !opts.dry_run {
+                    // A node whose process changed during the pass gave cursors of
+                    // another process (and may have brought deleted keys back from
+                    // its snapshot): scan it again from the start.
+                    let changed = changed_nodes(&redis, &ids).await?;
+                    if !changed.is_empty() {
+                        if restart_passes >= MAX_RESTART_PASSES {
+                            failure = Some(
+                                RedisFailure::Server {
+                                    node: changed[0].0.clone(),
+                                    msg: format!(
+                                        "{} during {MAX_RESTART_PASSES} passes in a row: keys matching '{shown}' may remain",
+                                        changed[0].1.reason()
+                                    ),
+                                }
+                                .into(),
+                            );
+                            break;
+                        }
+                        restart_passes += 1;
+                        for (addr, why, run_id) in changed {
+                            ctx.printer.notice(&format!(
+                                "{addr}: {}: scanning it again from the start",
+                                why.reason()
+                            ));
+                            report
+                                .rescanned
+                                .push((addr.clone(), why.reason().to_string()));
+                            state.nodes.insert(
+                                addr,
+                                NodeMark {
+                                    cursor: 0,
+                                    finished: false,
+                                    run_id,
+                                },
+                            );
+                        }
+                        if let Some(path) = cp_path {
+                            let _ = state.save(path);
+                        }
+                        continue;
+                    }
                 }
-                checkpoint = None;
                 // Keys refused with NOPERM match on every pass: repeat only while
                 // a pass deleted something.
                 if opts.until_empty
@@ -236,6 +305,7 @@ pub async fn delete_matching(
                     && !opts.dry_run
                     && pass < MAX_UNTIL_EMPTY_PASSES
                 {
+                    state.nodes.clear();
                     continue;
                 }
                 // Keys that changed node mid-pass can escape both nodes' cursors.
@@ -245,8 +315,13 @@ pub async fn delete_matching(
                     layout_passes += 1;
                     ctx.printer
                         .notice("cluster slots moved during the pass: scanning again");
+                    state.nodes.clear();
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
+                }
+                if let Some(path) = cp_path {
+                    // The job is complete: a new run starts from scratch.
+                    let _ = std::fs::remove_file(path);
                 }
             }
             Stop::Limit => report.limit_reached = true,
@@ -269,10 +344,7 @@ pub async fn delete_matching(
             failure = d.failure(redis.display_url(), &format!("keys matching '{shown}'"));
         }
     }
-    if let (Some(path), true) = (
-        opts.checkpoint.as_deref(),
-        failure.is_some() && !opts.dry_run,
-    ) {
+    if let (Some(path), true) = (cp_path, failure.is_some()) {
         ctx.printer.notice(&format!(
             "resume with the same command: progress is in {}",
             display(path)
@@ -298,6 +370,8 @@ struct DeleteReport {
     limit_reached: bool,
     resumed: bool,
     sample: Vec<String>,
+    /// Nodes scanned again from cursor 0, and why.
+    rescanned: Vec<(String, String)>,
     /// node → (matched, deleted)
     nodes: BTreeMap<String, (u64, u64)>,
 }
@@ -320,6 +394,11 @@ impl Render for DeleteReport {
             "interrupted": self.interrupted,
             "limit_reached": self.limit_reached,
             "resumed": self.resumed,
+            "rescanned": self
+                .rescanned
+                .iter()
+                .map(|(n, why)| json!({"node": n, "reason": why}))
+                .collect::<Vec<_>>(),
             "nodes": nodes,
         });
         if self.dry_run {
@@ -369,6 +448,9 @@ impl Render for DeleteReport {
         writeln!(out, "deleted\t{}", self.deleted)?;
         if self.denied > 0 {
             writeln!(out, "denied\t{}", self.denied)?;
+        }
+        if !self.rescanned.is_empty() {
+            writeln!(out, "rescanned\t{}", self.rescanned.len())?;
         }
         Ok(())
     }

@@ -370,6 +370,12 @@ impl std::fmt::Debug for Node {
 }
 
 impl Node {
+    /// Bumped on every reconnect: an unchanged generation means every command
+    /// since went over one connection, so to one server process.
+    pub fn generation(&self) -> u64 {
+        self.generation.lock().map(|g| *g).unwrap_or(0)
+    }
+
     fn conn(&self) -> (MultiplexedConnection, u64) {
         let conn = self.conn.lock().map(|c| c.clone());
         let generation = self.generation.lock().map(|g| *g).unwrap_or(0);

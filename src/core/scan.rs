@@ -4,7 +4,7 @@
 //! The channel bound is what keeps memory flat: a slow consumer stops the
 //! scanners. Nothing here deletes or changes keys.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use redis::Cmd;
@@ -219,6 +219,106 @@ pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Re
         }
     }
     Ok((estimate, total))
+}
+
+/// Which server process a node is. A SCAN cursor only means something to the
+/// process that issued it (a new process hashes with a new seed), so a node
+/// whose process changed must be scanned again from cursor 0.
+#[derive(Debug, Clone)]
+pub struct NodeId {
+    node: Arc<Node>,
+    generation: u64,
+    /// INFO server `run_id`; `None` when the user may not run INFO.
+    pub run_id: Option<String>,
+}
+
+/// How a node's process changed, or could not be shown unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// Another run id: the server restarted or failed over.
+    Restarted,
+    /// INFO is not allowed and the connection was re-established: the process
+    /// may be another one.
+    Unverified,
+}
+
+impl Changed {
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Changed::Restarted => "the server restarted or failed over (new run id)",
+            Changed::Unverified => {
+                "reconnected, and INFO is not allowed to tell whether the server restarted"
+            }
+        }
+    }
+}
+
+fn is_noperm(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<crate::error::RedisFailure>(),
+        Some(crate::error::RedisFailure::NoPerm { .. })
+    )
+}
+
+/// The run id of a node's server process, `None` when INFO is not allowed.
+pub async fn run_id(redis: &Redis, node: &Node) -> anyhow::Result<Option<String>> {
+    let mut cmd = redis::cmd("INFO");
+    cmd.arg("server");
+    match redis.on_node::<String>(node, &cmd, Idempotent::Yes).await {
+        Ok(text) => Ok(text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("run_id:"))
+            .map(str::to_string)),
+        Err(e) if is_noperm(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every primary's identity now, by address.
+pub async fn node_ids(redis: &Arc<Redis>) -> anyhow::Result<BTreeMap<String, NodeId>> {
+    let mut out = BTreeMap::new();
+    for node in redis.primaries() {
+        // The generation first: a reconnect between the two makes the check fail safe.
+        let generation = node.generation();
+        let run_id = run_id(redis, &node).await?;
+        out.insert(
+            node.addr.clone(),
+            NodeId {
+                node,
+                generation,
+                run_id,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Nodes (still primaries) whose process is not provably the one in `before`.
+pub async fn changed_nodes(
+    redis: &Arc<Redis>,
+    before: &BTreeMap<String, NodeId>,
+) -> anyhow::Result<Vec<(String, Changed, Option<String>)>> {
+    let now = node_ids(redis).await?;
+    let mut out = Vec::new();
+    for (addr, id) in &now {
+        let Some(old) = before.get(addr) else {
+            continue;
+        };
+        if let Some(c) = compare(old, id) {
+            out.push((addr.clone(), c, id.run_id.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn compare(old: &NodeId, now: &NodeId) -> Option<Changed> {
+    match (&old.run_id, &now.run_id) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(_), Some(_)) => Some(Changed::Restarted),
+        // Without run ids, only an unbroken connection proves the same process.
+        _ if Arc::ptr_eq(&old.node, &now.node) && old.generation == now.generation => None,
+        _ => Some(Changed::Unverified),
+    }
 }
 
 /// The kind of collection a tag key is.

@@ -170,3 +170,228 @@ fn failover_during_scan_delete_leaves_no_match() {
     );
     assert_eq!(c.dbsize_total(), 1000, "every match gone, the others kept");
 }
+
+/// Keys matching `pattern` on a standalone server, by SCAN.
+fn count_matching(s: &RedisServer, pattern: &str) -> usize {
+    let mut cursor = "0".to_string();
+    let mut n = 0;
+    loop {
+        let reply = s.call(&[
+            b"SCAN",
+            cursor.as_bytes(),
+            b"MATCH",
+            pattern.as_bytes(),
+            b"COUNT",
+            b"1000",
+        ]);
+        let parts = reply.as_array().expect("scan reply");
+        cursor = parts[0].as_str().expect("cursor").to_string();
+        n += parts[1].as_array().expect("keys").len();
+        if cursor == "0" {
+            return n;
+        }
+    }
+}
+
+fn run_id(s: &RedisServer) -> String {
+    s.info_field("server", "run_id").expect("run_id")
+}
+
+#[test]
+fn restart_mid_scan_delete_rescans_and_leaves_no_match() {
+    let mut s = RedisServer::start();
+    let total = 60_000;
+    load(&s, &keys("rs:", total), None);
+    load(&s, &keys("keep:", 500), None);
+    // The snapshot brings every key back: those deleted before the restart too.
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let before = run_id(&s);
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "scan-delete",
+            "rs:*",
+            "--yes",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "delete under way", || {
+        count_matching(&s, "rs:*") < total - 10_000
+    });
+    s.restart(true);
+    assert_ne!(run_id(&s), before, "a new server process");
+    let out = child.wait_with_output().expect("wait");
+    let left = count_matching(&s, "rs:*");
+    match out.status.code() {
+        Some(0) => {
+            assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out));
+            let v = json(&out);
+            let rescanned = v["rescanned"].as_array().expect("rescanned");
+            assert!(!rescanned.is_empty(), "the summary says so: {v}");
+        }
+        // Giving up is allowed, claiming success is not.
+        Some(3) => assert!(left > 0 || !stderr(&out).is_empty()),
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+    assert_eq!(count_matching(&s, "keep:*"), 500);
+}
+
+/// Start a delete of `pattern` with a checkpoint, interrupt it half way, and
+/// return once the checkpoint is on disk.
+fn interrupted_checkpointed_delete(
+    url: &str,
+    s: &RedisServer,
+    pattern: &str,
+    cp: &str,
+    total: usize,
+) {
+    let child = spawn(
+        url,
+        &[
+            "--json",
+            "scan-delete",
+            pattern,
+            "--yes",
+            "--rate",
+            "4000",
+            "--batch",
+            "100",
+            "--checkpoint",
+            cp,
+        ],
+    );
+    wait_until(Duration::from_secs(20), "checkpoint written", || {
+        std::path::Path::new(cp).exists() && count_matching(s, pattern) < total - 3000
+    });
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(std::path::Path::new(cp).exists());
+}
+
+#[test]
+fn checkpoint_resumed_after_a_restart_starts_that_node_over() {
+    let mut s = RedisServer::start();
+    let total = 20_000;
+    load(&s, &keys("rc:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    interrupted_checkpointed_delete(&s.url(), &s, "rc:*", cp_arg, total);
+    let saved = std::fs::read_to_string(&cp).expect("read");
+    assert!(
+        saved.contains(&run_id(&s)),
+        "the checkpoint records the run id: {saved}"
+    );
+    s.restart(true);
+    assert_eq!(
+        count_matching(&s, "rc:*"),
+        total,
+        "the snapshot brought them back"
+    );
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "rc:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count_matching(&s, "rc:*"), 0, "every match gone");
+    let v = json(&out);
+    assert_eq!(v["deleted"], total as u64, "{v}");
+    assert!(
+        !v["rescanned"].as_array().expect("rescanned").is_empty(),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("restarted"), "{}", stderr(&out));
+    assert!(!cp.exists());
+}
+
+#[test]
+fn without_info_a_resumed_checkpoint_is_rescanned_and_says_so() {
+    let mut s = RedisServer::start_with_acl("app", "app-pw", &["~ri:*", "+@all", "-info"]);
+    let total = 20_000;
+    load(&s, &keys("ri:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let url = s.url_with_auth(Some("app"), "app-pw");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    interrupted_checkpointed_delete(&url, &s, "ri:*", cp_arg, total);
+    s.restart(true);
+    // ACL users live in memory only: set the user up again.
+    let reply = s.call(&[
+        b"ACL", b"SETUSER", b"app", b"on", b">app-pw", b"~ri:*", b"+@all", b"-info",
+    ]);
+    assert!(reply.is_ok(), "{reply:?}");
+    let out = run(
+        &url,
+        &[
+            "--json",
+            "scan-delete",
+            "ri:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count_matching(&s, "ri:*"), 0, "every match gone");
+    let v = json(&out);
+    assert!(
+        !v["rescanned"].as_array().expect("rescanned").is_empty(),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("INFO"), "{}", stderr(&out));
+}
+
+#[test]
+fn without_info_a_restart_mid_run_is_rescanned() {
+    let mut s = RedisServer::start_with_acl("app", "app-pw", &["~rn:*", "+@all", "-info"]);
+    let total = 60_000;
+    load(&s, &keys("rn:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let url = s.url_with_auth(Some("app"), "app-pw");
+    let child = spawn(
+        &url,
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "scan-delete",
+            "rn:*",
+            "--yes",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "delete under way", || {
+        count_matching(&s, "rn:*") < total - 10_000
+    });
+    s.restart(true);
+    let reply = s.call(&[
+        b"ACL", b"SETUSER", b"app", b"on", b">app-pw", b"~rn:*", b"+@all", b"-info",
+    ]);
+    assert!(reply.is_ok(), "{reply:?}");
+    let out = child.wait_with_output().expect("wait");
+    let left = count_matching(&s, "rn:*");
+    match out.status.code() {
+        Some(0) => assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out)),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}

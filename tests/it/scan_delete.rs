@@ -536,3 +536,197 @@ fn unix_socket_url() {
     let out = run(&format!("redis+unix://{sock_s}"), &["get", "ux:1"]);
     assert_eq!(out.stdout, b"v", "{}", stderr(&out));
 }
+
+/// Stop a checkpointed delete at `--limit` (the checkpoint is kept) and return
+/// its output.
+fn limited_checkpoint_run(
+    url: &str,
+    pattern: &str,
+    cp: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "--json",
+        "scan-delete",
+        pattern,
+        "--yes",
+        "--checkpoint",
+        cp,
+        "--count",
+        "10",
+        "--batch",
+        "10",
+    ];
+    args.extend_from_slice(extra);
+    run(url, &args)
+}
+
+#[test]
+fn checkpoint_temp_file_never_follows_a_symlink_and_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = RedisServer::start();
+    load(&s, &keys("sy:", 2000), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").expect("victim");
+    let cp = dir.path().join("run.ckpt");
+    // Every temp name the old code used: `run.tmp` and `run.ckpt.tmp`.
+    for name in ["run.tmp", "run.ckpt.tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).expect("symlink");
+    }
+    let out = limited_checkpoint_run(
+        &s.url(),
+        "sy:*",
+        cp.to_str().expect("path"),
+        &["--limit", "100"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    let mode = std::fs::metadata(&cp)
+        .expect("checkpoint kept at --limit")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "checkpoint mode {mode:o}");
+    assert!(std::fs::symlink_metadata(&cp)
+        .expect("cp")
+        .file_type()
+        .is_file());
+}
+
+#[test]
+fn checkpoint_owned_by_another_user_is_refused() {
+    let s = RedisServer::start();
+    load(&s, &keys("pl:", 100), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("planted.ckpt");
+    let planted = serde_json::json!({
+        "pattern": "pl:*",
+        "nodes": { s.url(): { "cursor": 0, "finished": true } },
+        "deleted": 0
+    });
+    std::fs::write(&cp, planted.to_string()).expect("plant");
+    std::os::unix::fs::chown(&cp, Some(65534), Some(65534)).expect("chown");
+    let out = run(
+        &s.url(),
+        &[
+            "scan-delete",
+            "pl:*",
+            "--yes",
+            "--checkpoint",
+            cp.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("owned"), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 100, "nothing deleted");
+    assert!(cp.exists(), "the planted file is left alone");
+}
+
+#[test]
+fn checkpoint_for_another_filter_server_or_db_is_refused() {
+    let s = RedisServer::start();
+    let other = RedisServer::start();
+    for i in 0..300 {
+        let k = format!("ft:h{i}");
+        s.call(&[b"HSET", k.as_bytes(), b"f", b"v"]);
+    }
+    load(&s, &keys("ft:s", 300), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    let first = limited_checkpoint_run(
+        &s.url(),
+        "ft:*",
+        cp_arg,
+        &["--type", "hash", "--limit", "50"],
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(cp.exists(), "kept at the limit");
+    let saved = std::fs::read_to_string(&cp).expect("read");
+
+    let untyped = run(
+        &s.url(),
+        &["scan-delete", "ft:*", "--yes", "--checkpoint", cp_arg],
+    );
+    assert_eq!(untyped.status.code(), Some(2), "{}", stderr(&untyped));
+    assert!(stderr(&untyped).contains("--type"), "{}", stderr(&untyped));
+
+    let elsewhere = run(
+        &other.url(),
+        &[
+            "scan-delete",
+            "ft:*",
+            "--yes",
+            "--type",
+            "hash",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(elsewhere.status.code(), Some(2), "{}", stderr(&elsewhere));
+    assert!(
+        stderr(&elsewhere).contains(&other.url()) || stderr(&elsewhere).contains("server"),
+        "{}",
+        stderr(&elsewhere)
+    );
+
+    let db1 = run(
+        &s.url(),
+        &[
+            "--db",
+            "1",
+            "scan-delete",
+            "ft:*",
+            "--yes",
+            "--type",
+            "hash",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(db1.status.code(), Some(2), "{}", stderr(&db1));
+
+    assert_eq!(
+        std::fs::read_to_string(&cp).expect("read"),
+        saved,
+        "refusals leave it as it was"
+    );
+    assert_eq!(
+        s.dbsize(),
+        550,
+        "only the 50 hashes of the first run are gone"
+    );
+    let resumed = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "ft:*",
+            "--yes",
+            "--type",
+            "hash",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert_eq!(
+        s.dbsize(),
+        300,
+        "the matching run resumes: every hash gone, strings kept"
+    );
+}
+
+#[test]
+fn help_example_keeps_checkpoints_out_of_shared_directories() {
+    let out = cachectl()
+        .args(["scan-delete", "--help"])
+        .output()
+        .expect("help");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--checkpoint"), "{text}");
+    assert!(!text.contains("/tmp/"), "{text}");
+}
