@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -134,6 +135,7 @@ pub async fn delete_matching(
         limit: opts.limit,
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
+    let unconfirmed = Arc::new(AtomicU64::new(0));
     let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let bar = match expected {
         Some(n) => ctx.printer.progress(
@@ -231,10 +233,12 @@ pub async fn delete_matching(
                 |_node, keys| {
                     let redis = redis.clone();
                     let denied = denied.clone();
+                    let unconfirmed = unconfirmed.clone();
                     async move {
-                        unlink_keys(&redis, &keys, use_del, &denied)
-                            .await
-                            .map(|u| u.deleted)
+                        unlink_keys(&redis, &keys, use_del, &denied).await.map(|u| {
+                            unconfirmed.fetch_add(u.unconfirmed, Ordering::Relaxed);
+                            u.deleted
+                        })
                     }
                 },
             )
@@ -338,6 +342,13 @@ pub async fn delete_matching(
     if let Ok(s) = sample.lock() {
         report.sample = s.iter().map(|k| escape_bytes(ctx.ns.strip(k))).collect();
     }
+    report.unconfirmed = unconfirmed.load(Ordering::Relaxed);
+    if report.unconfirmed > 0 {
+        ctx.printer.notice(&format!(
+            "replies were lost with a dropped connection: {} of the {} deleted keys were already gone when their UNLINK was re-sent and are counted as deleted by it (unconfirmed)",
+            report.unconfirmed, report.deleted
+        ));
+    }
     if let Ok(d) = denied.lock() {
         report.denied = d.count;
         if failure.is_none() {
@@ -363,6 +374,8 @@ struct DeleteReport {
     matched: u64,
     deleted: u64,
     denied: u64,
+    /// Of `deleted`: keys counted after a lost reply, not confirmed by one.
+    unconfirmed: u64,
     dry_run: bool,
     elapsed_ms: u64,
     passes: u32,
@@ -388,6 +401,7 @@ impl Render for DeleteReport {
             "matched": self.matched,
             "deleted": self.deleted,
             "denied": self.denied,
+            "unconfirmed": self.unconfirmed,
             "dry_run": self.dry_run,
             "elapsed_ms": self.elapsed_ms,
             "passes": self.passes,
@@ -448,6 +462,9 @@ impl Render for DeleteReport {
         writeln!(out, "deleted\t{}", self.deleted)?;
         if self.denied > 0 {
             writeln!(out, "denied\t{}", self.denied)?;
+        }
+        if self.unconfirmed > 0 {
+            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
         }
         if !self.rescanned.is_empty() {
             writeln!(out, "rescanned\t{}", self.rescanned.len())?;

@@ -322,8 +322,16 @@ struct Tally {
 }
 
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    let sent = redis.batch_tracked(cmds, Idempotent::Yes).await?;
+    let mut replies = sent.replies;
     redis.first_error(&replies)?;
+    // A SET NX re-sent after a lost reply answers nil when its first send ran:
+    // the key holding our value is our write.
+    for (i, cmd) in &sent.resent {
+        if matches!(replies.get(*i), Some(Value::Nil)) && ours_already(&redis, cmd).await? {
+            replies[*i] = Value::Okay;
+        }
+    }
     let mut t = Tally::default();
     for v in replies {
         match v {
@@ -334,6 +342,27 @@ async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> anyhow::Result<Tally> {
         }
     }
     Ok(t)
+}
+
+/// Whether the key of a `SET key value … NX` already holds `value`.
+async fn ours_already(redis: &Redis, cmd: &redis::Cmd) -> anyhow::Result<bool> {
+    let args: Vec<&[u8]> = cmd
+        .args_iter()
+        .filter_map(|a| match a {
+            redis::Arg::Simple(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    let (Some(name), Some(key), Some(value)) = (args.first(), args.get(1), args.get(2)) else {
+        return Ok(false);
+    };
+    if !name.eq_ignore_ascii_case(b"SET") {
+        return Ok(false);
+    }
+    let mut get = redis::cmd("GET");
+    get.arg(*key);
+    let now: Option<Vec<u8>> = redis.keyed(key, &get, Idempotent::Yes).await?;
+    Ok(now.as_deref() == Some(*value))
 }
 
 pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {

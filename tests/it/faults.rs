@@ -395,3 +395,38 @@ fn without_info_a_restart_mid_run_is_rescanned() {
         other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
     }
 }
+
+#[test]
+fn warm_only_missing_counts_a_write_whose_reply_was_lost() {
+    use crate::common::proxy::{Mode, Proxy};
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_jsonl(&dir, 1000, "wl:");
+    // One key already there: the only one that is really skipped.
+    s.call(&[b"SET", b"wl:7", b"old"]);
+    let proxy = Proxy::start(s.port);
+    proxy.set_mode(Mode::LoseReply {
+        cmd: "SET".into(),
+        nth: 300,
+    });
+    let out = run(
+        &proxy.url(),
+        &[
+            "--json",
+            "warm",
+            &f,
+            "--only-missing",
+            "--batch",
+            "100",
+            "--in-flight",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(proxy.fired(), 1, "a reply was lost");
+    let v = json(&out);
+    assert_eq!(v["written"], 999, "{v}");
+    assert_eq!(v["skipped"], 1, "{v}");
+    assert_eq!(s.dbsize(), 1000);
+    assert_eq!(s.call(&[b"GET", b"wl:7"]).as_bytes(), Some(&b"old"[..]));
+}
