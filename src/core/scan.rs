@@ -321,6 +321,9 @@ fn compare(old: &NodeId, now: &NodeId) -> Option<Changed> {
     }
 }
 
+/// Member scans started over after the tag's server process changed, at most.
+const MAX_MEMBER_RESTARTS: u32 = 20;
+
 /// The kind of collection a tag key is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberKind {
@@ -341,6 +344,11 @@ pub fn scan_members(
     let redis = redis.clone();
     tokio::spawn(async move {
         let node = redis.node_for_slot(super::conn::slot_of(&key));
+        // A cursor only means something to the process that issued it: after a
+        // reconnect to another process (restart, failover) start over.
+        let mut seen_gen = node.generation();
+        let mut seen_id = run_id(&redis, &node).await.ok().flatten();
+        let mut restarts = 0;
         let mut cursor = 0u64;
         loop {
             let mut cmd = redis::cmd(match kind {
@@ -352,21 +360,44 @@ pub fn scan_members(
                 redis.keyed(&key, &cmd, Idempotent::Yes).await;
             match reply {
                 Ok((next, items)) => {
-                    cursor = next;
+                    let mut restart = false;
+                    if node.generation() != seen_gen {
+                        seen_gen = node.generation();
+                        let now = run_id(&redis, &node).await.ok().flatten();
+                        restart = !matches!((&seen_id, &now), (Some(a), Some(b)) if a == b);
+                        seen_id = now;
+                    }
+                    if restart {
+                        restarts += 1;
+                        if restarts > MAX_MEMBER_RESTARTS {
+                            let _ = tx
+                                .send(Err(crate::error::RedisFailure::Server {
+                                    node: node.addr.clone(),
+                                    msg: format!(
+                                        "kept reconnecting while scanning the members of {}: some may remain",
+                                        crate::keys::escape_bytes(&key)
+                                    ),
+                                }
+                                .into()))
+                                .await;
+                            return;
+                        }
+                    }
+                    cursor = if restart { 0 } else { next };
                     let members = match kind {
                         MemberKind::Set => items,
                         // ZSCAN answers member, score, member, score…
                         MemberKind::Zset => items.into_iter().step_by(2).collect(),
                     };
-                    if members.is_empty() && cursor != 0 {
+                    if members.is_empty() && (cursor != 0 || restart) {
                         continue;
                     }
                     let batch = KeyBatch {
                         node: node.clone(),
                         keys: members,
-                        cursor: Some(cursor),
+                        cursor: (!restart).then_some(cursor),
                     };
-                    if tx.send(Ok(batch)).await.is_err() || cursor == 0 {
+                    if tx.send(Ok(batch)).await.is_err() || (cursor == 0 && !restart) {
                         return;
                     }
                 }
