@@ -480,3 +480,58 @@ fn restart_mid_tag_invalidate_rescans_the_members() {
         other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
     }
 }
+
+#[test]
+fn checkpoint_resumed_after_a_cluster_failover_leaves_no_match() {
+    let c = RedisCluster::start_with_replicas(1);
+    let total = 30_000;
+    load_cluster(&c, &keys("cf:", total));
+    load_cluster(&c, &keys("keep:", 300));
+    wait_until(Duration::from_secs(20), "replicas synced", || {
+        c.replica_ports()
+            .iter()
+            .map(|p| c.node(*p).dbsize())
+            .sum::<u64>()
+            == (total + 300) as u64
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    let child = spawn(
+        &c.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "cf:*",
+            "--yes",
+            "--rate",
+            "4000",
+            "--batch",
+            "100",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    wait_until(Duration::from_secs(30), "checkpoint written", || {
+        cp.exists() && c.dbsize_total() < (total - 3000) as u64
+    });
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    failover_one_primary(&c);
+    c.wait_healthy();
+    let out = run(
+        &c.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "cf:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(c.dbsize_total(), 300, "every match gone, the others kept");
+    assert!(!cp.exists());
+}
