@@ -351,6 +351,49 @@ fn value_end(buf: &[u8], at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::{cachectl, RedisServer};
+
+    #[test]
+    fn forwards_freezes_and_trickles() {
+        let s = RedisServer::start();
+        s.call(&[b"SET", b"px:k", b"hello"]);
+        let proxy = Proxy::start(s.port);
+        let get = |timeout: &str| {
+            cachectl()
+                .args(["--url", &proxy.url(), "--timeout", timeout, "get", "px:k"])
+                .output()
+                .expect("run")
+        };
+        assert_eq!(get("5s").stdout, b"hello");
+        proxy.set_mode(Mode::Trickle {
+            bytes: 1,
+            delay: Duration::from_millis(1),
+        });
+        assert_eq!(get("5s").stdout, b"hello", "a trickle still delivers");
+        proxy.set_mode(Mode::Freeze);
+        let frozen = get("300ms");
+        assert_eq!(frozen.status.code(), Some(3), "a frozen link times out");
+        proxy.set_mode(Mode::Forward);
+        assert_eq!(get("5s").stdout, b"hello");
+    }
+
+    #[test]
+    fn a_lost_reply_ran_on_the_server() {
+        let s = RedisServer::start();
+        let proxy = Proxy::start(s.port);
+        proxy.set_mode(Mode::LoseReply {
+            cmd: "SET".into(),
+            nth: 1,
+        });
+        let out = cachectl()
+            .args(["--url", &proxy.url(), "set", "px:lost", "v"])
+            .output()
+            .expect("run");
+        assert_eq!(proxy.fired(), 1);
+        assert_eq!(s.call(&[b"GET", b"px:lost"]).as_bytes(), Some(&b"v"[..]));
+        // SET is not re-sent after a drop unless it is idempotent; either way it ran once.
+        assert!(out.status.code().is_some());
+    }
 
     #[test]
     fn resp_lengths() {
