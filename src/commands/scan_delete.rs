@@ -19,7 +19,7 @@ use crate::core::checkpoint::{server_of, Checkpoint, NodeMark, Scope};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::{unlink_keys, Denied};
-use crate::error::{usage, RedisFailure};
+use crate::error::{negative, usage, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
 use crate::output::{table, Outcome, Render};
 
@@ -304,24 +304,52 @@ pub async fn delete_matching(
                 }
                 // Keys refused with NOPERM match on every pass: repeat only while
                 // a pass deleted something.
-                if opts.until_empty
-                    && drive_result.done() > 0
-                    && !opts.dry_run
-                    && pass < MAX_UNTIL_EMPTY_PASSES
-                {
+                if opts.until_empty && drive_result.done() > 0 && !opts.dry_run {
+                    if pass < MAX_UNTIL_EMPTY_PASSES {
+                        state.nodes.clear();
+                        continue;
+                    }
+                    // Matches still appear: the promise of --until-empty is not met.
+                    failure = Some(negative(format!(
+                        "--until-empty: pass {pass} still deleted {} keys matching '{shown}' (writers keep adding them): stopped without an empty pass",
+                        drive_result.done()
+                    )));
+                }
+                if failure.is_some() {
+                    // A resumed run must scan again, not find every node finished.
                     state.nodes.clear();
-                    continue;
+                    if let Some(path) = cp_path {
+                        let _ = state.save(path);
+                    }
+                    break;
                 }
                 // Keys that changed node mid-pass can escape both nodes' cursors.
                 let layout_after = redis.layout().await?;
                 let moving = layout_before != layout_after || layout_after.contains('[');
-                if moving && !opts.dry_run && layout_passes < MAX_LAYOUT_PASSES {
-                    layout_passes += 1;
-                    ctx.printer
-                        .notice("cluster slots moved during the pass: scanning again");
+                if moving && !opts.dry_run {
+                    if layout_passes < MAX_LAYOUT_PASSES {
+                        layout_passes += 1;
+                        ctx.printer
+                            .notice("cluster slots moved during the pass: scanning again");
+                        state.nodes.clear();
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                    // Keys may have escaped every pass: never claim completeness.
+                    failure.get_or_insert_with(|| {
+                        RedisFailure::Server {
+                            node: redis.display_url().to_string(),
+                            msg: format!(
+                                "cluster slots kept moving during {MAX_LAYOUT_PASSES} passes: keys matching '{shown}' may remain"
+                            ),
+                        }
+                        .into()
+                    });
                     state.nodes.clear();
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
+                    if let Some(path) = cp_path {
+                        let _ = state.save(path);
+                    }
+                    break;
                 }
                 if let Some(path) = cp_path {
                     // The job is complete: a new run starts from scratch.

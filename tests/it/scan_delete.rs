@@ -796,3 +796,54 @@ fn an_unlink_lost_before_the_server_is_counted_exactly() {
     assert_eq!(v["deleted"], 3000, "{v}");
     assert_eq!(v["unconfirmed"], 0, "every count came from a reply: {v}");
 }
+
+#[test]
+fn until_empty_that_never_empties_does_not_claim_success() {
+    use std::io::Write as _;
+    let s = RedisServer::start();
+    load(&s, &keys("ne:", 100), None);
+    let stop = Arc::new(AtomicBool::new(false));
+    let port = s.port;
+    // A writer adding matching keys one round trip at a time: every pass finds some.
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            let mut reader = std::io::BufReader::new(conn.try_clone().expect("clone"));
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut i = 0u64;
+            while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let mut payload = Vec::new();
+                for _ in 0..1 {
+                    let k = format!("ne:w{i}");
+                    i += 1;
+                    payload.extend(crate::fixtures::resp(&[b"SET", k.as_bytes(), b"v"]));
+                }
+                if conn.write_all(&payload).is_err() {
+                    return;
+                }
+                let mut line = String::new();
+                for _ in 0..1 {
+                    line.clear();
+                    if std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                }
+            }
+        })
+    };
+    let out = run(
+        &s.url(),
+        &["--json", "scan-delete", "ne:*", "--yes", "--until-empty"],
+    );
+    stop.store(true, Ordering::SeqCst);
+    writer.join().expect("writer");
+    let v = json(&out);
+    if v["passes"] == 100 {
+        // The cap was hit with matches still appearing: not "until empty".
+        assert_ne!(out.status.code(), Some(0), "{v}");
+        assert!(stderr(&out).contains("until-empty"), "{}", stderr(&out));
+    } else {
+        assert_eq!(out.status.code(), Some(0), "{v} {}", stderr(&out));
+    }
+}
