@@ -312,11 +312,21 @@ pub async fn changed_nodes(
 }
 
 fn compare(old: &NodeId, now: &NodeId) -> Option<Changed> {
-    match (&old.run_id, &now.run_id) {
+    let same_connection = Arc::ptr_eq(&old.node, &now.node) && old.generation == now.generation;
+    process_change(
+        old.run_id.as_deref(),
+        now.run_id.as_deref(),
+        same_connection,
+    )
+}
+
+/// The decision behind [`changed_nodes`].
+fn process_change(old: Option<&str>, now: Option<&str>, same_connection: bool) -> Option<Changed> {
+    match (old, now) {
         (Some(a), Some(b)) if a == b => None,
         (Some(_), Some(_)) => Some(Changed::Restarted),
         // Without run ids, only an unbroken connection proves the same process.
-        _ if Arc::ptr_eq(&old.node, &now.node) && old.generation == now.generation => None,
+        _ if same_connection => None,
         _ => Some(Changed::Unverified),
     }
 }
@@ -433,6 +443,21 @@ mod tests {
         assert!(
             slots.windows(2).all(|w| w[0] <= w[1]),
             "flushed keys come in slot order"
+        );
+    }
+
+    #[test]
+    fn a_process_change_is_a_new_run_id_or_an_unprovable_reconnect() {
+        assert_eq!(process_change(Some("a"), Some("a"), false), None);
+        assert_eq!(
+            process_change(Some("a"), Some("b"), true),
+            Some(Changed::Restarted)
+        );
+        assert_eq!(process_change(None, None, true), None);
+        assert_eq!(process_change(None, None, false), Some(Changed::Unverified));
+        assert_eq!(
+            process_change(Some("a"), None, false),
+            Some(Changed::Unverified)
         );
     }
 
