@@ -119,18 +119,46 @@ pub async fn scan_node(
         let tx = tx.clone();
         async move { tx.send(Ok(batch)).await.is_ok() }
     };
+    // A cursor only means something to the process that issued it: after a
+    // reconnect to another process (restart, failover), start over from 0.
+    let mut seen_gen = node.generation();
+    let mut seen_id = run_id(&redis, &node).await.ok().flatten();
+    let mut restarts = 0;
     loop {
         let reply: anyhow::Result<(u64, Vec<Vec<u8>>)> = redis
             .on_node(&node, &scan_cmd(cursor, &opts), Idempotent::Yes)
             .await;
         match reply {
             Ok((next, keys)) => {
-                cursor = next;
+                let mut restart = false;
+                if node.generation() != seen_gen {
+                    seen_gen = node.generation();
+                    let now = run_id(&redis, &node).await.ok().flatten();
+                    restart = process_change(seen_id.as_deref(), now.as_deref(), false).is_some();
+                    seen_id = now;
+                }
+                if restart {
+                    restarts += 1;
+                    if restarts > MAX_SCAN_RESTARTS {
+                        let _ = tx
+                            .send(Err(crate::error::RedisFailure::Server {
+                                node: node.addr.clone(),
+                                msg: "kept reconnecting to a new server process while scanning: keys may remain"
+                                    .into(),
+                            }
+                            .into()))
+                            .await;
+                        return;
+                    }
+                }
+                cursor = if restart { 0 } else { next };
+                // After a restart no batch completes a cursor until the new scan does.
+                let done = cursor == 0 && !restart;
                 let Some(g) = grouper.as_mut() else {
-                    if keys.is_empty() && cursor != 0 {
+                    if keys.is_empty() && !done {
                         continue;
                     }
-                    if !send(keys, Some(cursor)).await || cursor == 0 {
+                    if !send(keys, (!restart).then_some(cursor)).await || done {
                         return;
                     }
                     continue;
@@ -141,7 +169,7 @@ pub async fn scan_node(
                         return;
                     }
                 }
-                if cursor == 0 || g.must_flush() {
+                if done || g.must_flush() {
                     // In pieces, so the channel never holds more than a few thousand keys
                     // per batch; only the last piece completes the cursor.
                     let mut all = g.flush();
@@ -151,7 +179,7 @@ pub async fn scan_node(
                             return;
                         }
                     }
-                    if !send(all, Some(cursor)).await || cursor == 0 {
+                    if !send(all, (!restart).then_some(cursor)).await || done {
                         return;
                     }
                 }
@@ -165,6 +193,9 @@ pub async fn scan_node(
         }
     }
 }
+
+/// Scans started over after the node's server process changed, at most.
+const MAX_SCAN_RESTARTS: u32 = 20;
 
 /// Start one scanner task per primary; batches arrive as they are found.
 /// `resume` gives each node's start cursor by address (`None`: the node is

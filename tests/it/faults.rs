@@ -535,3 +535,53 @@ fn checkpoint_resumed_after_a_cluster_failover_leaves_no_match() {
     assert_eq!(c.dbsize_total(), 300, "every match gone, the others kept");
     assert!(!cp.exists());
 }
+
+fn expires(s: &RedisServer) -> u64 {
+    let info = s.info("keyspace");
+    info.lines()
+        .find_map(|l| l.strip_prefix("db0:"))
+        .and_then(|l| l.split(',').find_map(|f| f.strip_prefix("expires=")))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn restart_mid_ttl_pattern_rescans_and_changes_every_key() {
+    let mut s = RedisServer::start();
+    let total = 150_000;
+    load(&s, &keys("tt:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "ttl",
+            "--pattern",
+            "tt:*",
+            "--set",
+            "1h",
+            "--yes",
+            "--count",
+            "10",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "ttl change under way", || {
+        expires(&s) > 10_000
+    });
+    s.restart(true);
+    let out = child.wait_with_output().expect("wait");
+    let with_ttl = expires(&s);
+    match out.status.code() {
+        Some(0) => assert_eq!(
+            with_ttl,
+            total as u64,
+            "exit 0 with {} keys left unchanged: {}",
+            total as u64 - with_ttl,
+            stderr(&out)
+        ),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}
