@@ -66,7 +66,7 @@ pub async fn delete_matching(
     let scope = Scope {
         server: server_of(redis.display_url()),
         pattern: shown.clone(),
-        key_type: opts.key_type.clone(),
+        key_type: scan.key_type.clone(),
     };
     let loaded = match cp_path {
         Some(path) => Checkpoint::load(path, &scope)?,
