@@ -259,7 +259,17 @@ pub async fn delete_matching(
         }
         match drive_result.stop {
             Stop::Finished => {
-                if !opts.dry_run {
+                if opts.dry_run {
+                    // Nothing to redo, but a count across a restart is not exact:
+                    // the scan started over, so keys may have been counted twice.
+                    for (addr, why, _) in changed_nodes(&redis, &ids).await? {
+                        ctx.printer.notice(&format!(
+                            "{addr}: {}: its scan started over, so the count is not exact (keys may be counted twice)",
+                            why.reason()
+                        ));
+                        report.rescanned.push((addr, why.reason().to_string()));
+                    }
+                } else {
                     // A node whose process changed during the pass gave cursors of
                     // another process (and may have brought deleted keys back from
                     // its snapshot): scan it again from the start.
