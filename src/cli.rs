@@ -662,7 +662,7 @@ Examples:
   cachectl scan-delete 'price:amazon:*' --dry-run        # count and a sample, nothing deleted
   cachectl scan-delete 'session:*' --yes --json          # in CI: no prompt, JSON summary
   cachectl scan-delete 'feed:*' --rate 5000 --max-latency 5ms   # spare a busy production server
-  cachectl scan-delete 'tmp:*' --checkpoint /tmp/tmp.ckpt --yes # resumable after Ctrl-C";
+  cachectl scan-delete 'tmp:*' --checkpoint ~/tmp.ckpt --yes   # resumable after Ctrl-C; keep it out of /tmp";
 
 /// Arguments of `scan-delete`.
 #[derive(Debug, Args)]

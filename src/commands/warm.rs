@@ -359,15 +359,37 @@ struct Tally {
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Error>) {
     let mut t = Tally::default();
     let sent = cmds.len() as u64;
-    let replies = match redis.batch_owned(cmds, Idempotent::Yes).await {
+    let tracked = match redis.batch_tracked(cmds, Idempotent::Yes).await {
         Ok(r) => r,
         Err(e) => {
             t.unconfirmed = sent;
             return (t, Some(e));
         }
     };
-    let error = redis.first_error(&replies).err();
-    for v in replies {
+    let mut replies = tracked.replies;
+    let mut check_error = None;
+    let mut unknown: Vec<usize> = Vec::new();
+    // A SET NX re-sent after a lost reply answers nil when its first send ran:
+    // the key holding our value is our write.
+    for (i, cmd) in &tracked.resent {
+        if !matches!(replies.get(*i), Some(Value::Nil)) {
+            continue;
+        }
+        match ours_already(&redis, cmd).await {
+            Ok(true) => replies[*i] = Value::Okay,
+            Ok(false) => {}
+            Err(e) => {
+                unknown.push(*i);
+                check_error.get_or_insert(e);
+            }
+        }
+    }
+    let error = redis.first_error(&replies).err().or(check_error);
+    for (i, v) in replies.into_iter().enumerate() {
+        if unknown.contains(&i) {
+            t.unconfirmed += 1;
+            continue;
+        }
         match v {
             Value::ServerError(_) => {}
             Value::Okay | Value::Int(1) => t.written += 1,
@@ -377,6 +399,27 @@ async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Er
         }
     }
     (t, error)
+}
+
+/// Whether the key of a `SET key value … NX` already holds `value`.
+async fn ours_already(redis: &Redis, cmd: &redis::Cmd) -> anyhow::Result<bool> {
+    let args: Vec<&[u8]> = cmd
+        .args_iter()
+        .filter_map(|a| match a {
+            redis::Arg::Simple(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    let (Some(name), Some(key), Some(value)) = (args.first(), args.get(1), args.get(2)) else {
+        return Ok(false);
+    };
+    if !name.eq_ignore_ascii_case(b"SET") {
+        return Ok(false);
+    }
+    let mut get = redis::cmd("GET");
+    get.arg(*key);
+    let now: Option<Vec<u8>> = redis.keyed(key, &get, Idempotent::Yes).await?;
+    Ok(now.as_deref() == Some(*value))
 }
 
 pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {

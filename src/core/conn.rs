@@ -563,6 +563,12 @@ impl std::fmt::Debug for Node {
 }
 
 impl Node {
+    /// Bumped on every reconnect: an unchanged generation means every command
+    /// since went over one connection, so to one server process.
+    pub fn generation(&self) -> u64 {
+        self.generation.lock().map(|g| *g).unwrap_or(0)
+    }
+
     fn conn(&self) -> (MultiplexedConnection, u64) {
         let conn = self.conn.lock().map(|c| c.clone());
         let generation = self.generation.lock().map(|g| *g).unwrap_or(0);
@@ -1229,12 +1235,24 @@ impl Redis {
         cmds: Vec<Routed>,
         idem: Idempotent,
     ) -> anyhow::Result<Vec<Value>> {
+        self.batch_tracked(cmds, idem).await.map(|t| t.replies)
+    }
+
+    /// [`Redis::batch_owned`] that also says which commands were sent again
+    /// after their connection dropped with them in flight: such a command may
+    /// have run before the drop, so its (second) reply can understate what it did.
+    pub async fn batch_tracked(
+        &self,
+        cmds: Vec<Routed>,
+        idem: Idempotent,
+    ) -> anyhow::Result<Tracked> {
         self.check_reachable(cmds.iter().map(|r| r.slot))?;
         let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
         let mut store: Vec<Option<Cmd>> = cmds.into_iter().map(|r| Some(r.cmd)).collect();
         let mut results: Vec<Option<Value>> = vec![None; store.len()];
         let mut pending: Vec<usize> = (0..store.len()).collect();
         let mut asking: HashMap<usize, String> = HashMap::new();
+        let mut resent: HashMap<usize, Cmd> = HashMap::new();
         let mut attempt = 0;
         let started = tokio::time::Instant::now();
         while !pending.is_empty() {
@@ -1288,6 +1306,7 @@ impl Redis {
                 replies.into_iter().zip(groups.iter()).zip(&pipes)
             {
                 let mut again: Vec<usize> = Vec::new();
+                let dropped = matches!(&reply, Err(e) if is_dropped(e));
                 match reply {
                     Ok(values) => {
                         for (&i, v) in idxs.iter().zip(values) {
@@ -1351,6 +1370,9 @@ impl Redis {
                         .collect();
                     for &i in &again {
                         store[i] = Some(sent[at[&i]].clone());
+                        if dropped {
+                            resent.entry(i).or_insert_with(|| sent[at[&i]].clone());
+                        }
                     }
                     next.extend(again);
                 }
@@ -1378,10 +1400,15 @@ impl Redis {
             }
             pending = next;
         }
-        Ok(results
-            .into_iter()
-            .map(|v| v.unwrap_or(Value::Nil))
-            .collect())
+        let mut resent: Vec<(usize, Cmd)> = resent.into_iter().collect();
+        resent.sort_unstable_by_key(|(i, _)| *i);
+        Ok(Tracked {
+            replies: results
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::Nil))
+                .collect(),
+            resent,
+        })
     }
 }
 
@@ -1392,6 +1419,13 @@ fn closed_by_peer(e: &RedisError) -> bool {
         && !e.is_connection_refusal()
         && !text.contains("lookup")
         && !text.contains("no such file")
+}
+
+/// Replies of [`Redis::batch_tracked`], in input order, and the commands that
+/// were re-sent after a dropped connection (by input index, in order).
+pub struct Tracked {
+    pub replies: Vec<Value>,
+    pub resent: Vec<(usize, Cmd)>,
 }
 
 fn is_dropped(e: &RedisError) -> bool {

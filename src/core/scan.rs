@@ -4,7 +4,7 @@
 //! The channel bound is what keeps memory flat: a slow consumer stops the
 //! scanners. Nothing here deletes or changes keys.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use redis::Cmd;
@@ -119,18 +119,46 @@ pub async fn scan_node(
         let tx = tx.clone();
         async move { tx.send(Ok(batch)).await.is_ok() }
     };
+    // A cursor only means something to the process that issued it: after a
+    // reconnect to another process (restart, failover), start over from 0.
+    let mut seen_gen = node.generation();
+    let mut seen_id = run_id(&redis, &node).await.ok().flatten();
+    let mut restarts = 0;
     loop {
         let reply: anyhow::Result<(u64, Vec<Vec<u8>>)> = redis
             .on_node(&node, &scan_cmd(cursor, &opts), Idempotent::Yes)
             .await;
         match reply {
             Ok((next, keys)) => {
-                cursor = next;
+                let mut restart = false;
+                if node.generation() != seen_gen {
+                    seen_gen = node.generation();
+                    let now = run_id(&redis, &node).await.ok().flatten();
+                    restart = process_change(seen_id.as_deref(), now.as_deref(), false).is_some();
+                    seen_id = now;
+                }
+                if restart {
+                    restarts += 1;
+                    if restarts > MAX_SCAN_RESTARTS {
+                        let _ = tx
+                            .send(Err(crate::error::RedisFailure::Server {
+                                node: node.addr.clone(),
+                                msg: "kept reconnecting to a new server process while scanning: keys may remain"
+                                    .into(),
+                            }
+                            .into()))
+                            .await;
+                        return;
+                    }
+                }
+                cursor = if restart { 0 } else { next };
+                // After a restart no batch completes a cursor until the new scan does.
+                let done = cursor == 0 && !restart;
                 let Some(g) = grouper.as_mut() else {
-                    if keys.is_empty() && cursor != 0 {
+                    if keys.is_empty() && !done {
                         continue;
                     }
-                    if !send(keys, Some(cursor)).await || cursor == 0 {
+                    if !send(keys, (!restart).then_some(cursor)).await || done {
                         return;
                     }
                     continue;
@@ -141,7 +169,7 @@ pub async fn scan_node(
                         return;
                     }
                 }
-                if cursor == 0 || g.must_flush() {
+                if done || g.must_flush() {
                     // In pieces, so the channel never holds more than a few thousand keys
                     // per batch; only the last piece completes the cursor.
                     let mut all = g.flush();
@@ -151,7 +179,7 @@ pub async fn scan_node(
                             return;
                         }
                     }
-                    if !send(all, Some(cursor)).await || cursor == 0 {
+                    if !send(all, (!restart).then_some(cursor)).await || done {
                         return;
                     }
                 }
@@ -165,6 +193,9 @@ pub async fn scan_node(
         }
     }
 }
+
+/// Scans started over after the node's server process changed, at most.
+const MAX_SCAN_RESTARTS: u32 = 20;
 
 /// Start one scanner task per primary; batches arrive as they are found.
 /// `resume` gives each node's start cursor by address (`None`: the node is
@@ -238,6 +269,119 @@ pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Re
     Ok((estimate, total))
 }
 
+/// Which server process a node is. A SCAN cursor only means something to the
+/// process that issued it (a new process hashes with a new seed), so a node
+/// whose process changed must be scanned again from cursor 0.
+#[derive(Debug, Clone)]
+pub struct NodeId {
+    node: Arc<Node>,
+    generation: u64,
+    /// INFO server `run_id`; `None` when the user may not run INFO.
+    pub run_id: Option<String>,
+}
+
+/// How a node's process changed, or could not be shown unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// Another run id: the server restarted or failed over.
+    Restarted,
+    /// INFO is not allowed and the connection was re-established: the process
+    /// may be another one.
+    Unverified,
+}
+
+impl Changed {
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Changed::Restarted => "the server restarted or failed over (new run id)",
+            Changed::Unverified => {
+                "reconnected, and INFO is not allowed to tell whether the server restarted"
+            }
+        }
+    }
+}
+
+fn is_noperm(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<crate::error::RedisFailure>(),
+        Some(crate::error::RedisFailure::NoPerm { .. })
+    )
+}
+
+/// The run id of a node's server process, `None` when INFO is not allowed.
+pub async fn run_id(redis: &Redis, node: &Node) -> anyhow::Result<Option<String>> {
+    let mut cmd = redis::cmd("INFO");
+    cmd.arg("server");
+    match redis.on_node::<String>(node, &cmd, Idempotent::Yes).await {
+        Ok(text) => Ok(text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("run_id:"))
+            .map(str::to_string)),
+        Err(e) if is_noperm(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every primary's identity now, by address.
+pub async fn node_ids(redis: &Arc<Redis>) -> anyhow::Result<BTreeMap<String, NodeId>> {
+    let mut out = BTreeMap::new();
+    for node in redis.primaries() {
+        // The generation first: a reconnect between the two makes the check fail safe.
+        let generation = node.generation();
+        let run_id = run_id(redis, &node).await?;
+        out.insert(
+            node.addr.clone(),
+            NodeId {
+                node,
+                generation,
+                run_id,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Nodes (still primaries) whose process is not provably the one in `before`.
+pub async fn changed_nodes(
+    redis: &Arc<Redis>,
+    before: &BTreeMap<String, NodeId>,
+) -> anyhow::Result<Vec<(String, Changed, Option<String>)>> {
+    let now = node_ids(redis).await?;
+    let mut out = Vec::new();
+    for (addr, id) in &now {
+        let Some(old) = before.get(addr) else {
+            continue;
+        };
+        if let Some(c) = compare(old, id) {
+            out.push((addr.clone(), c, id.run_id.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn compare(old: &NodeId, now: &NodeId) -> Option<Changed> {
+    let same_connection = Arc::ptr_eq(&old.node, &now.node) && old.generation == now.generation;
+    process_change(
+        old.run_id.as_deref(),
+        now.run_id.as_deref(),
+        same_connection,
+    )
+}
+
+/// The decision behind [`changed_nodes`].
+fn process_change(old: Option<&str>, now: Option<&str>, same_connection: bool) -> Option<Changed> {
+    match (old, now) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(_), Some(_)) => Some(Changed::Restarted),
+        // Without run ids, only an unbroken connection proves the same process.
+        _ if same_connection => None,
+        _ => Some(Changed::Unverified),
+    }
+}
+
+/// Member scans started over after the tag's server process changed, at most.
+const MAX_MEMBER_RESTARTS: u32 = 20;
+
 /// The kind of collection a tag key is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberKind {
@@ -258,6 +402,11 @@ pub fn scan_members(
     let redis = redis.clone();
     tokio::spawn(async move {
         let node = redis.node_for_slot(super::conn::slot_of(&key));
+        // A cursor only means something to the process that issued it: after a
+        // reconnect to another process (restart, failover) start over.
+        let mut seen_gen = node.generation();
+        let mut seen_id = run_id(&redis, &node).await.ok().flatten();
+        let mut restarts = 0;
         let mut cursor = 0u64;
         loop {
             let mut cmd = redis::cmd(match kind {
@@ -269,21 +418,44 @@ pub fn scan_members(
                 redis.keyed(&key, &cmd, Idempotent::Yes).await;
             match reply {
                 Ok((next, items)) => {
-                    cursor = next;
+                    let mut restart = false;
+                    if node.generation() != seen_gen {
+                        seen_gen = node.generation();
+                        let now = run_id(&redis, &node).await.ok().flatten();
+                        restart = !matches!((&seen_id, &now), (Some(a), Some(b)) if a == b);
+                        seen_id = now;
+                    }
+                    if restart {
+                        restarts += 1;
+                        if restarts > MAX_MEMBER_RESTARTS {
+                            let _ = tx
+                                .send(Err(crate::error::RedisFailure::Server {
+                                    node: node.addr.clone(),
+                                    msg: format!(
+                                        "kept reconnecting while scanning the members of {}: some may remain",
+                                        crate::keys::escape_bytes(&key)
+                                    ),
+                                }
+                                .into()))
+                                .await;
+                            return;
+                        }
+                    }
+                    cursor = if restart { 0 } else { next };
                     let members = match kind {
                         MemberKind::Set => items,
                         // ZSCAN answers member, score, member, score…
                         MemberKind::Zset => items.into_iter().step_by(2).collect(),
                     };
-                    if members.is_empty() && cursor != 0 {
+                    if members.is_empty() && (cursor != 0 || restart) {
                         continue;
                     }
                     let batch = KeyBatch {
                         node: node.clone(),
                         keys: members,
-                        cursor: Some(cursor),
+                        cursor: (!restart).then_some(cursor),
                     };
-                    if tx.send(Ok(batch)).await.is_err() || cursor == 0 {
+                    if tx.send(Ok(batch)).await.is_err() || (cursor == 0 && !restart) {
                         return;
                     }
                 }
@@ -319,6 +491,21 @@ mod tests {
         assert!(
             slots.windows(2).all(|w| w[0] <= w[1]),
             "flushed keys come in slot order"
+        );
+    }
+
+    #[test]
+    fn a_process_change_is_a_new_run_id_or_an_unprovable_reconnect() {
+        assert_eq!(process_change(Some("a"), Some("a"), false), None);
+        assert_eq!(
+            process_change(Some("a"), Some("b"), true),
+            Some(Changed::Restarted)
+        );
+        assert_eq!(process_change(None, None, true), None);
+        assert_eq!(process_change(None, None, false), Some(Changed::Unverified));
+        assert_eq!(
+            process_change(Some("a"), None, false),
+            Some(Changed::Unverified)
         );
     }
 

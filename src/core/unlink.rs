@@ -78,12 +78,20 @@ fn grouped(keys: &[Vec<u8>], use_del: bool) -> Vec<(Routed, Vec<usize>)> {
 /// What one call removed and was refused.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Unlinked {
+    /// Removed keys: the server's counts, plus (after a lost reply) the keys
+    /// already gone when the command was re-sent.
     pub deleted: u64,
     pub denied: u64,
+    /// How many of `deleted` are such keys: removed, most likely by the command
+    /// whose reply was lost, but not confirmed by a reply (an expiry or another
+    /// client may have removed them just before). Zero when every reply arrived.
+    pub unconfirmed: u64,
 }
 
 /// Delete `keys`; the server's count of removed keys, and how many were refused
-/// with NOPERM (also recorded, with examples, in `denied`).
+/// with NOPERM (also recorded, with examples, in `denied`). A command re-sent
+/// after its connection dropped answers only for the keys still there, so the
+/// keys it no longer found are counted too, as `unconfirmed`.
 pub async fn unlink_keys(
     redis: &Redis,
     keys: &[Vec<u8>],
@@ -101,15 +109,27 @@ pub async fn unlink_keys(
         vec![(Routed { slot: 0, cmd }, (0..keys.len()).collect())]
     };
     let (cmds, members): (Vec<Routed>, Vec<Vec<usize>>) = groups.into_iter().unzip();
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    let sent = redis.batch_tracked(cmds, Idempotent::Yes).await?;
+    let resent: std::collections::HashSet<usize> = sent.resent.iter().map(|(i, _)| *i).collect();
     let mut deleted = 0;
+    let mut unconfirmed = 0;
     let mut refused = 0;
     let mut retry_single: Vec<usize> = Vec::new();
-    for (idxs, reply) in members.iter().zip(replies) {
+    for (g, (idxs, reply)) in members.iter().zip(sent.replies).enumerate() {
         match reply {
             Value::ServerError(e) if e.code() == "NOPERM" => retry_single.extend(idxs),
             Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
-            v => deleted += u64::from_redis_value(v).unwrap_or(0),
+            v => {
+                let n = u64::from_redis_value(v).unwrap_or(0);
+                deleted += n;
+                if resent.contains(&g) {
+                    // The first send's reply was lost: it may have run. The keys
+                    // already gone at the re-send are most likely its work.
+                    let gone = (idxs.len() as u64).saturating_sub(n);
+                    deleted += gone;
+                    unconfirmed += gone;
+                }
+            }
         }
     }
     if !retry_single.is_empty() {
@@ -121,8 +141,10 @@ pub async fn unlink_keys(
                 Routed::new(&keys[i], c)
             })
             .collect();
-        let replies = redis.batch_owned(singles, Idempotent::Yes).await?;
-        for (&i, reply) in retry_single.iter().zip(replies) {
+        let sent = redis.batch_tracked(singles, Idempotent::Yes).await?;
+        let resent: std::collections::HashSet<usize> =
+            sent.resent.iter().map(|(i, _)| *i).collect();
+        for (j, (&i, reply)) in retry_single.iter().zip(sent.replies).enumerate() {
             match reply {
                 Value::ServerError(e) if e.code() == "NOPERM" => {
                     refused += 1;
@@ -131,13 +153,22 @@ pub async fn unlink_keys(
                     }
                 }
                 Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
-                v => deleted += u64::from_redis_value(v).unwrap_or(0),
+                v => {
+                    let n = u64::from_redis_value(v).unwrap_or(0);
+                    if n == 0 && resent.contains(&j) {
+                        deleted += 1;
+                        unconfirmed += 1;
+                    } else {
+                        deleted += n;
+                    }
+                }
             }
         }
     }
     Ok(Unlinked {
         deleted,
         denied: refused,
+        unconfirmed,
     })
 }
 

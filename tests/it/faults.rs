@@ -19,7 +19,7 @@ fn write_jsonl(dir: &tempfile::TempDir, n: usize, prefix: &str) -> String {
 fn client_pause_fails_bulk_work_within_the_timeout() {
     let s = RedisServer::start();
     load(&s, &keys("cp:", 1000), None);
-    assert!(s.call(&[b"CLIENT", b"PAUSE", b"3000", b"ALL"]).is_ok());
+    s.pause_clients(3000);
     let t0 = Instant::now();
     let out = run(
         &s.url(),
@@ -169,4 +169,459 @@ fn failover_during_scan_delete_leaves_no_match() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(c.dbsize_total(), 1000, "every match gone, the others kept");
+}
+
+/// Keys matching `pattern` on a standalone server, by SCAN.
+fn count_matching(s: &RedisServer, pattern: &str) -> usize {
+    let mut cursor = "0".to_string();
+    let mut n = 0;
+    loop {
+        let reply = s.call(&[
+            b"SCAN",
+            cursor.as_bytes(),
+            b"MATCH",
+            pattern.as_bytes(),
+            b"COUNT",
+            b"1000",
+        ]);
+        let parts = reply.as_array().expect("scan reply");
+        cursor = parts[0].as_str().expect("cursor").to_string();
+        n += parts[1].as_array().expect("keys").len();
+        if cursor == "0" {
+            return n;
+        }
+    }
+}
+
+fn run_id(s: &RedisServer) -> String {
+    s.info_field("server", "run_id").expect("run_id")
+}
+
+#[test]
+fn restart_mid_scan_delete_rescans_and_leaves_no_match() {
+    let mut s = RedisServer::start();
+    let total = 60_000;
+    load(&s, &keys("rs:", total), None);
+    load(&s, &keys("keep:", 500), None);
+    // The snapshot brings every key back: those deleted before the restart too.
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let before = run_id(&s);
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "scan-delete",
+            "rs:*",
+            "--yes",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "delete under way", || {
+        count_matching(&s, "rs:*") < total - 10_000
+    });
+    s.restart(true);
+    assert_ne!(run_id(&s), before, "a new server process");
+    let out = child.wait_with_output().expect("wait");
+    let left = count_matching(&s, "rs:*");
+    match out.status.code() {
+        Some(0) => {
+            assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out));
+            let v = json(&out);
+            let rescanned = v["rescanned"].as_array().expect("rescanned");
+            assert!(!rescanned.is_empty(), "the summary says so: {v}");
+        }
+        // Giving up is allowed, claiming success is not.
+        Some(3) => assert!(left > 0 || !stderr(&out).is_empty()),
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+    assert_eq!(count_matching(&s, "keep:*"), 500);
+}
+
+/// Start a delete of `pattern` with a checkpoint, interrupt it half way, and
+/// return once the checkpoint is on disk.
+fn interrupted_checkpointed_delete(
+    url: &str,
+    s: &RedisServer,
+    pattern: &str,
+    cp: &str,
+    total: usize,
+) {
+    let child = spawn(
+        url,
+        &[
+            "--json",
+            "scan-delete",
+            pattern,
+            "--yes",
+            "--rate",
+            "4000",
+            "--batch",
+            "100",
+            "--checkpoint",
+            cp,
+        ],
+    );
+    wait_until(Duration::from_secs(20), "checkpoint written", || {
+        std::path::Path::new(cp).exists() && count_matching(s, pattern) < total - 3000
+    });
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(std::path::Path::new(cp).exists());
+}
+
+#[test]
+fn checkpoint_resumed_after_a_restart_starts_that_node_over() {
+    let mut s = RedisServer::start();
+    let total = 20_000;
+    load(&s, &keys("rc:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    interrupted_checkpointed_delete(&s.url(), &s, "rc:*", cp_arg, total);
+    let saved = std::fs::read_to_string(&cp).expect("read");
+    assert!(
+        saved.contains(&run_id(&s)),
+        "the checkpoint records the run id: {saved}"
+    );
+    s.restart(true);
+    assert_eq!(
+        count_matching(&s, "rc:*"),
+        total,
+        "the snapshot brought them back"
+    );
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "rc:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count_matching(&s, "rc:*"), 0, "every match gone");
+    let v = json(&out);
+    assert_eq!(v["deleted"], total as u64, "{v}");
+    assert!(
+        !v["rescanned"].as_array().expect("rescanned").is_empty(),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("restarted"), "{}", stderr(&out));
+    assert!(!cp.exists());
+}
+
+#[test]
+fn without_info_a_resumed_checkpoint_is_rescanned_and_says_so() {
+    let mut s = RedisServer::start_with_acl("app", "app-pw", &["~ri:*", "+@all", "-info"]);
+    let total = 20_000;
+    load(&s, &keys("ri:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let url = s.url_with_auth(Some("app"), "app-pw");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    interrupted_checkpointed_delete(&url, &s, "ri:*", cp_arg, total);
+    s.restart(true);
+    // ACL users live in memory only: set the user up again.
+    let reply = s.call(&[
+        b"ACL", b"SETUSER", b"app", b"on", b">app-pw", b"~ri:*", b"+@all", b"-info",
+    ]);
+    assert!(reply.is_ok(), "{reply:?}");
+    let out = run(
+        &url,
+        &[
+            "--json",
+            "scan-delete",
+            "ri:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count_matching(&s, "ri:*"), 0, "every match gone");
+    let v = json(&out);
+    assert!(
+        !v["rescanned"].as_array().expect("rescanned").is_empty(),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("INFO"), "{}", stderr(&out));
+}
+
+#[test]
+fn without_info_a_restart_mid_run_is_rescanned() {
+    let mut s = RedisServer::start_with_acl("app", "app-pw", &["~rn:*", "+@all", "-info"]);
+    let total = 60_000;
+    load(&s, &keys("rn:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let url = s.url_with_auth(Some("app"), "app-pw");
+    let child = spawn(
+        &url,
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "scan-delete",
+            "rn:*",
+            "--yes",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "delete under way", || {
+        count_matching(&s, "rn:*") < total - 10_000
+    });
+    s.restart(true);
+    let reply = s.call(&[
+        b"ACL", b"SETUSER", b"app", b"on", b">app-pw", b"~rn:*", b"+@all", b"-info",
+    ]);
+    assert!(reply.is_ok(), "{reply:?}");
+    let out = child.wait_with_output().expect("wait");
+    let left = count_matching(&s, "rn:*");
+    match out.status.code() {
+        Some(0) => assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out)),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}
+
+#[test]
+fn warm_only_missing_counts_a_write_whose_reply_was_lost() {
+    use crate::common::proxy::{Mode, Proxy};
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write_jsonl(&dir, 1000, "wl:");
+    // One key already there: the only one that is really skipped.
+    s.call(&[b"SET", b"wl:7", b"old"]);
+    let proxy = Proxy::start(s.port);
+    proxy.set_mode(Mode::LoseReply {
+        cmd: "SET".into(),
+        nth: 300,
+    });
+    let out = run(
+        &proxy.url(),
+        &[
+            "--json",
+            "warm",
+            &f,
+            "--only-missing",
+            "--batch",
+            "100",
+            "--in-flight",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(proxy.fired(), 1, "a reply was lost");
+    let v = json(&out);
+    assert_eq!(v["written"], 999, "{v}");
+    assert_eq!(v["skipped"], 1, "{v}");
+    assert_eq!(s.dbsize(), 1000);
+    assert_eq!(s.call(&[b"GET", b"wl:7"]).as_bytes(), Some(&b"old"[..]));
+}
+
+#[test]
+fn restart_mid_tag_invalidate_rescans_the_members() {
+    let mut s = RedisServer::start();
+    let n = 60_000;
+    let mut payload = Vec::new();
+    for i in 0..n {
+        let k = format!("tr:{i}");
+        payload.extend(crate::fixtures::resp(&[b"SET", k.as_bytes(), b"v"]));
+        payload.extend(crate::fixtures::resp(&[b"SADD", b"tag:tr", k.as_bytes()]));
+    }
+    crate::fixtures::pipe_into(&s, &payload, 2 * n);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "tag-invalidate",
+            "tr",
+            "--yes",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+            "--count",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "invalidation under way", || {
+        count_matching(&s, "tr:*") < n - 10_000
+    });
+    s.restart(true);
+    let out = child.wait_with_output().expect("wait");
+    let left = count_matching(&s, "tr:*");
+    match out.status.code() {
+        // Without the rescan the old cursor skips thousands. A batch deleted just
+        // before the restart whose SREM lands just after it leaves its restored
+        // keys untagged, as tag-invalidate deletes before it un-tags: at most
+        // the batches in flight (4 x 100).
+        Some(0) => assert!(
+            left <= 400,
+            "exit 0 with {left} tagged keys left: {}",
+            stderr(&out)
+        ),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}
+
+#[test]
+fn checkpoint_resumed_after_a_cluster_failover_leaves_no_match() {
+    let c = RedisCluster::start_with_replicas(1);
+    let total = 30_000;
+    load_cluster(&c, &keys("cf:", total));
+    load_cluster(&c, &keys("keep:", 300));
+    wait_until(Duration::from_secs(20), "replicas synced", || {
+        c.replica_ports()
+            .iter()
+            .map(|p| c.node(*p).dbsize())
+            .sum::<u64>()
+            == (total + 300) as u64
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    let child = spawn(
+        &c.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "cf:*",
+            "--yes",
+            "--rate",
+            "4000",
+            "--batch",
+            "100",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    wait_until(Duration::from_secs(30), "checkpoint written", || {
+        cp.exists() && c.dbsize_total() < (total - 3000) as u64
+    });
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    failover_one_primary(&c);
+    c.wait_healthy();
+    let out = run(
+        &c.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "cf:*",
+            "--yes",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(c.dbsize_total(), 300, "every match gone, the others kept");
+    assert!(!cp.exists());
+}
+
+fn expires(s: &RedisServer) -> u64 {
+    let info = s.info("keyspace");
+    info.lines()
+        .find_map(|l| l.strip_prefix("db0:"))
+        .and_then(|l| l.split(',').find_map(|f| f.strip_prefix("expires=")))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn restart_mid_ttl_pattern_rescans_and_changes_every_key() {
+    let mut s = RedisServer::start();
+    let total = 150_000;
+    load(&s, &keys("tt:", total), None);
+    assert!(s.call(&[b"SAVE"]).is_ok());
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "ttl",
+            "--pattern",
+            "tt:*",
+            "--set",
+            "1h",
+            "--yes",
+            "--count",
+            "10",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "ttl change under way", || {
+        expires(&s) > 10_000
+    });
+    s.restart(true);
+    let out = child.wait_with_output().expect("wait");
+    let with_ttl = expires(&s);
+    match out.status.code() {
+        Some(0) => assert_eq!(
+            with_ttl,
+            total as u64,
+            "exit 0 with {} keys left unchanged: {}",
+            total as u64 - with_ttl,
+            stderr(&out)
+        ),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}
+
+#[test]
+fn a_dry_run_across_a_restart_says_its_count_is_not_exact() {
+    let mut s = RedisServer::start();
+    let total = 60_000;
+    load(&s, &keys("dr:", total), None);
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "--timeout",
+            "5s",
+            "scan-delete",
+            "dr:*",
+            "--dry-run",
+            "--rate",
+            "20000",
+            "--batch",
+            "100",
+        ],
+    );
+    // The dry run's progress is not visible in the data: wait for its SCANs.
+    wait_until(Duration::from_secs(30), "dry run under way", || {
+        s.info("commandstats")
+            .lines()
+            .find_map(|l| l.strip_prefix("cmdstat_scan:calls="))
+            .and_then(|v| v.split(',').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n > 10)
+    });
+    s.restart(true);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(
+        !v["rescanned"].as_array().expect("rescanned").is_empty(),
+        "a count across a restart is flagged: {v}"
+    );
+    assert!(stderr(&out).contains("not exact"), "{}", stderr(&out));
 }

@@ -11,6 +11,8 @@
 // Every test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
