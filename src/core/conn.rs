@@ -259,6 +259,12 @@ impl ConnSpec {
         }
 
         let mut settings = info.redis_settings().clone();
+        if !matches!(settings.protocol(), redis::ProtocolVersion::RESP2) {
+            // Replies are read as RESP2 shapes (a map would read as nothing).
+            return Err(usage(format!(
+                "'{shown}' asks for RESP3, which cachectl does not speak yet: drop ?protocol=resp3"
+            )));
+        }
         if lone_userinfo(&raw) && settings.password().is_none() {
             // The crate reads `redis://secret@host` as a user name.
             if let Some(secret) = settings.username().map(str::to_string) {

@@ -211,3 +211,22 @@ fn a_user_without_info_still_works() {
     );
     assert_eq!(out.stdout, b"v", "{}", stderr(&out));
 }
+
+/// Replies are read in RESP2 shapes; RESP3 maps would read as empty values,
+/// so a RESP3 URL is refused before anything is sent.
+#[test]
+fn resp3_is_refused_with_exit_2_not_read_as_empty() {
+    let s = RedisServer::start();
+    s.cli(&["ZADD", "r3:z", "1", "a"]);
+    for url in [
+        format!("redis://127.0.0.1:{}/?protocol=resp3", s.port),
+        format!("redis://127.0.0.1:{}/0?protocol=3", s.port),
+    ] {
+        let out = run(&url, &["--json", "get", "r3:z"]);
+        assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains("RESP3"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "nothing printed as a value");
+    }
+    let ok = run(&s.url(), &["--json", "get", "r3:z"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}

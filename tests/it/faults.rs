@@ -75,7 +75,14 @@ fn server_restarted_mid_warm_is_exit_3_with_a_summary_or_finishes() {
 #[test]
 fn loading_server_is_waited_for() {
     // key-load-delay (a testing knob of redis-server) makes loading 20k keys
-    // take about a second, so the client surely meets LOADING.
+    // take about a second, so the client surely meets LOADING. Before 7.0 the
+    // server cannot be told to answer during a load this small.
+    if !crate::common::build::server_build().has_config_7() {
+        eprintln!(
+            "notice: skipped: this server build has no loading-process-events-interval-bytes"
+        );
+        return;
+    }
     let mut s = RedisServer::start_with(&[
         "--key-load-delay",
         "50",
