@@ -15,7 +15,7 @@ use redis::FromRedisValue;
 use serde_json::json;
 
 use super::Ctx;
-use crate::child::{code_of, spawn, Ended};
+use crate::child::{code_of, spawn, Ended, Keeping};
 use crate::cli::{LockAction, NodesArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
@@ -41,6 +41,8 @@ struct Acquired {
     fence: i64,
     validity_ms: i64,
     locked_nodes: usize,
+    /// When the lock stops being ours unless it is extended.
+    valid_until: tokio::time::Instant,
 }
 
 fn quorum(n: usize) -> usize {
@@ -112,16 +114,18 @@ impl Backend {
     ) -> anyhow::Result<Option<Acquired>> {
         match self {
             Backend::Single(r) => {
+                let sent = tokio::time::Instant::now();
                 Ok(lock::try_acquire(r, name, token, ttl)
                     .await?
                     .map(|fence| Acquired {
                         fence,
                         validity_ms: ttl.as_millis() as i64,
                         locked_nodes: 1,
+                        valid_until: sent + ttl,
                     }))
             }
             Backend::Quorum(members) => {
-                let started = Instant::now();
+                let started = tokio::time::Instant::now();
                 let limit = self.per_node_timeout(ttl);
                 let votes = self
                     .on_all(limit, |r| async move {
@@ -142,6 +146,7 @@ impl Backend {
                         fence,
                         validity_ms: validity,
                         locked_nodes: fences.len(),
+                        valid_until: started + ttl.saturating_sub(drift(ttl)),
                     }));
                 }
                 // Failed: unlock every node, including those whose reply was lost.
@@ -160,10 +165,11 @@ impl Backend {
     ) -> anyhow::Result<Option<Acquired>> {
         if let Backend::Single(r) = self {
             let fence = lock::acquire(r, name, token, ttl, wait).await?;
-            return Ok(fence.map(|fence| Acquired {
+            return Ok(fence.map(|(fence, sent)| Acquired {
                 fence,
                 validity_ms: ttl.as_millis() as i64,
                 locked_nodes: 1,
+                valid_until: sent + ttl,
             }));
         }
         let deadline = tokio::time::Instant::now() + wait;
@@ -378,10 +384,18 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             name,
             ttl,
             wait,
+            kill_grace,
             nodes,
             cmd,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
+            // What one extension buys: the TTL, less Redlock's drift allowance.
+            let validity = if nodes.nodes.is_empty() {
+                *ttl
+            } else {
+                ttl.saturating_sub(drift(*ttl))
+            };
+            let plan = Keeping::new(validity, *kill_grace).map_err(usage)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
             let Some(a) = b.acquire(&key, &token, *ttl, *wait).await? else {
@@ -399,9 +413,10 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     return Err(e);
                 }
             };
-            let period = (*ttl / 3).max(Duration::from_millis(10));
             let ended = child
-                .supervise(period, *ttl, &interrupt, || b.extend(&key, &token, *ttl))
+                .supervise(plan, a.valid_until, &interrupt, || {
+                    b.extend(&key, &token, *ttl)
+                })
                 .await;
             let shown = escape_bytes(&key);
             let ended = match ended {
@@ -416,16 +431,26 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let failure: Option<anyhow::Error> = match ended {
                 Ended::Exited(status) => {
                     release_after(ctx, &b, &key, &token, *ttl).await;
-                    (!status.success()).then(|| CliError::Child { cmd: child.name.clone(), code: code_of(status) }.into())
+                    (!status.success()).then(|| {
+                        CliError::Child {
+                            cmd: child.name.clone(),
+                            code: code_of(status),
+                        }
+                        .into()
+                    })
                 }
                 Ended::Interrupted => {
                     release_after(ctx, &b, &key, &token, *ttl).await;
                     Some(CliError::Interrupted.into())
                 }
-                Ended::LockLost => Some(negative(format!(
-                    "lock {shown} was lost while {} ran (it expired or was taken over); {} was sent SIGTERM",
-                    child.name, child.name
-                ))),
+                Ended::LockLost => {
+                    // Compare-and-delete: frees what is left of ours, never another holder's.
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    Some(negative(format!(
+                        "lock {shown} was lost while {} ran (it expired, was taken over, or could not be extended in time); {} was stopped",
+                        child.name, child.name
+                    )))
+                }
             };
             Ok(Outcome {
                 report: None,

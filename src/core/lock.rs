@@ -122,19 +122,22 @@ pub async fn try_lock(
     Ok(!matches!(v, Value::Nil))
 }
 
-/// Poll with backoff until acquired or `wait` has passed.
+/// Poll with backoff until acquired or `wait` has passed. Answers the fencing
+/// token and when the successful attempt was sent (the lock's TTL runs from
+/// no earlier than that).
 pub async fn acquire(
     redis: &Redis,
     name: &[u8],
     token: &str,
     ttl: Duration,
     wait: Duration,
-) -> anyhow::Result<Option<i64>> {
+) -> anyhow::Result<Option<(i64, tokio::time::Instant)>> {
     let deadline = tokio::time::Instant::now() + wait;
     let mut pause = Duration::from_millis(5);
     loop {
+        let sent = tokio::time::Instant::now();
         if let Some(f) = try_acquire(redis, name, token, ttl).await? {
-            return Ok(Some(f));
+            return Ok(Some((f, sent)));
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {

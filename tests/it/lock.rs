@@ -563,3 +563,212 @@ fn break_dry_run_shows_and_keeps_the_lock() {
     assert_eq!(json(&out)["token"], "holder-1");
     assert_eq!(s.cli(&["GET", "lk:dry"]), "holder-1");
 }
+
+/// True while `pid` exists and is not a zombie (an orphan's zombie may linger
+/// until its new parent reaps it).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().chars().next())
+        })
+        .flatten()
+        .is_some_and(|state| state != 'Z')
+}
+
+fn read_pid(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path)
+        .expect("pid file")
+        .trim()
+        .to_string()
+}
+
+fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos()
+}
+
+#[test]
+fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
+    let mut s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("alive");
+    // Ignored signals stay ignored in the loop's children: only SIGKILL stops it.
+    // Each line is the wall clock (ns) at which CMD was still running.
+    let sh = format!(
+        "trap '' TERM; while :; do date +%s%N >> {}; sleep 0.01; done",
+        log.display()
+    );
+    let ttl = Duration::from_secs(2);
+    let child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:stop",
+            "--ttl",
+            "2s",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD running", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.lines().count() > 5)
+    });
+    // From here no extension gets through: the lock expires at the latest one
+    // TTL after this moment, since the last extension reached the server before.
+    let paused_at = now_ns();
+    s.pause();
+    let mut last = 0u128;
+    let stopped = (0..1000).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let newest = text
+            .lines()
+            .filter_map(|l| l.trim().parse::<u128>().ok())
+            .max()
+            .unwrap_or(0);
+        let same = newest == last;
+        last = newest;
+        // Quiet for 0.5 s after the deadline: CMD is gone.
+        same && now_ns() > paused_at + ttl.as_nanos() + 500_000_000
+    });
+    s.resume();
+    assert!(stopped, "CMD kept running");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        last < paused_at + ttl.as_nanos(),
+        "CMD ran {} ms past the lock's expiry",
+        (last - (paused_at + ttl.as_nanos())) / 1_000_000
+    );
+}
+
+#[test]
+fn a_kill_grace_too_long_for_the_ttl_is_refused_before_locking() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:grace",
+            "--ttl",
+            "2s",
+            "--kill-grace",
+            "1s",
+            "--",
+            "true",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--kill-grace"), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lk:grace"]), "0", "nothing was locked");
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:grace",
+            "--ttl",
+            "10s",
+            "--kill-grace",
+            "3s",
+            "--",
+            "true",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// CMD starts a background child and records both pids.
+fn tree(dir: &std::path::Path) -> String {
+    format!(
+        "trap 'echo term >> {0}/term' TERM; echo $$ > {0}/pid; sleep 30 & echo $! > {0}/bg; while :; do sleep 0.05; done",
+        dir.display()
+    )
+}
+
+#[test]
+fn lock_run_command_and_its_children_die_with_a_killed_cachectl() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:orphan",
+            "--ttl",
+            "30s",
+            "--",
+            "sh",
+            "-c",
+            &tree(dir.path()),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("bg").exists() && dir.path().join("pid").exists()
+    });
+    let (cmd_pid, bg_pid) = (
+        read_pid(&dir.path().join("pid")),
+        read_pid(&dir.path().join("bg")),
+    );
+    assert!(send_signal(child.id(), "KILL"));
+    child.wait().expect("wait");
+    wait_until(Duration::from_secs(10), "CMD and its child gone", || {
+        !running(&cmd_pid) && !running(&bg_pid)
+    });
+}
+
+#[test]
+fn lock_run_gets_sigterm_twice_and_leaves_no_orphan() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:twice",
+            "--ttl",
+            "30s",
+            "--",
+            "sh",
+            "-c",
+            &tree(dir.path()),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("bg").exists() && dir.path().join("pid").exists()
+    });
+    let (cmd_pid, bg_pid) = (
+        read_pid(&dir.path().join("pid")),
+        read_pid(&dir.path().join("bg")),
+    );
+    assert!(send_signal(child.id(), "TERM"));
+    // CMD traps the first SIGTERM and carries on; the second one means "now".
+    wait_until(Duration::from_secs(10), "CMD got SIGTERM", || {
+        dir.path().join("term").exists()
+    });
+    assert!(send_signal(child.id(), "TERM"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    wait_until(Duration::from_secs(10), "CMD and its child gone", || {
+        !running(&cmd_pid) && !running(&bg_pid)
+    });
+}
