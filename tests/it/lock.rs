@@ -772,3 +772,73 @@ fn lock_run_gets_sigterm_twice_and_leaves_no_orphan() {
         !running(&cmd_pid) && !running(&bg_pid)
     });
 }
+
+/// Lock names with braces in every position, from a fixed seed (plus the
+/// shapes that broke: an unmatched `}`, an empty tag, a tag after a `}`).
+fn brace_names() -> Vec<String> {
+    let mut names: Vec<String> = ["a}b", "}", "{}x", "{", "{{}}", "}{a}", "x{}{y}", "{a"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let alphabet = ['{', '}', 'a', 'b', ':', '7'];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    while names.len() < 40 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let len = 1 + (seed >> 60) as usize % 6;
+        let name: String = (0..len)
+            .map(|i| alphabet[((seed >> (8 * i)) % alphabet.len() as u64) as usize])
+            .collect();
+        if name.contains(['{', '}']) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+#[test]
+fn lock_names_with_braces_work_on_a_cluster() {
+    let c = RedisCluster::start();
+    for name in brace_names() {
+        let out = run(
+            &c.url(),
+            &["--json", "lock", "acquire", &name, "--ttl", "30s"],
+        );
+        assert!(out.status.success(), "acquire {name:?}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["fencing_token"], 1, "{name:?}");
+        let token = v["token"].as_str().expect("token").to_string();
+        let st = json(&run(&c.url(), &["--json", "lock", "status", &name]));
+        assert_eq!(st["token"], token.as_str(), "{name:?}");
+        assert_eq!(st["fencing_token"], 1, "{name:?}");
+        let rel = run(&c.url(), &["lock", "release", &name, "--token", &token]);
+        assert!(rel.status.success(), "release {name:?}: {}", stderr(&rel));
+        let out = run(
+            &c.url(),
+            &["remember", &name, "--ttl", "1m", "--", "printf", "v"],
+        );
+        assert!(out.status.success(), "remember {name:?}: {}", stderr(&out));
+        assert_eq!(out.stdout, b"v", "{name:?}");
+    }
+}
+
+#[test]
+fn a_brace_lock_keeps_its_fencing_count_from_the_old_counter_name() {
+    let s = RedisServer::start();
+    // Where earlier versions kept this lock's counter on a standalone server.
+    s.cli(&["SET", "a}b:cachectl:fence", "41"]);
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "acquire", "a}b", "--ttl", "30s"],
+    ));
+    assert_eq!(v["fencing_token"], 42, "the count goes on");
+    assert_eq!(s.cli(&["EXISTS", "a}b:cachectl:fence"]), "0");
+    let token = v["token"].as_str().expect("token").to_string();
+    run(&s.url(), &["lock", "release", "a}b", "--token", &token]);
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "acquire", "a}b", "--ttl", "30s"],
+    ));
+    assert_eq!(v["fencing_token"], 43);
+}
