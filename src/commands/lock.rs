@@ -258,15 +258,21 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             match b.acquire(&key, &token, *ttl, *wait).await? {
                 Some(a) => {
                     ctx.printer.notice(&format!("fencing token {}", a.fence));
-                    Ok(Outcome::with_failure(
-                        Acquire {
-                            name: escape_bytes(&key),
-                            token,
-                            acquired: a,
-                            ttl: *ttl,
-                        },
-                        None,
-                    ))
+                    let report = Acquire {
+                        name: escape_bytes(&key),
+                        token,
+                        acquired: a,
+                        ttl: *ttl,
+                    };
+                    // Printed here, not by the caller: a token that could not be
+                    // delivered leaves a lock nobody can release, so it is undone.
+                    match ctx.printer.print(&report) {
+                        Ok(()) => Ok(Outcome {
+                            report: None,
+                            failure: None,
+                        }),
+                        Err(e) => Err(undeliverable(&b, &key, &report.token, *ttl, &e).await),
+                    }
                 }
                 None => Err(held_elsewhere(&b, &key).await),
             }
@@ -472,6 +478,29 @@ async fn release_after(ctx: &Ctx, b: &Backend, key: &[u8], token: &str, ttl: Dur
         Err(e) => ctx.printer.notice(&format!(
             "releasing lock {} failed ({e:#}); it expires by its TTL",
             escape_bytes(key)
+        )),
+    }
+}
+
+/// The token of an acquired lock could not be written: release the lock, and
+/// say so (exit 1: the caller holds no lock), or say that it stays held.
+async fn undeliverable(
+    b: &Backend,
+    key: &[u8],
+    token: &str,
+    ttl: Duration,
+    e: &io::Error,
+) -> anyhow::Error {
+    let shown = escape_bytes(key);
+    match b.release(key, token.as_bytes(), ttl).await {
+        Ok(true) => negative(format!(
+            "lock {shown} was acquired but its token could not be written ({e}): released it"
+        )),
+        Ok(false) => negative(format!(
+            "lock {shown} was acquired but its token could not be written ({e}); it is no longer held"
+        )),
+        Err(r) => r.context(format!(
+            "lock {shown} was acquired but its token could not be written ({e}); releasing it failed, so token {token} holds it until its TTL ends"
         )),
     }
 }

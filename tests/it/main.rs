@@ -11,6 +11,7 @@ mod generated;
 mod hostile;
 mod load;
 mod lock;
+mod output_promises;
 mod ratelimit;
 mod remember;
 mod rig_selftest;
