@@ -108,17 +108,18 @@ if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 ";
 
-/// Delete the lock only if it still holds our token.
+/// Delete the lock only if it still holds our token. A key of another type is
+/// no lock: a plain "not held", not a WRONGTYPE error.
 const RELEASE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
 ";
 
-/// Extend the lock only if it still holds our token.
+/// Extend the lock only if it still holds our token (and is a string, as above).
 const EXTEND: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0

@@ -842,3 +842,34 @@ fn a_brace_lock_keeps_its_fencing_count_from_the_old_counter_name() {
     ));
     assert_eq!(v["fencing_token"], 43);
 }
+
+#[test]
+fn release_and_extend_of_a_key_that_is_not_a_lock_are_a_plain_no() {
+    let s = RedisServer::start();
+    s.cli(&["HSET", "lk:hash", "f", "v"]);
+    for args in [
+        &["lock", "release", "lk:hash", "--token", "t"][..],
+        &["lock", "extend", "lk:hash", "--token", "t", "--ttl", "1m"],
+    ] {
+        let out = run(&s.url(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not held"), "{}", stderr(&out));
+    }
+    assert_eq!(s.cli(&["HGET", "lk:hash", "f"]), "v", "left alone");
+    assert_eq!(s.cli(&["PTTL", "lk:hash"]), "-1", "no TTL set on it");
+    // A command that cannot start is 127 for lock run too, and frees the lock.
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:nocmd",
+            "--ttl",
+            "1h",
+            "--",
+            "cachectl-no-such-command",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lk:nocmd"]), "0");
+}
