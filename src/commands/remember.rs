@@ -178,7 +178,12 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             // Only one process refreshes early; everyone else keeps serving the hit.
             let locked_at = tokio::time::Instant::now();
             if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
-                match compute(&redis, args, &k, &token, locked_at, &interrupt).await? {
+                // Any failure of an early refresh (CMD failed or could not
+                // start, the store failed) still leaves a good hit to serve.
+                let computed = compute(&redis, args, &k, &token, locked_at, &interrupt)
+                    .await
+                    .unwrap_or_else(Computed::Failed);
+                match computed {
                     Computed::Stored(v, d) => {
                         report.fill(v, false, true, Some(d), args);
                         report.early = true;

@@ -591,9 +591,10 @@ fn now_ns() -> u128 {
         .as_nanos()
 }
 
-#[test]
-fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
-    let mut s = RedisServer::start();
+/// `lock run --ttl 2s` of a CMD that ignores SIGTERM, against `urls` (one
+/// server, or Redlock nodes); `pause` then stops the servers that must stop
+/// answering for extensions to fail. CMD must be dead before the lock expires.
+fn assert_killed_before_expiry(args: &[String], nodes: &[String], pause: &mut [&mut RedisServer]) {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("alive");
     // Ignored signals stay ignored in the loop's children: only SIGKILL stops it.
@@ -604,19 +605,10 @@ fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
     );
     let ttl = Duration::from_secs(2);
     let child = cachectl_std()
-        .args([
-            "--url",
-            &s.url(),
-            "lock",
-            "run",
-            "lk:stop",
-            "--ttl",
-            "2s",
-            "--",
-            "sh",
-            "-c",
-            &sh,
-        ])
+        .args(args)
+        .args(["lock", "run", "lk:stop", "--ttl", "2s"])
+        .args(nodes)
+        .args(["--", "sh", "-c", &sh])
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -626,7 +618,9 @@ fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
     // From here no extension gets through: the lock expires at the latest one
     // TTL after this moment, since the last extension reached the server before.
     let paused_at = now_ns();
-    s.pause();
+    for s in pause.iter_mut() {
+        s.pause();
+    }
     let mut last = 0u128;
     let stopped = (0..1000).any(|_| {
         std::thread::sleep(Duration::from_millis(20));
@@ -641,7 +635,9 @@ fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
         // Quiet for 0.5 s after the deadline: CMD is gone.
         same && now_ns() > paused_at + ttl.as_nanos() + 500_000_000
     });
-    s.resume();
+    for s in pause.iter_mut() {
+        s.resume();
+    }
     assert!(stopped, "CMD kept running");
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -650,6 +646,24 @@ fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
         "CMD ran {} ms past the lock's expiry",
         (last - (paused_at + ttl.as_nanos())) / 1_000_000
     );
+}
+
+#[test]
+fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
+    let mut s = RedisServer::start();
+    let args = vec!["--url".to_string(), s.url()];
+    assert_killed_before_expiry(&args, &[], &mut [&mut s]);
+}
+
+#[test]
+fn redlock_run_kills_a_command_that_ignores_sigterm_before_the_quorum_expires() {
+    let mut servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    let nodes = node_args(&servers);
+    let args = vec!["--url".to_string(), servers[0].url()];
+    // Two of three stop answering: no quorum, no extension.
+    let (_, rest) = servers.split_at_mut(1);
+    let (b, c) = rest.split_at_mut(1);
+    assert_killed_before_expiry(&args, &nodes, &mut [&mut b[0], &mut c[0]]);
 }
 
 #[test]

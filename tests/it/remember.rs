@@ -437,3 +437,64 @@ fn remember_command_and_its_children_die_with_a_killed_cachectl() {
         !running(&cmd_pid) && !running(&bg_pid)
     });
 }
+
+#[test]
+fn an_interrupted_compute_caches_nothing_and_frees_the_lock() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sh = format!("echo $$ > {}/pid; exec sleep 30", dir.path().display());
+    let child = spawn(
+        &s.url(),
+        &[
+            "remember",
+            "rm:int",
+            "--ttl",
+            "1m",
+            "--lock-ttl",
+            "1h",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ],
+    );
+    crate::common::wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("pid").exists()
+    });
+    assert!(crate::common::send_signal(child.id(), "TERM"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 0, "{}", s.cli(&["KEYS", "*"]));
+}
+
+#[test]
+fn a_failed_early_recompute_still_serves_the_hit_and_frees_the_lock() {
+    let s = RedisServer::start();
+    // A value near expiry with a long recorded compute time: XFetch is all but
+    // certain to recompute early with this beta.
+    s.cli(&["SET", "rm:early", "cached", "PX", "60000"]);
+    s.cli(&[
+        "SET",
+        "{rm:early}:cachectl:meta",
+        "100000000",
+        "PX",
+        "60000",
+    ]);
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:early",
+            "--ttl",
+            "1m",
+            "--beta",
+            "1000",
+            "--",
+            "cachectl-no-such-command",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.stdout, b"cached");
+    assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "{rm:early}:cachectl:lock"]), "0");
+}
