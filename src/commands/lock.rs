@@ -344,13 +344,20 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
             let states = b.status(&key).await?;
-            let holder = states.iter().find_map(|(_, s)| s.as_ref()?.token.clone());
-            let Some(token) = holder else {
+            // Every token a node holds (Redlock nodes may disagree: a stale
+            // minority token is as much in the way as the majority's).
+            let mut tokens: Vec<Vec<u8>> = Vec::new();
+            for t in states.iter().filter_map(|(_, s)| s.as_ref()?.token.clone()) {
+                if !tokens.contains(&t) {
+                    tokens.push(t);
+                }
+            }
+            if tokens.is_empty() {
                 return Err(negative(format!(
                     "{} is not held: nothing to break",
                     escape_bytes(&key)
                 )));
-            };
+            }
             if *dry_run {
                 return Ok(Outcome::with_failure(
                     Status {
@@ -361,22 +368,41 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     None,
                 ));
             }
+            let shown: Vec<String> = tokens.iter().map(|t| escape_bytes(t)).collect();
             ctx.printer
                 .confirm(format!(
                     "force-release lock {} held by token {}?",
                     escape_bytes(&key),
-                    escape_bytes(&token)
+                    shown.join(", ")
                 ))
                 .await?;
-            // Compare-and-delete with the token that was shown: if the lock changed
-            // hands while we asked, the new holder keeps it.
-            let done = b.release(&key, &token, Duration::from_secs(1)).await?;
-            let failure = (!done).then(|| {
-                negative(format!(
-                    "{} changed hands since it was shown: nothing broken",
+            // Compare-and-delete with the tokens that were shown: if the lock
+            // changed hands while we asked, the new holder keeps it.
+            for t in &tokens {
+                b.release(&key, t, Duration::from_secs(1)).await?;
+            }
+            let after = b.status(&key).await?;
+            let held_by = |shown: bool| {
+                after
+                    .iter()
+                    .filter_map(|(_, s)| s.as_ref()?.token.as_ref())
+                    .any(|t| tokens.contains(t) == shown)
+            };
+            let (left, changed) = (held_by(true), held_by(false));
+            let done = !left && !changed;
+            let failure = if left {
+                Some(negative(format!(
+                    "{} is still held by a token that was shown (a node did not answer?): not broken",
                     escape_bytes(&key)
-                ))
-            });
+                )))
+            } else if changed {
+                Some(negative(format!(
+                    "{} changed hands since it was shown: the new holder keeps it",
+                    escape_bytes(&key)
+                )))
+            } else {
+                None
+            };
             Ok(Outcome::with_failure(
                 Done {
                     name: escape_bytes(&key),

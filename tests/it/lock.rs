@@ -887,3 +887,27 @@ fn release_and_extend_of_a_key_that_is_not_a_lock_are_a_plain_no() {
     assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
     assert_eq!(s.cli(&["EXISTS", "lk:nocmd"]), "0");
 }
+
+#[test]
+fn redlock_break_clears_every_token_it_showed() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    // A stale minority token on the first node, the live holder on the others.
+    servers[0].cli(&["SET", "lk:split", "stale", "PX", "60000"]);
+    servers[1].cli(&["SET", "lk:split", "live", "PX", "60000"]);
+    servers[2].cli(&["SET", "lk:split", "live", "PX", "60000"]);
+    let mut args = vec![
+        "--url".to_string(),
+        servers[0].url(),
+        "lock".into(),
+        "break".into(),
+        "lk:split".into(),
+        "--yes".into(),
+    ];
+    args.extend(node_args(&servers));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = crate::common::cachectl().args(&args).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for s in &servers {
+        assert_eq!(s.cli(&["EXISTS", "lk:split"]), "0", "every node freed");
+    }
+}
