@@ -45,6 +45,52 @@ pub enum Ended {
     Interrupted,
 }
 
+/// SIGINT/SIGTERM while a child runs under a lock. The first asks the child to
+/// stop (SIGTERM, then the grace); the second SIGKILLs it at once, so that the
+/// lock is still released before cachectl exits; a third exits at once.
+pub struct Signals {
+    pub interrupt: Interrupt,
+    hurry: Interrupt,
+}
+
+/// Start listening (registered synchronously, as `Interrupt::listen` does).
+pub fn listen() -> Signals {
+    use tokio::signal::unix::{signal, SignalKind};
+    let signals = Signals {
+        interrupt: Interrupt::default(),
+        hurry: Interrupt::default(),
+    };
+    let (first, second) = (signals.interrupt.clone(), signals.hurry.clone());
+    let mut int = signal(SignalKind::interrupt()).ok();
+    let mut term = signal(SignalKind::terminate()).ok();
+    tokio::spawn(async move {
+        for step in 0.. {
+            tokio::select! {
+                _ = recv_one(int.as_mut()) => {},
+                _ = recv_one(term.as_mut()) => {},
+            }
+            match step {
+                0 => first.trigger(),
+                1 => second.trigger(),
+                _ => {
+                    eprintln!("cachectl: interrupted again: exiting now");
+                    std::process::exit(130);
+                }
+            }
+        }
+    });
+    signals
+}
+
+async fn recv_one(s: Option<&mut tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
 /// When to extend and when to stop the child, derived from the lock's TTL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Keeping {
@@ -264,11 +310,20 @@ impl Running {
 
     /// SIGTERM now, SIGKILL at `kill_at` for whatever of the child's group is
     /// still running then; returns once the child has exited.
-    async fn terminate(&mut self, kill_at: Instant) -> std::io::Result<ExitStatus> {
+    /// A second signal (`hurry`) cuts the grace short.
+    async fn terminate(
+        &mut self,
+        kill_at: Instant,
+        hurry: &Interrupt,
+    ) -> std::io::Result<ExitStatus> {
         self.signal(libc::SIGTERM);
-        let status = match tokio::time::timeout_at(kill_at, self.child.wait()).await {
-            Ok(status) => status?,
-            Err(_) => {
+        let exited = tokio::select! {
+            status = tokio::time::timeout_at(kill_at, self.child.wait()) => status.ok(),
+            _ = hurry.wait() => None,
+        };
+        let status = match exited {
+            Some(status) => status?,
+            None => {
                 self.signal(libc::SIGKILL);
                 return self.child.wait().await;
             }
@@ -276,7 +331,7 @@ impl Running {
         // The leader is gone; members of its group that ignore SIGTERM must not
         // run on past the lock either.
         if self.grouped {
-            while self.signal(0) && Instant::now() < kill_at {
+            while self.signal(0) && Instant::now() < kill_at && !hurry.is_set() {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             self.signal(libc::SIGKILL);
@@ -292,7 +347,7 @@ impl Running {
         &mut self,
         plan: Keeping,
         mut valid_until: Instant,
-        interrupt: &Interrupt,
+        signals: &Signals,
         mut keep: F,
     ) -> std::io::Result<Ended>
     where
@@ -307,12 +362,12 @@ impl Running {
             let soon = |v: Instant| (Instant::now() + plan.grace).min(plan.kill_by(v));
             tokio::select! {
                 status = self.child.wait() => return Ok(Ended::Exited(status?)),
-                _ = interrupt.wait() => {
-                    self.terminate(soon(valid_until)).await?;
+                _ = signals.interrupt.wait() => {
+                    self.terminate(soon(valid_until), &signals.hurry).await?;
                     return Ok(Ended::Interrupted);
                 }
                 _ = tokio::time::sleep_until(term_at) => {
-                    self.terminate(plan.kill_by(valid_until)).await?;
+                    self.terminate(plan.kill_by(valid_until), &signals.hurry).await?;
                     return Ok(Ended::LockLost);
                 }
                 _ = ticker.tick() => {
@@ -320,7 +375,7 @@ impl Running {
                     match tokio::time::timeout_at(term_at, keep()).await {
                         Ok(Ok(true)) => valid_until = valid_until.max(sent + plan.validity),
                         Ok(Ok(false)) => {
-                            self.terminate(soon(valid_until)).await?;
+                            self.terminate(soon(valid_until), &signals.hurry).await?;
                             return Ok(Ended::LockLost);
                         }
                         // Could not tell: try again on the next tick, until the deadline.

@@ -18,7 +18,6 @@ use super::Ctx;
 use crate::child::{code_of, spawn, Ended, Keeping};
 use crate::cli::{LockAction, NodesArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
-use crate::core::interrupt::Interrupt;
 use crate::core::lock::{self, new_token, LockState};
 use crate::core::scan::{scan_all, ScanOpts};
 use crate::error::{negative, usage, CliError};
@@ -433,7 +432,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let Some(a) = b.acquire(&key, &token, *ttl, *wait).await? else {
                 return Err(held_elsewhere(&b, &key).await);
             };
-            let interrupt = Interrupt::listen();
+            let signals = crate::child::listen();
             let envs = [
                 ("CACHECTL_LOCK_TOKEN", token.clone()),
                 ("CACHECTL_FENCING_TOKEN", a.fence.to_string()),
@@ -446,7 +445,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 }
             };
             let ended = child
-                .supervise(plan, a.valid_until, &interrupt, || {
+                .supervise(plan, a.valid_until, &signals, || {
                     b.extend(&key, &token, *ttl)
                 })
                 .await;

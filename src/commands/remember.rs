@@ -14,10 +14,9 @@ use serde_json::json;
 
 use super::get::json_text;
 use super::Ctx;
-use crate::child::{code_of, spawn, Ended, Keeping};
+use crate::child::{code_of, listen, spawn, Ended, Keeping, Signals};
 use crate::cli::RememberArgs;
 use crate::core::conn::{Idempotent, Redis, Routed};
-use crate::core::interrupt::Interrupt;
 use crate::core::lock::{companion, extend, new_token, release, try_lock};
 use crate::error::{negative, usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
@@ -90,9 +89,9 @@ async fn compute(
     k: &Keys,
     token: &str,
     locked_at: tokio::time::Instant,
-    interrupt: &Interrupt,
+    signals: &Signals,
 ) -> anyhow::Result<Computed> {
-    let result = compute_locked(redis, args, k, token, locked_at, interrupt).await;
+    let result = compute_locked(redis, args, k, token, locked_at, signals).await;
     if !matches!(result, Ok(Computed::Stored(..))) {
         let _ = release(redis, &k.lock, token.as_bytes()).await;
     }
@@ -105,13 +104,13 @@ async fn compute_locked(
     k: &Keys,
     token: &str,
     locked_at: tokio::time::Instant,
-    interrupt: &Interrupt,
+    signals: &Signals,
 ) -> anyhow::Result<Computed> {
     let started = Instant::now();
     let plan = Keeping::new(args.lock_ttl, None).map_err(usage)?;
     let mut child = spawn(&args.cmd, true, &[])?;
     let ended = child
-        .supervise(plan, locked_at + args.lock_ttl, interrupt, || {
+        .supervise(plan, locked_at + args.lock_ttl, signals, || {
             extend(redis, &k.lock, token, args.lock_ttl)
         })
         .await?;
@@ -173,14 +172,14 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             _ => false,
         };
         if early {
-            let interrupt = Interrupt::listen();
+            let signals = listen();
             let token = new_token();
             // Only one process refreshes early; everyone else keeps serving the hit.
             let locked_at = tokio::time::Instant::now();
             if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
                 // Any failure of an early refresh (CMD failed or could not
                 // start, the store failed) still leaves a good hit to serve.
-                let computed = compute(&redis, args, &k, &token, locked_at, &interrupt)
+                let computed = compute(&redis, args, &k, &token, locked_at, &signals)
                     .await
                     .unwrap_or_else(Computed::Failed);
                 match computed {
@@ -189,7 +188,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                         report.early = true;
                         return Ok(Outcome::with_failure(report, None));
                     }
-                    Computed::Failed(e) if interrupt.is_set() => return Err(e),
+                    Computed::Failed(e) if signals.interrupt.is_set() => return Err(e),
                     Computed::Failed(e) => {
                         ctx.printer.notice(&format!(
                             "early recomputation failed ({e:#}); serving the cached value"
@@ -204,7 +203,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
 
     // Miss: one process computes, the others wait for its value.
-    let interrupt = Interrupt::listen();
+    let signals = listen();
     let token = new_token();
     let deadline = tokio::time::Instant::now() + args.wait;
     let mut pause = Duration::from_millis(10);
@@ -220,7 +219,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 report.fill(hit.value, true, false, None, args);
                 return Ok(Outcome::with_failure(report, None));
             }
-            return match compute(&redis, args, &k, &token, locked_at, &interrupt).await? {
+            return match compute(&redis, args, &k, &token, locked_at, &signals).await? {
                 Computed::Stored(v, d) => {
                     report.fill(v, false, true, Some(d), args);
                     Ok(Outcome::with_failure(report, None))
@@ -233,7 +232,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             report.waited = true;
             return Ok(Outcome::with_failure(report, None));
         }
-        if interrupt.is_set() {
+        if signals.interrupt.is_set() {
             return Err(CliError::Interrupted.into());
         }
         let now = tokio::time::Instant::now();

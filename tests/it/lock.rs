@@ -782,6 +782,11 @@ fn lock_run_gets_sigterm_twice_and_leaves_no_orphan() {
     assert!(send_signal(child.id(), "TERM"));
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        s.cli(&["EXISTS", "lk:twice"]),
+        "0",
+        "released, not left for its TTL"
+    );
     wait_until(Duration::from_secs(10), "CMD and its child gone", || {
         !running(&cmd_pid) && !running(&bg_pid)
     });
