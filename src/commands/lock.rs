@@ -429,10 +429,23 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let plan = Keeping::new(validity, *kill_grace).map_err(usage)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
-            let Some(a) = b.acquire(&key, &token, *ttl, *wait).await? else {
+            // Listening from before the acquisition: Ctrl-C while waiting for the
+            // lock is exit 130, and a lock taken just then is given back.
+            let signals = crate::child::listen();
+            let acquired = tokio::select! {
+                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                _ = signals.interrupt.wait() => {
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    return Err(CliError::Interrupted.into());
+                }
+            };
+            let Some(a) = acquired else {
                 return Err(held_elsewhere(&b, &key).await);
             };
-            let signals = crate::child::listen();
+            if signals.interrupt.is_set() {
+                let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                return Err(CliError::Interrupted.into());
+            }
             let envs = [
                 ("CACHECTL_LOCK_TOKEN", token.clone()),
                 ("CACHECTL_FENCING_TOKEN", a.fence.to_string()),

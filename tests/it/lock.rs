@@ -916,3 +916,34 @@ fn redlock_break_clears_every_token_it_showed() {
         assert_eq!(s.cli(&["EXISTS", "lk:split"]), "0", "every node freed");
     }
 }
+
+#[test]
+fn lock_run_interrupted_while_waiting_exits_130_and_takes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:busy", "other", "PX", "60000"]);
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:busy",
+            "--ttl",
+            "10s",
+            "--wait",
+            "30s",
+            "--",
+            "true",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Waiting: it polls the lock with SET NX (seen in the server's stats).
+    wait_until(Duration::from_secs(10), "cachectl polling", || {
+        s.info("commandstats").contains("cmdstat_eval")
+    });
+    assert!(send_signal(child.id(), "TERM"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(s.cli(&["GET", "lk:busy"]), "other", "the holder keeps it");
+}
