@@ -18,6 +18,7 @@ use super::Ctx;
 use crate::child::{code_of, spawn, Ended, Keeping};
 use crate::cli::{LockAction, NodesArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::interrupt::Interrupt;
 use crate::core::lock::{self, new_token, LockState};
 use crate::core::scan::{scan_all, ScanOpts};
 use crate::error::{negative, usage, CliError};
@@ -254,7 +255,17 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
             let token = new_token();
-            match b.acquire(&key, &token, *ttl, *wait).await? {
+            // Ctrl-C while waiting: exit 130, and a lock taken at that moment
+            // (its token never printed) is given back.
+            let interrupt = Interrupt::listen();
+            let acquired = tokio::select! {
+                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                _ = interrupt.wait() => {
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    return Err(CliError::Interrupted.into());
+                }
+            };
+            match acquired {
                 Some(a) => {
                     ctx.printer.notice(&format!("fencing token {}", a.fence));
                     let report = Acquire {

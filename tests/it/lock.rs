@@ -947,3 +947,32 @@ fn lock_run_interrupted_while_waiting_exits_130_and_takes_nothing() {
     assert_eq!(status.code(), Some(130));
     assert_eq!(s.cli(&["GET", "lk:busy"]), "other", "the holder keeps it");
 }
+
+#[test]
+fn lock_acquire_interrupted_while_waiting_exits_130_and_takes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:busy2", "other", "PX", "60000"]);
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "acquire",
+            "lk:busy2",
+            "--ttl",
+            "10s",
+            "--wait",
+            "30s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "cachectl polling", || {
+        s.info("commandstats").contains("cmdstat_eval")
+    });
+    assert!(send_signal(child.id(), "INT"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(s.cli(&["GET", "lk:busy2"]), "other", "the holder keeps it");
+}
