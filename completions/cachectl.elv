@@ -522,6 +522,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;lock;run'= {
             cand --ttl 'Lock validity; extended every TTL/3 while CMD runs'
             cand --wait 'Keep trying to acquire this long (default: one attempt)'
+            cand --kill-grace 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'

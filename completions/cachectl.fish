@@ -453,6 +453,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l ttl -d 'Lock validity; extended every TTL/3 while CMD runs' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'Keep trying to acquire this long (default: one attempt)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l kill-grace -d 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l host -d 'Server host (overrides the URL\'s host)' -r

@@ -518,6 +518,10 @@ pub enum LockAction {
         /// Keep trying to acquire this long (default: one attempt)
         #[arg(long, value_parser = parse_duration, default_value = "0s", value_name = "DURATION")]
         wait: Duration,
+        /// SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill
+        /// still lands before the lock expires
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        kill_grace: Option<Duration>,
         #[command(flatten)]
         nodes: NodesArgs,
         /// The command to run (sees CACHECTL_LOCK_TOKEN and CACHECTL_FENCING_TOKEN)

@@ -39,6 +39,10 @@ pub enum CliError {
     /// A child command failed; we exit with its status.
     #[error("{cmd} exited with status {code}")]
     Child { cmd: String, code: i32 },
+    /// CMD could not be started: 127 when it was not found, 126 when it cannot
+    /// be executed, as a shell reports it.
+    #[error("{msg}")]
+    CannotRun { msg: String, code: u8 },
 }
 
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
@@ -58,6 +62,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 CliError::Negative(_) => 1,
                 CliError::Interrupted => 130,
                 CliError::Child { code, .. } => (*code).clamp(1, 255) as u8,
+                CliError::CannotRun { code, .. } => *code,
             };
         }
         if cause.downcast_ref::<RedisFailure>().is_some() {

@@ -15,7 +15,7 @@ use redis::FromRedisValue;
 use serde_json::json;
 
 use super::Ctx;
-use crate::child::{code_of, spawn, Ended};
+use crate::child::{code_of, spawn, Ended, Keeping};
 use crate::cli::{LockAction, NodesArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
@@ -41,6 +41,8 @@ struct Acquired {
     fence: i64,
     validity_ms: i64,
     locked_nodes: usize,
+    /// When the lock stops being ours unless it is extended.
+    valid_until: tokio::time::Instant,
 }
 
 fn quorum(n: usize) -> usize {
@@ -112,16 +114,18 @@ impl Backend {
     ) -> anyhow::Result<Option<Acquired>> {
         match self {
             Backend::Single(r) => {
+                let sent = tokio::time::Instant::now();
                 Ok(lock::try_acquire(r, name, token, ttl)
                     .await?
                     .map(|fence| Acquired {
                         fence,
                         validity_ms: ttl.as_millis() as i64,
                         locked_nodes: 1,
+                        valid_until: sent + ttl,
                     }))
             }
             Backend::Quorum(members) => {
-                let started = Instant::now();
+                let started = tokio::time::Instant::now();
                 let limit = self.per_node_timeout(ttl);
                 let votes = self
                     .on_all(limit, |r| async move {
@@ -142,6 +146,7 @@ impl Backend {
                         fence,
                         validity_ms: validity,
                         locked_nodes: fences.len(),
+                        valid_until: started + ttl.saturating_sub(drift(ttl)),
                     }));
                 }
                 // Failed: unlock every node, including those whose reply was lost.
@@ -160,10 +165,11 @@ impl Backend {
     ) -> anyhow::Result<Option<Acquired>> {
         if let Backend::Single(r) = self {
             let fence = lock::acquire(r, name, token, ttl, wait).await?;
-            return Ok(fence.map(|fence| Acquired {
+            return Ok(fence.map(|(fence, sent)| Acquired {
                 fence,
                 validity_ms: ttl.as_millis() as i64,
                 locked_nodes: 1,
+                valid_until: sent + ttl,
             }));
         }
         let deadline = tokio::time::Instant::now() + wait;
@@ -249,18 +255,34 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
             let token = new_token();
-            match b.acquire(&key, &token, *ttl, *wait).await? {
+            // Ctrl-C while waiting: exit 130, and a lock taken at that moment
+            // (its token never printed) is given back.
+            let interrupt = Interrupt::listen();
+            let acquired = tokio::select! {
+                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                _ = interrupt.wait() => {
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    return Err(CliError::Interrupted.into());
+                }
+            };
+            match acquired {
                 Some(a) => {
                     ctx.printer.notice(&format!("fencing token {}", a.fence));
-                    Ok(Outcome::with_failure(
-                        Acquire {
-                            name: escape_bytes(&key),
-                            token,
-                            acquired: a,
-                            ttl: *ttl,
-                        },
-                        None,
-                    ))
+                    let report = Acquire {
+                        name: escape_bytes(&key),
+                        token,
+                        acquired: a,
+                        ttl: *ttl,
+                    };
+                    // Printed here, not by the caller: a token that could not be
+                    // delivered leaves a lock nobody can release, so it is undone.
+                    match ctx.printer.print(&report) {
+                        Ok(()) => Ok(Outcome {
+                            report: None,
+                            failure: None,
+                        }),
+                        Err(e) => Err(undeliverable(&b, &key, &report.token, *ttl, &e).await),
+                    }
                 }
                 None => Err(held_elsewhere(&b, &key).await),
             }
@@ -332,13 +354,20 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
             let states = b.status(&key).await?;
-            let holder = states.iter().find_map(|(_, s)| s.as_ref()?.token.clone());
-            let Some(token) = holder else {
+            // Every token a node holds (Redlock nodes may disagree: a stale
+            // minority token is as much in the way as the majority's).
+            let mut tokens: Vec<Vec<u8>> = Vec::new();
+            for t in states.iter().filter_map(|(_, s)| s.as_ref()?.token.clone()) {
+                if !tokens.contains(&t) {
+                    tokens.push(t);
+                }
+            }
+            if tokens.is_empty() {
                 return Err(negative(format!(
                     "{} is not held: nothing to break",
                     escape_bytes(&key)
                 )));
-            };
+            }
             if *dry_run {
                 return Ok(Outcome::with_failure(
                     Status {
@@ -349,22 +378,41 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     None,
                 ));
             }
+            let shown: Vec<String> = tokens.iter().map(|t| escape_bytes(t)).collect();
             ctx.printer
                 .confirm(format!(
                     "force-release lock {} held by token {}?",
                     escape_bytes(&key),
-                    escape_bytes(&token)
+                    shown.join(", ")
                 ))
                 .await?;
-            // Compare-and-delete with the token that was shown: if the lock changed
-            // hands while we asked, the new holder keeps it.
-            let done = b.release(&key, &token, Duration::from_secs(1)).await?;
-            let failure = (!done).then(|| {
-                negative(format!(
-                    "{} changed hands since it was shown: nothing broken",
+            // Compare-and-delete with the tokens that were shown: if the lock
+            // changed hands while we asked, the new holder keeps it.
+            for t in &tokens {
+                b.release(&key, t, Duration::from_secs(1)).await?;
+            }
+            let after = b.status(&key).await?;
+            let held_by = |shown: bool| {
+                after
+                    .iter()
+                    .filter_map(|(_, s)| s.as_ref()?.token.as_ref())
+                    .any(|t| tokens.contains(t) == shown)
+            };
+            let (left, changed) = (held_by(true), held_by(false));
+            let done = !left && !changed;
+            let failure = if left {
+                Some(negative(format!(
+                    "{} is still held by a token that was shown (a node did not answer?): not broken",
                     escape_bytes(&key)
-                ))
-            });
+                )))
+            } else if changed {
+                Some(negative(format!(
+                    "{} changed hands since it was shown: the new holder keeps it",
+                    escape_bytes(&key)
+                )))
+            } else {
+                None
+            };
             Ok(Outcome::with_failure(
                 Done {
                     name: escape_bytes(&key),
@@ -378,16 +426,37 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             name,
             ttl,
             wait,
+            kill_grace,
             nodes,
             cmd,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
+            // What one extension buys: the TTL, less Redlock's drift allowance.
+            let validity = if nodes.nodes.is_empty() {
+                *ttl
+            } else {
+                ttl.saturating_sub(drift(*ttl))
+            };
+            let plan = Keeping::new(validity, *kill_grace).map_err(usage)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
-            let Some(a) = b.acquire(&key, &token, *ttl, *wait).await? else {
+            // Listening from before the acquisition: Ctrl-C while waiting for the
+            // lock is exit 130, and a lock taken just then is given back.
+            let signals = crate::child::listen();
+            let acquired = tokio::select! {
+                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                _ = signals.interrupt.wait() => {
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    return Err(CliError::Interrupted.into());
+                }
+            };
+            let Some(a) = acquired else {
                 return Err(held_elsewhere(&b, &key).await);
             };
-            let interrupt = Interrupt::listen();
+            if signals.interrupt.is_set() {
+                let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                return Err(CliError::Interrupted.into());
+            }
             let envs = [
                 ("CACHECTL_LOCK_TOKEN", token.clone()),
                 ("CACHECTL_FENCING_TOKEN", a.fence.to_string()),
@@ -399,9 +468,10 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     return Err(e);
                 }
             };
-            let period = (*ttl / 3).max(Duration::from_millis(10));
             let ended = child
-                .supervise(period, *ttl, &interrupt, || b.extend(&key, &token, *ttl))
+                .supervise(plan, a.valid_until, &signals, || {
+                    b.extend(&key, &token, *ttl)
+                })
                 .await;
             let shown = escape_bytes(&key);
             let ended = match ended {
@@ -416,16 +486,26 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let failure: Option<anyhow::Error> = match ended {
                 Ended::Exited(status) => {
                     release_after(ctx, &b, &key, &token, *ttl).await;
-                    (!status.success()).then(|| CliError::Child { cmd: child.name.clone(), code: code_of(status) }.into())
+                    (!status.success()).then(|| {
+                        CliError::Child {
+                            cmd: child.name.clone(),
+                            code: code_of(status),
+                        }
+                        .into()
+                    })
                 }
                 Ended::Interrupted => {
                     release_after(ctx, &b, &key, &token, *ttl).await;
                     Some(CliError::Interrupted.into())
                 }
-                Ended::LockLost => Some(negative(format!(
-                    "lock {shown} was lost while {} ran (it expired or was taken over); {} was sent SIGTERM",
-                    child.name, child.name
-                ))),
+                Ended::LockLost => {
+                    // Compare-and-delete: frees what is left of ours, never another holder's.
+                    let _ = b.release(&key, token.as_bytes(), *ttl).await;
+                    Some(negative(format!(
+                        "lock {shown} was lost while {} ran (it expired, was taken over, or could not be extended in time); {} was stopped",
+                        child.name, child.name
+                    )))
+                }
             };
             Ok(Outcome {
                 report: None,
@@ -447,6 +527,29 @@ async fn release_after(ctx: &Ctx, b: &Backend, key: &[u8], token: &str, ttl: Dur
         Err(e) => ctx.printer.notice(&format!(
             "releasing lock {} failed ({e:#}); it expires by its TTL",
             escape_bytes(key)
+        )),
+    }
+}
+
+/// The token of an acquired lock could not be written: release the lock, and
+/// say so (exit 1: the caller holds no lock), or say that it stays held.
+async fn undeliverable(
+    b: &Backend,
+    key: &[u8],
+    token: &str,
+    ttl: Duration,
+    e: &io::Error,
+) -> anyhow::Error {
+    let shown = escape_bytes(key);
+    match b.release(key, token.as_bytes(), ttl).await {
+        Ok(true) => negative(format!(
+            "lock {shown} was acquired but its token could not be written ({e}): released it"
+        )),
+        Ok(false) => negative(format!(
+            "lock {shown} was acquired but its token could not be written ({e}); it is no longer held"
+        )),
+        Err(r) => r.context(format!(
+            "lock {shown} was acquired but its token could not be written ({e}); releasing it failed, so token {token} holds it until its TTL ends"
         )),
     }
 }

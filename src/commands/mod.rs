@@ -93,7 +93,12 @@ pub fn finish(ctx: &Ctx, result: anyhow::Result<Outcome>) -> ExitCode {
         Ok(outcome) => {
             if let Some(report) = &outcome.report {
                 if let Err(e) = ctx.printer.print(report.as_ref()) {
-                    return error::report(&anyhow::Error::new(e).context("writing output"));
+                    let e = anyhow::Error::new(e).context("writing output");
+                    // A reader that went away (`| head -1`) is no failure of
+                    // ours, but it never hides the command's own outcome.
+                    if !error::is_broken_pipe(&e) || outcome.failure.is_none() {
+                        return error::report(&e);
+                    }
                 }
             }
             match outcome.failure {

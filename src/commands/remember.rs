@@ -14,12 +14,11 @@ use serde_json::json;
 
 use super::get::json_text;
 use super::Ctx;
-use crate::child::{code_of, spawn, Ended};
+use crate::child::{code_of, listen, spawn, Ended, Keeping, Signals};
 use crate::cli::RememberArgs;
 use crate::core::conn::{Idempotent, Redis, Routed};
-use crate::core::interrupt::Interrupt;
 use crate::core::lock::{companion, extend, new_token, release, try_lock};
-use crate::error::{negative, CliError};
+use crate::error::{negative, usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{Outcome, Render};
 
@@ -80,29 +79,45 @@ enum Computed {
     Failed(anyhow::Error),
 }
 
-/// Run CMD holding the lock (extended every lock_ttl/3), store its stdout.
+/// Run CMD holding the lock (taken at `locked_at`, extended every lock_ttl/3),
+/// store its stdout. Every outcome but a stored value frees the lock at once
+/// (compare-and-delete, so never another holder's): a false single-flight lock
+/// would make the next callers wait for a value nobody computes.
 async fn compute(
     redis: &Redis,
     args: &RememberArgs,
     k: &Keys,
     token: &str,
-    interrupt: &Interrupt,
+    locked_at: tokio::time::Instant,
+    signals: &Signals,
+) -> anyhow::Result<Computed> {
+    let result = compute_locked(redis, args, k, token, locked_at, signals).await;
+    if !matches!(result, Ok(Computed::Stored(..))) {
+        let _ = release(redis, &k.lock, token.as_bytes()).await;
+    }
+    result
+}
+
+async fn compute_locked(
+    redis: &Redis,
+    args: &RememberArgs,
+    k: &Keys,
+    token: &str,
+    locked_at: tokio::time::Instant,
+    signals: &Signals,
 ) -> anyhow::Result<Computed> {
     let started = Instant::now();
+    let plan = Keeping::new(args.lock_ttl, None).map_err(usage)?;
     let mut child = spawn(&args.cmd, true, &[])?;
-    let period = (args.lock_ttl / 3).max(Duration::from_millis(10));
     let ended = child
-        .supervise(period, args.lock_ttl, interrupt, || {
+        .supervise(plan, locked_at + args.lock_ttl, signals, || {
             extend(redis, &k.lock, token, args.lock_ttl)
         })
         .await?;
-    let out = child.stdout().await?;
+    let out = child.stdout().await;
     let status = match ended {
         Ended::Exited(s) => s,
-        Ended::Interrupted => {
-            let _ = release(redis, &k.lock, token.as_bytes()).await;
-            return Ok(Computed::Failed(CliError::Interrupted.into()));
-        }
+        Ended::Interrupted => return Ok(Computed::Failed(CliError::Interrupted.into())),
         Ended::LockLost => {
             return Ok(Computed::Failed(negative(format!(
                 "lost the compute lock {} while {} ran; nothing cached",
@@ -112,7 +127,6 @@ async fn compute(
         }
     };
     if !status.success() {
-        release(redis, &k.lock, token.as_bytes()).await?;
         return Ok(Computed::Failed(
             CliError::Child {
                 cmd: child.name.clone(),
@@ -121,6 +135,7 @@ async fn compute(
             .into(),
         ));
     }
+    let out = out?;
     let delta = started.elapsed().as_millis() as u64;
     let mut set = redis::cmd("SET");
     set.arg(&k.value).arg(&out);
@@ -133,10 +148,7 @@ async fn compute(
     }
     let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
     let r = redis.batch(&cmds, Idempotent::Yes).await?;
-    if let Err(e) = redis.first_error(&r) {
-        let _ = release(redis, &k.lock, token.as_bytes()).await;
-        return Err(e);
-    }
+    redis.first_error(&r)?;
     release(redis, &k.lock, token.as_bytes()).await?;
     Ok(Computed::Stored(out, delta))
 }
@@ -160,17 +172,23 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             _ => false,
         };
         if early {
-            let interrupt = Interrupt::listen();
+            let signals = listen();
             let token = new_token();
             // Only one process refreshes early; everyone else keeps serving the hit.
+            let locked_at = tokio::time::Instant::now();
             if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
-                match compute(&redis, args, &k, &token, &interrupt).await? {
+                // Any failure of an early refresh (CMD failed or could not
+                // start, the store failed) still leaves a good hit to serve.
+                let computed = compute(&redis, args, &k, &token, locked_at, &signals)
+                    .await
+                    .unwrap_or_else(Computed::Failed);
+                match computed {
                     Computed::Stored(v, d) => {
                         report.fill(v, false, true, Some(d), args);
                         report.early = true;
                         return Ok(Outcome::with_failure(report, None));
                     }
-                    Computed::Failed(e) if interrupt.is_set() => return Err(e),
+                    Computed::Failed(e) if signals.interrupt.is_set() => return Err(e),
                     Computed::Failed(e) => {
                         ctx.printer.notice(&format!(
                             "early recomputation failed ({e:#}); serving the cached value"
@@ -185,19 +203,23 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
 
     // Miss: one process computes, the others wait for its value.
-    let interrupt = Interrupt::listen();
+    let signals = listen();
     let token = new_token();
     let deadline = tokio::time::Instant::now() + args.wait;
     let mut pause = Duration::from_millis(10);
     loop {
+        let locked_at = tokio::time::Instant::now();
         if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
             // Someone may have stored the value just before we got the lock.
-            if let Some(hit) = read(&redis, &k).await? {
+            let hit = read(&redis, &k).await;
+            if !matches!(hit, Ok(None)) {
                 release(&redis, &k.lock, token.as_bytes()).await?;
+            }
+            if let Some(hit) = hit? {
                 report.fill(hit.value, true, false, None, args);
                 return Ok(Outcome::with_failure(report, None));
             }
-            return match compute(&redis, args, &k, &token, &interrupt).await? {
+            return match compute(&redis, args, &k, &token, locked_at, &signals).await? {
                 Computed::Stored(v, d) => {
                     report.fill(v, false, true, Some(d), args);
                     Ok(Outcome::with_failure(report, None))
@@ -210,7 +232,7 @@ pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             report.waited = true;
             return Ok(Outcome::with_failure(report, None));
         }
-        if interrupt.is_set() {
+        if signals.interrupt.is_set() {
             return Err(CliError::Interrupted.into());
         }
         let now = tokio::time::Instant::now();

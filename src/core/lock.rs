@@ -13,23 +13,58 @@ use super::conn::{slot_of, Idempotent, Redis, Routed};
 
 /// `companion(key, "x")`: a key in the same hash slot as `key`, named after it.
 /// `{key}:x` when the key has no braces, `key:x` when it has a hash tag already.
+/// Braces that defeat both (`a}b`, `}`, `{}x`) get a hash tag chosen for the
+/// key's slot: `{T}:key:x`, where T hashes to that slot as the server computes it.
 pub fn companion(key: &[u8], suffix: &str) -> Vec<u8> {
-    let mut tagged = key.to_vec();
-    tagged.push(b':');
-    tagged.extend_from_slice(suffix.as_bytes());
-    if slot_of(&tagged) == slot_of(key) && key.contains(&b'{') {
-        return tagged;
+    if let Some(c) = classic_companion(key, suffix) {
+        return c;
+    }
+    match tag_for_slot(slot_of(key)) {
+        Some(tag) => {
+            let mut out = format!("{{{tag}}}:").into_bytes();
+            out.extend_from_slice(&plain_companion(key, suffix));
+            out
+        }
+        None => plain_companion(key, suffix),
+    }
+}
+
+/// `key:x` or `{key}:x`, when one of them shares the key's slot.
+fn classic_companion(key: &[u8], suffix: &str) -> Option<Vec<u8>> {
+    let tagged = plain_companion(key, suffix);
+    if key.contains(&b'{') && slot_of(&tagged) == slot_of(key) {
+        return Some(tagged);
     }
     let mut wrapped = Vec::with_capacity(key.len() + suffix.len() + 3);
     wrapped.push(b'{');
     wrapped.extend_from_slice(key);
     wrapped.extend_from_slice(b"}:");
     wrapped.extend_from_slice(suffix.as_bytes());
-    if slot_of(&wrapped) == slot_of(key) {
-        return wrapped;
-    }
-    // Keys with unbalanced braces: fall back to a plain suffix (standalone is unaffected).
+    (slot_of(&wrapped) == slot_of(key)).then_some(wrapped)
+}
+
+fn plain_companion(key: &[u8], suffix: &str) -> Vec<u8> {
+    let mut tagged = key.to_vec();
+    tagged.push(b':');
+    tagged.extend_from_slice(suffix.as_bytes());
     tagged
+}
+
+/// The name earlier versions gave `companion(key, x)` when it differs: `key:x`
+/// for keys whose braces defeat both classic forms (right on a standalone
+/// server only).
+pub fn legacy_companion(key: &[u8], suffix: &str) -> Option<Vec<u8>> {
+    classic_companion(key, suffix)
+        .is_none()
+        .then(|| plain_companion(key, suffix))
+}
+
+/// The smallest decimal number whose text hashes to `slot` (every slot has one
+/// below 2^20).
+fn tag_for_slot(slot: u16) -> Option<String> {
+    (0u32..1 << 20)
+        .map(|n| n.to_string())
+        .find(|t| slot_of(t.as_bytes()) == slot)
 }
 
 /// A new random token: 128 bits, hex.
@@ -47,6 +82,23 @@ end
 return 0
 ";
 
+/// ACQUIRE on a standalone server for a lock whose counter had another name in
+/// earlier versions (KEYS[3]): the old count is carried over, so fencing
+/// tokens keep increasing.
+const ACQUIRE_CARRYING: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if redis.call('EXISTS', KEYS[2]) == 0 then
+    local old = redis.call('GET', KEYS[3])
+    if old then
+      redis.call('SET', KEYS[2], old)
+      redis.call('DEL', KEYS[3])
+    end
+  end
+  return redis.call('INCR', KEYS[2])
+end
+return 0
+";
+
 /// Raise the fencing counter to at least ARGV[1] (Redlock: any two quorums share
 /// a node, so raising every node to the quorum's maximum keeps tokens strictly
 /// increasing across acquisitions).
@@ -56,17 +108,18 @@ if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 ";
 
-/// Delete the lock only if it still holds our token.
+/// Delete the lock only if it still holds our token. A key of another type is
+/// no lock: a plain "not held", not a WRONGTYPE error.
 const RELEASE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
 ";
 
-/// Extend the lock only if it still holds our token.
+/// Extend the lock only if it still holds our token (and is a string, as above).
 const EXTEND: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
@@ -85,8 +138,10 @@ pub fn eval(script: &str, keys: &[&[u8]], args: &[&[u8]]) -> redis::Cmd {
     c
 }
 
+const FENCE_SUFFIX: &str = "cachectl:fence";
+
 pub fn fence_key(name: &[u8]) -> Vec<u8> {
-    companion(name, "cachectl:fence")
+    companion(name, FENCE_SUFFIX)
 }
 
 /// Try once; `Some(fencing token)` when acquired. Never retried after a dropped
@@ -99,7 +154,14 @@ pub async fn try_acquire(
 ) -> anyhow::Result<Option<i64>> {
     let fence = fence_key(name);
     let ms = ttl.as_millis().max(1).to_string();
-    let cmd = eval(ACQUIRE, &[name, &fence], &[token.as_bytes(), ms.as_bytes()]);
+    let args = [token.as_bytes(), ms.as_bytes()];
+    // Cross-slot keys are fine on one server; a cluster never had the old name
+    // working (CROSSSLOT).
+    let legacy = legacy_companion(name, FENCE_SUFFIX).filter(|_| !redis.is_cluster());
+    let cmd = match &legacy {
+        Some(old) => eval(ACQUIRE_CARRYING, &[name, &fence, old], &args),
+        None => eval(ACQUIRE, &[name, &fence], &args),
+    };
     let n: i64 = redis.keyed(name, &cmd, Idempotent::No).await?;
     Ok((n > 0).then_some(n))
 }
@@ -122,19 +184,22 @@ pub async fn try_lock(
     Ok(!matches!(v, Value::Nil))
 }
 
-/// Poll with backoff until acquired or `wait` has passed.
+/// Poll with backoff until acquired or `wait` has passed. Answers the fencing
+/// token and when the successful attempt was sent (the lock's TTL runs from
+/// no earlier than that).
 pub async fn acquire(
     redis: &Redis,
     name: &[u8],
     token: &str,
     ttl: Duration,
     wait: Duration,
-) -> anyhow::Result<Option<i64>> {
+) -> anyhow::Result<Option<(i64, tokio::time::Instant)>> {
     let deadline = tokio::time::Instant::now() + wait;
     let mut pause = Duration::from_millis(5);
     loop {
+        let sent = tokio::time::Instant::now();
         if let Some(f) = try_acquire(redis, name, token, ttl).await? {
-            return Ok(Some(f));
+            return Ok(Some((f, sent)));
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {
@@ -249,7 +314,35 @@ mod tests {
             );
         }
         assert_eq!(companion(b"report", "m"), b"{report}:m".to_vec());
+        assert_eq!(legacy_companion(b"report", "m"), None);
+        for key in [&b"a}b"[..], b"}", b"{}x", b"{", b"}{a}", b"x{}{y}"] {
+            let c = companion(key, "cachectl:lock");
+            assert_eq!(
+                slot_of(&c),
+                slot_of(key),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+            assert!(c.ends_with(b":cachectl:lock"));
+        }
+        assert_eq!(
+            legacy_companion(b"a}b", "cachectl:fence"),
+            Some(b"a}b:cachectl:fence".to_vec())
+        );
         assert_eq!(companion(b"{u1}:p", "m"), b"{u1}:p:m".to_vec());
+    }
+
+    #[test]
+    fn every_slot_has_a_tag() {
+        let mut missing: std::collections::BTreeSet<u16> = (0..16384).collect();
+        for n in 0u32..1 << 20 {
+            missing.remove(&slot_of(n.to_string().as_bytes()));
+            if missing.is_empty() {
+                break;
+            }
+        }
+        assert!(missing.is_empty(), "{} slots without a tag", missing.len());
+        assert_eq!(tag_for_slot(slot_of(b"7")).as_deref(), Some("7"));
     }
 
     #[test]

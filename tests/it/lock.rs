@@ -563,3 +563,416 @@ fn break_dry_run_shows_and_keeps_the_lock() {
     assert_eq!(json(&out)["token"], "holder-1");
     assert_eq!(s.cli(&["GET", "lk:dry"]), "holder-1");
 }
+
+/// True while `pid` exists and is not a zombie (an orphan's zombie may linger
+/// until its new parent reaps it).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().chars().next())
+        })
+        .flatten()
+        .is_some_and(|state| state != 'Z')
+}
+
+fn read_pid(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path)
+        .expect("pid file")
+        .trim()
+        .to_string()
+}
+
+fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos()
+}
+
+/// `lock run --ttl 2s` of a CMD that ignores SIGTERM, against `urls` (one
+/// server, or Redlock nodes); `pause` then stops the servers that must stop
+/// answering for extensions to fail. CMD must be dead before the lock expires.
+fn assert_killed_before_expiry(args: &[String], nodes: &[String], pause: &mut [&mut RedisServer]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("alive");
+    // Ignored signals stay ignored in the loop's children: only SIGKILL stops it.
+    // Each line is the wall clock (ns) at which CMD was still running.
+    let sh = format!(
+        "trap '' TERM; while :; do date +%s%N >> {}; sleep 0.01; done",
+        log.display()
+    );
+    let ttl = Duration::from_secs(2);
+    let child = cachectl_std()
+        .args(args)
+        .args(["lock", "run", "lk:stop", "--ttl", "2s"])
+        .args(nodes)
+        .args(["--", "sh", "-c", &sh])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD running", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.lines().count() > 5)
+    });
+    // From here no extension gets through: the lock expires at the latest one
+    // TTL after this moment, since the last extension reached the server before.
+    let paused_at = now_ns();
+    for s in pause.iter_mut() {
+        s.pause();
+    }
+    let mut last = 0u128;
+    let stopped = (0..1000).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let newest = text
+            .lines()
+            .filter_map(|l| l.trim().parse::<u128>().ok())
+            .max()
+            .unwrap_or(0);
+        let same = newest == last;
+        last = newest;
+        // Quiet for 0.5 s after the deadline: CMD is gone.
+        same && now_ns() > paused_at + ttl.as_nanos() + 500_000_000
+    });
+    for s in pause.iter_mut() {
+        s.resume();
+    }
+    assert!(stopped, "CMD kept running");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        last < paused_at + ttl.as_nanos(),
+        "CMD ran {} ms past the lock's expiry",
+        (last - (paused_at + ttl.as_nanos())) / 1_000_000
+    );
+}
+
+#[test]
+fn lock_run_kills_a_command_that_ignores_sigterm_before_the_lock_expires() {
+    let mut s = RedisServer::start();
+    let args = vec!["--url".to_string(), s.url()];
+    assert_killed_before_expiry(&args, &[], &mut [&mut s]);
+}
+
+#[test]
+fn redlock_run_kills_a_command_that_ignores_sigterm_before_the_quorum_expires() {
+    let mut servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    let nodes = node_args(&servers);
+    let args = vec!["--url".to_string(), servers[0].url()];
+    // Two of three stop answering: no quorum, no extension.
+    let (_, rest) = servers.split_at_mut(1);
+    let (b, c) = rest.split_at_mut(1);
+    assert_killed_before_expiry(&args, &nodes, &mut [&mut b[0], &mut c[0]]);
+}
+
+#[test]
+fn a_kill_grace_too_long_for_the_ttl_is_refused_before_locking() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:grace",
+            "--ttl",
+            "2s",
+            "--kill-grace",
+            "1s",
+            "--",
+            "true",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--kill-grace"), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lk:grace"]), "0", "nothing was locked");
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:grace",
+            "--ttl",
+            "10s",
+            "--kill-grace",
+            "3s",
+            "--",
+            "true",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// CMD starts a background child and records both pids.
+fn tree(dir: &std::path::Path) -> String {
+    format!(
+        "trap 'echo term >> {0}/term' TERM; echo $$ > {0}/pid; sleep 30 & echo $! > {0}/bg; while :; do sleep 0.05; done",
+        dir.display()
+    )
+}
+
+#[test]
+fn lock_run_command_and_its_children_die_with_a_killed_cachectl() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:orphan",
+            "--ttl",
+            "30s",
+            "--",
+            "sh",
+            "-c",
+            &tree(dir.path()),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("bg").exists() && dir.path().join("pid").exists()
+    });
+    let (cmd_pid, bg_pid) = (
+        read_pid(&dir.path().join("pid")),
+        read_pid(&dir.path().join("bg")),
+    );
+    assert!(send_signal(child.id(), "KILL"));
+    child.wait().expect("wait");
+    wait_until(Duration::from_secs(10), "CMD and its child gone", || {
+        !running(&cmd_pid) && !running(&bg_pid)
+    });
+}
+
+#[test]
+fn lock_run_gets_sigterm_twice_and_leaves_no_orphan() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:twice",
+            "--ttl",
+            "30s",
+            "--",
+            "sh",
+            "-c",
+            &tree(dir.path()),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("bg").exists() && dir.path().join("pid").exists()
+    });
+    let (cmd_pid, bg_pid) = (
+        read_pid(&dir.path().join("pid")),
+        read_pid(&dir.path().join("bg")),
+    );
+    assert!(send_signal(child.id(), "TERM"));
+    // CMD traps the first SIGTERM and carries on; the second one means "now".
+    wait_until(Duration::from_secs(10), "CMD got SIGTERM", || {
+        dir.path().join("term").exists()
+    });
+    assert!(send_signal(child.id(), "TERM"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        s.cli(&["EXISTS", "lk:twice"]),
+        "0",
+        "released, not left for its TTL"
+    );
+    wait_until(Duration::from_secs(10), "CMD and its child gone", || {
+        !running(&cmd_pid) && !running(&bg_pid)
+    });
+}
+
+/// Lock names with braces in every position, from a fixed seed (plus the
+/// shapes that broke: an unmatched `}`, an empty tag, a tag after a `}`).
+fn brace_names() -> Vec<String> {
+    let mut names: Vec<String> = ["a}b", "}", "{}x", "{", "{{}}", "}{a}", "x{}{y}", "{a"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let alphabet = ['{', '}', 'a', 'b', ':', '7'];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    while names.len() < 40 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let len = 1 + (seed >> 60) as usize % 6;
+        let name: String = (0..len)
+            .map(|i| alphabet[((seed >> (8 * i)) % alphabet.len() as u64) as usize])
+            .collect();
+        if name.contains(['{', '}']) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+#[test]
+fn lock_names_with_braces_work_on_a_cluster() {
+    let c = RedisCluster::start();
+    for name in brace_names() {
+        let out = run(
+            &c.url(),
+            &["--json", "lock", "acquire", &name, "--ttl", "30s"],
+        );
+        assert!(out.status.success(), "acquire {name:?}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["fencing_token"], 1, "{name:?}");
+        let token = v["token"].as_str().expect("token").to_string();
+        let st = json(&run(&c.url(), &["--json", "lock", "status", &name]));
+        assert_eq!(st["token"], token.as_str(), "{name:?}");
+        assert_eq!(st["fencing_token"], 1, "{name:?}");
+        let rel = run(&c.url(), &["lock", "release", &name, "--token", &token]);
+        assert!(rel.status.success(), "release {name:?}: {}", stderr(&rel));
+        let out = run(
+            &c.url(),
+            &["remember", &name, "--ttl", "1m", "--", "printf", "v"],
+        );
+        assert!(out.status.success(), "remember {name:?}: {}", stderr(&out));
+        assert_eq!(out.stdout, b"v", "{name:?}");
+    }
+}
+
+#[test]
+fn a_brace_lock_keeps_its_fencing_count_from_the_old_counter_name() {
+    let s = RedisServer::start();
+    // Where earlier versions kept this lock's counter on a standalone server.
+    s.cli(&["SET", "a}b:cachectl:fence", "41"]);
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "acquire", "a}b", "--ttl", "30s"],
+    ));
+    assert_eq!(v["fencing_token"], 42, "the count goes on");
+    assert_eq!(s.cli(&["EXISTS", "a}b:cachectl:fence"]), "0");
+    let token = v["token"].as_str().expect("token").to_string();
+    run(&s.url(), &["lock", "release", "a}b", "--token", &token]);
+    let v = json(&run(
+        &s.url(),
+        &["--json", "lock", "acquire", "a}b", "--ttl", "30s"],
+    ));
+    assert_eq!(v["fencing_token"], 43);
+}
+
+#[test]
+fn release_and_extend_of_a_key_that_is_not_a_lock_are_a_plain_no() {
+    let s = RedisServer::start();
+    s.cli(&["HSET", "lk:hash", "f", "v"]);
+    for args in [
+        &["lock", "release", "lk:hash", "--token", "t"][..],
+        &["lock", "extend", "lk:hash", "--token", "t", "--ttl", "1m"],
+    ] {
+        let out = run(&s.url(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not held"), "{}", stderr(&out));
+    }
+    assert_eq!(s.cli(&["HGET", "lk:hash", "f"]), "v", "left alone");
+    assert_eq!(s.cli(&["PTTL", "lk:hash"]), "-1", "no TTL set on it");
+    // A command that cannot start is 127 for lock run too, and frees the lock.
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "run",
+            "lk:nocmd",
+            "--ttl",
+            "1h",
+            "--",
+            "cachectl-no-such-command",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lk:nocmd"]), "0");
+}
+
+#[test]
+fn redlock_break_clears_every_token_it_showed() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    // A stale minority token on the first node, the live holder on the others.
+    servers[0].cli(&["SET", "lk:split", "stale", "PX", "60000"]);
+    servers[1].cli(&["SET", "lk:split", "live", "PX", "60000"]);
+    servers[2].cli(&["SET", "lk:split", "live", "PX", "60000"]);
+    let mut args = vec![
+        "--url".to_string(),
+        servers[0].url(),
+        "lock".into(),
+        "break".into(),
+        "lk:split".into(),
+        "--yes".into(),
+    ];
+    args.extend(node_args(&servers));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = crate::common::cachectl().args(&args).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for s in &servers {
+        assert_eq!(s.cli(&["EXISTS", "lk:split"]), "0", "every node freed");
+    }
+}
+
+#[test]
+fn lock_run_interrupted_while_waiting_exits_130_and_takes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:busy", "other", "PX", "60000"]);
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "run",
+            "lk:busy",
+            "--ttl",
+            "10s",
+            "--wait",
+            "30s",
+            "--",
+            "true",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Waiting: it polls the lock with SET NX (seen in the server's stats).
+    wait_until(Duration::from_secs(10), "cachectl polling", || {
+        s.info("commandstats").contains("cmdstat_eval")
+    });
+    assert!(send_signal(child.id(), "TERM"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(s.cli(&["GET", "lk:busy"]), "other", "the holder keeps it");
+}
+
+#[test]
+fn lock_acquire_interrupted_while_waiting_exits_130_and_takes_nothing() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lk:busy2", "other", "PX", "60000"]);
+    let mut child = cachectl_std()
+        .args([
+            "--url",
+            &s.url(),
+            "lock",
+            "acquire",
+            "lk:busy2",
+            "--ttl",
+            "10s",
+            "--wait",
+            "30s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_until(Duration::from_secs(10), "cachectl polling", || {
+        s.info("commandstats").contains("cmdstat_eval")
+    });
+    assert!(send_signal(child.id(), "INT"));
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(s.cli(&["GET", "lk:busy2"]), "other", "the holder keeps it");
+}

@@ -12,6 +12,7 @@ mod hostile;
 mod input_promises;
 mod load;
 mod lock;
+mod output_promises;
 mod ratelimit;
 mod remember;
 mod rig_selftest;

@@ -270,3 +270,231 @@ fn remember_on_a_cluster() {
     assert_eq!(json(&out)["hit"], true);
     assert_eq!(c.cli_c(&["GET", "rm:cl"]), "clustered");
 }
+
+#[test]
+fn a_command_that_cannot_start_is_127_or_126_and_leaves_no_lock() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:nocmd",
+            "--ttl",
+            "1m",
+            "--lock-ttl",
+            "1h",
+            "--",
+            "cachectl-no-such-command",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cachectl-no-such-command") && stderr(&out).contains("not found"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(s.dbsize(), 0, "no lock left: {}", s.cli(&["KEYS", "*"]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("not-executable");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").expect("write");
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:noexec",
+            "--ttl",
+            "1m",
+            "--lock-ttl",
+            "1h",
+            "--",
+            script.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 0, "no lock left: {}", s.cli(&["KEYS", "*"]));
+    // The next caller computes at once instead of waiting for a false lock.
+    let out = run(
+        &s.url(),
+        &[
+            "remember", "rm:nocmd", "--ttl", "1m", "--wait", "0s", "--", "echo", "ok",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_background_process_holding_stdout_fails_the_compute_and_frees_the_lock() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:bg",
+            "--ttl",
+            "1m",
+            "--lock-ttl",
+            "1h",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30 & echo partial",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("background"), "{}", stderr(&out));
+    assert_eq!(
+        s.dbsize(),
+        0,
+        "nothing cached, no lock left: {}",
+        s.cli(&["KEYS", "*"])
+    );
+}
+
+#[test]
+fn a_command_killed_by_a_signal_exits_128_plus_the_signal() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:sig",
+            "--ttl",
+            "1m",
+            "--",
+            "sh",
+            "-c",
+            "kill -9 $$",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(137), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 0, "{}", s.cli(&["KEYS", "*"]));
+}
+
+#[test]
+fn a_large_value_is_cached_and_printed_exactly() {
+    let s = RedisServer::start();
+    // 24 MiB of a non-repeating byte pattern.
+    let sh = "for c in a b c d e f g h i j k l m n o p q r s t u v w x; do head -c 1048576 /dev/zero | tr '\\0' $c; done";
+    let out = run(
+        &s.url(),
+        &["remember", "rm:big", "--ttl", "1m", "--", "sh", "-c", sh],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout.len(), 24 << 20);
+    let stored = s.call(&[b"GET", b"rm:big"]);
+    assert_eq!(stored.as_bytes(), Some(&out.stdout[..]));
+    let again = run(
+        &s.url(),
+        &["remember", "rm:big", "--ttl", "1m", "--", "false"],
+    );
+    assert!(again.status.success(), "a hit: {}", stderr(&again));
+    assert_eq!(again.stdout, out.stdout);
+}
+
+#[test]
+fn remember_command_and_its_children_die_with_a_killed_cachectl() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sh = format!(
+        "echo $$ > {0}/pid; sleep 30 & echo $! > {0}/bg; wait",
+        dir.path().display()
+    );
+    let mut child = spawn(
+        &s.url(),
+        &[
+            "remember",
+            "rm:orphan",
+            "--ttl",
+            "1m",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ],
+    );
+    crate::common::wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("bg").exists() && dir.path().join("pid").exists()
+    });
+    let pid = |f: &str| {
+        std::fs::read_to_string(dir.path().join(f))
+            .expect("pid")
+            .trim()
+            .to_string()
+    };
+    let (cmd_pid, bg_pid) = (pid("pid"), pid("bg"));
+    assert!(crate::common::send_signal(child.id(), "KILL"));
+    child.wait().expect("wait");
+    let running = |p: &str| {
+        std::fs::read_to_string(format!("/proc/{p}/stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, r)| r.trim_start().starts_with('Z'))
+            })
+            .is_some_and(|zombie| !zombie)
+    };
+    crate::common::wait_until(Duration::from_secs(10), "CMD and its child gone", || {
+        !running(&cmd_pid) && !running(&bg_pid)
+    });
+}
+
+#[test]
+fn an_interrupted_compute_caches_nothing_and_frees_the_lock() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sh = format!("echo $$ > {}/pid; exec sleep 30", dir.path().display());
+    let child = spawn(
+        &s.url(),
+        &[
+            "remember",
+            "rm:int",
+            "--ttl",
+            "1m",
+            "--lock-ttl",
+            "1h",
+            "--",
+            "sh",
+            "-c",
+            &sh,
+        ],
+    );
+    crate::common::wait_until(Duration::from_secs(10), "CMD started", || {
+        dir.path().join("pid").exists()
+    });
+    assert!(crate::common::send_signal(child.id(), "TERM"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 0, "{}", s.cli(&["KEYS", "*"]));
+}
+
+#[test]
+fn a_failed_early_recompute_still_serves_the_hit_and_frees_the_lock() {
+    let s = RedisServer::start();
+    // A value near expiry with a long recorded compute time: XFetch is all but
+    // certain to recompute early with this beta.
+    s.cli(&["SET", "rm:early", "cached", "PX", "60000"]);
+    s.cli(&[
+        "SET",
+        "{rm:early}:cachectl:meta",
+        "100000000",
+        "PX",
+        "60000",
+    ]);
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:early",
+            "--ttl",
+            "1m",
+            "--beta",
+            "1000",
+            "--",
+            "cachectl-no-such-command",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.stdout, b"cached");
+    assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "{rm:early}:cachectl:lock"]), "0");
+}
