@@ -169,16 +169,34 @@ fn publish_announces_the_invalidation() {
         ],
     );
     assert_eq!(json(&out)["published"], 1);
+    // The subscriber prints the message a moment later: read until it shows.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = text.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut t) = sink.lock() {
+                t.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    });
+    let seen = || {
+        text.lock()
+            .map(|t| t.contains("\"pubtag\""))
+            .unwrap_or(false)
+    };
+    wait_until(
+        Duration::from_secs(10),
+        "the subscriber got the message",
+        seen,
+    );
     let _ = child.kill();
-    let mut text = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut text)
-        .expect("read");
     let _ = child.wait();
-    assert!(text.contains("\"pubtag\""), "{text}");
+    let _ = reader.join();
 }
 
 #[test]
