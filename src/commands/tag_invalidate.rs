@@ -15,13 +15,15 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TagInvalidateArgs;
+use crate::core::bulk::Stop;
 use crate::core::bulk::{drive, Flow, NodeTally};
+use crate::core::conn::slot_of;
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
-use crate::core::scan::{scan_members, MemberKind};
+use crate::core::scan::{changed_nodes, node_ids, scan_members, MemberKind};
 use crate::core::tags::{check_layout, tag_key};
 use crate::core::unlink::{unlink_keys, Denied};
-use crate::error::usage;
+use crate::error::{usage, RedisFailure};
 use crate::keys::{escape_bytes, Namespace};
 use crate::output::{table, Outcome, Render};
 
@@ -244,105 +246,147 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
             report.rows.push(row);
             continue;
         };
-        let rx = scan_members(&redis, tag.key.clone(), kind, args.count, 8);
-        let label = tag.name.clone();
-        let progress = |nodes: &BTreeMap<String, NodeTally>| {
-            let m: u64 = nodes.values().map(|t| t.matched).sum();
-            let d: u64 = nodes.values().map(|t| t.done).sum();
-            bar.set_message(format!("{label}: {m} members seen, {d} done"));
-        };
-        let mut result = match mode {
-            Mode::DryRun => {
-                drive(
-                    rx,
-                    &flow,
-                    &interrupt,
-                    progress,
-                    |_, _| {},
-                    |_, members| {
-                        let redis = redis.clone();
-                        let sample = sample.clone();
-                        async move {
-                            // Only keys that exist would be deleted (members can dangle).
-                            let keys: Vec<Vec<u8>> =
-                                members.iter().map(|m| ctx.ns.key(m)).collect();
-                            let live: Vec<Vec<u8>> = existence(&redis, &keys)
-                                .await?
-                                .into_iter()
-                                .zip(keys)
-                                .filter_map(|(e, k)| (e == Some(true)).then_some(k))
-                                .collect();
-                            if let Ok(mut s) = sample.lock() {
-                                let room = SAMPLE.saturating_sub(s.len());
-                                s.extend(live.iter().take(room).cloned());
-                            }
-                            Ok(live.len() as u64)
-                        }
-                    },
-                )
-                .await
-            }
-            Mode::Prune => {
-                drive(
-                    rx,
-                    &flow,
-                    &interrupt,
-                    progress,
-                    |_, _| {},
-                    |_, members| {
-                        let redis = redis.clone();
-                        let tkey = tag.key.clone();
-                        async move { prune_batch(&redis, &ctx.ns, &tkey, kind, &members).await }
-                    },
-                )
-                .await
-            }
-            Mode::Invalidate => {
-                let use_del = args.del;
-                drive(
-                    rx,
-                    &flow,
-                    &interrupt,
-                    progress,
-                    |_, _| {},
-                    |_, members| {
-                        let redis = redis.clone();
-                        let denied = denied.clone();
-                        let tkey = tag.key.clone();
-                        async move {
-                            let keys: Vec<Vec<u8>> =
-                                members.iter().map(|m| ctx.ns.key(m)).collect();
-                            // Untag first, then delete: an app that re-creates and
-                            // re-tags a key after the removal keeps it tagged. (The
-                            // tag and its members may live in different cluster
-                            // slots, so no single call can do both.)
-                            let scores = forget(&redis, &tkey, kind, &members).await?;
-                            let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
-                            if done.denied > 0 {
-                                // Keys we were not allowed to delete stay tagged.
-                                let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-                                    existence(&redis, &keys)
+        // Who each node is before the tag is read: a restart or failover during
+        // the run brings its snapshot back (tag and keys), so the tag goes again.
+        let mut ids = node_ids(&redis).await?;
+        let mut restarts = 0;
+        loop {
+            let rx = scan_members(&redis, tag.key.clone(), kind, args.count, 8);
+            let label = tag.name.clone();
+            let progress = |nodes: &BTreeMap<String, NodeTally>| {
+                let m: u64 = nodes.values().map(|t| t.matched).sum();
+                let d: u64 = nodes.values().map(|t| t.done).sum();
+                bar.set_message(format!("{label}: {m} members seen, {d} done"));
+            };
+            let mut result =
+                match mode {
+                    Mode::DryRun => {
+                        drive(
+                            rx,
+                            &flow,
+                            &interrupt,
+                            progress,
+                            |_, _| {},
+                            |_, members| {
+                                let redis = redis.clone();
+                                let sample = sample.clone();
+                                async move {
+                                    // Only keys that exist would be deleted (members can dangle).
+                                    let keys: Vec<Vec<u8>> =
+                                        members.iter().map(|m| ctx.ns.key(m)).collect();
+                                    let live: Vec<Vec<u8>> = existence(&redis, &keys)
                                         .await?
                                         .into_iter()
-                                        .enumerate()
-                                        .filter(|(_, e)| e.is_none())
-                                        .map(|(i, _)| {
-                                            (members[i].clone(), scores.get(i).cloned().flatten())
-                                        })
+                                        .zip(keys)
+                                        .filter_map(|(e, k)| (e == Some(true)).then_some(k))
                                         .collect();
-                                retag(&redis, &tkey, kind, &back).await?;
-                            }
-                            Ok(done.deleted)
-                        }
-                    },
-                )
-                .await
+                                    if let Ok(mut s) = sample.lock() {
+                                        let room = SAMPLE.saturating_sub(s.len());
+                                        s.extend(live.iter().take(room).cloned());
+                                    }
+                                    Ok(live.len() as u64)
+                                }
+                            },
+                        )
+                        .await
+                    }
+                    Mode::Prune => drive(
+                        rx,
+                        &flow,
+                        &interrupt,
+                        progress,
+                        |_, _| {},
+                        |_, members| {
+                            let redis = redis.clone();
+                            let tkey = tag.key.clone();
+                            async move { prune_batch(&redis, &ctx.ns, &tkey, kind, &members).await }
+                        },
+                    )
+                    .await,
+                    Mode::Invalidate => {
+                        let use_del = args.del;
+                        drive(
+                            rx,
+                            &flow,
+                            &interrupt,
+                            progress,
+                            |_, _| {},
+                            |_, members| {
+                                let redis = redis.clone();
+                                let denied = denied.clone();
+                                let tkey = tag.key.clone();
+                                async move {
+                                    let keys: Vec<Vec<u8>> =
+                                        members.iter().map(|m| ctx.ns.key(m)).collect();
+                                    // Untag first, then delete: an app that re-creates and
+                                    // re-tags a key after the removal keeps it tagged. (The
+                                    // tag and its members may live in different cluster
+                                    // slots, so no single call can do both.)
+                                    let scores = forget(&redis, &tkey, kind, &members).await?;
+                                    let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                                    if done.denied > 0 {
+                                        // Keys we were not allowed to delete stay tagged.
+                                        let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                                            existence(&redis, &keys)
+                                                .await?
+                                                .into_iter()
+                                                .enumerate()
+                                                .filter(|(_, e)| e.is_none())
+                                                .map(|(i, _)| {
+                                                    (
+                                                        members[i].clone(),
+                                                        scores.get(i).cloned().flatten(),
+                                                    )
+                                                })
+                                                .collect();
+                                        retag(&redis, &tkey, kind, &back).await?;
+                                    }
+                                    Ok(done.deleted)
+                                }
+                            },
+                        )
+                        .await
+                    }
+                };
+            row.done += result.done();
+            if let Some(f) = result.failure() {
+                failure = Some(f);
+                break;
             }
-        };
-        row.done = result.done();
+            if mode == Mode::DryRun || result.stop != Stop::Finished {
+                break;
+            }
+            let changed = changed_nodes(&redis, &ids).await?;
+            let Some((addr, why, _)) = changed.first() else {
+                break;
+            };
+            let tag_node = redis.node_for_slot(slot_of(&tag.key)).addr.clone();
+            if changed.iter().any(|(a, _, _)| *a != tag_node) || restarts >= MAX_TAG_RESTARTS {
+                // Keys a member node restored from its snapshot are no longer in
+                // the tag (their members were removed): they cannot be found again.
+                failure = Some(
+                    RedisFailure::Server {
+                        node: addr.clone(),
+                        msg: format!(
+                            "{} during the invalidation of {}: keys it restored may remain",
+                            why.reason(),
+                            row.key
+                        ),
+                    }
+                    .into(),
+                );
+                break;
+            }
+            restarts += 1;
+            ctx.printer.notice(&format!(
+                "{addr}: {}: reading tag {} again from the start",
+                why.reason(),
+                row.key
+            ));
+            ids = node_ids(&redis).await?;
+        }
         report.rows.push(row);
-        if let Some(f) = result.failure() {
-            failure = Some(f);
+        if failure.is_some() {
             break;
         }
     }
@@ -379,6 +423,9 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
 
 /// Member keys a dry run shows.
 const SAMPLE: usize = 10;
+
+/// Times a tag is read again after its server's process changed, at most.
+const MAX_TAG_RESTARTS: u32 = 20;
 
 #[derive(Debug, Default)]
 struct TagRow {

@@ -17,10 +17,10 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
-use crate::core::bulk::{drive, Flow, NodeTally};
+use crate::core::bulk::{drive, Flow, NodeTally, Stop};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
-use crate::core::scan::{estimate_matches, scan_all, ScanOpts};
+use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::Denied;
 use crate::error::{negative, usage, RedisFailure};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
@@ -324,8 +324,8 @@ async fn run_pattern(
         change: change.is_some(),
         dry_run: args.dry_run,
         elapsed_ms: 0,
+        rescanned: Vec::new(),
     };
-    let rx = scan_all(&redis, &opts, &|_| Some(0), 16);
     let flow = Flow {
         batch: 1000,
         in_flight: 4,
@@ -341,62 +341,101 @@ async fn run_pattern(
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
         bar.set_position(nodes.values().map(|t| t.matched).sum())
     };
-    let mut result = drive(
-        rx,
-        &flow,
-        &interrupt,
-        progress,
-        |_, _| {},
-        |_, keys| {
-            let redis = redis.clone();
-            let buckets = buckets.clone();
-            let denied = denied.clone();
-            let sample = sample.clone();
-            async move {
-                let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
-                if let Ok(mut b) = buckets.lock() {
-                    done.pttls.iter().for_each(|p| b.add(*p));
-                }
-                if let Ok(mut d) = denied.lock() {
-                    d.count += done.denied.len() as u64;
-                    let room = 5usize.saturating_sub(d.sample.len());
-                    d.sample.extend(done.denied.into_iter().take(room));
-                }
-                // A dry run counts the keys the change would touch: PERSIST only
-                // changes keys with a TTL, NX only keys without one.
-                let would: Vec<usize> = done
-                    .read
-                    .iter()
-                    .zip(&done.pttls)
-                    .filter(|(_, &p)| match change {
-                        Some(Change::Persist) => p >= 0,
-                        _ => p != -2 && (!only_persistent || p == -1),
-                    })
-                    .map(|(&i, _)| i)
-                    .collect();
-                if dry_run {
-                    if let Ok(mut s) = sample.lock() {
-                        let room = SAMPLE.saturating_sub(s.len());
-                        s.extend(would.iter().take(room).map(|&i| keys[i].clone()));
+    // Who each node is before the scan: a server that restarts or fails over
+    // during the run brings its snapshot back, old TTLs included, so the change
+    // is applied again (the report keeps the first pass's distribution).
+    let mut ids = node_ids(&redis).await?;
+    let (mut passes, mut changed_total, mut restart_failure) = (0u32, 0u64, None);
+    let mut result = loop {
+        passes += 1;
+        let first = passes == 1;
+        let rx = scan_all(&redis, &opts, &|_| Some(0), 16);
+        let result = drive(
+            rx,
+            &flow,
+            &interrupt,
+            progress,
+            |_, _| {},
+            |_, keys| {
+                let redis = redis.clone();
+                let buckets = buckets.clone();
+                let denied = denied.clone();
+                let sample = sample.clone();
+                async move {
+                    let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
+                    if !first {
+                        return Ok(done.changed);
                     }
+                    if let Ok(mut b) = buckets.lock() {
+                        done.pttls.iter().for_each(|p| b.add(*p));
+                    }
+                    if let Ok(mut d) = denied.lock() {
+                        d.count += done.denied.len() as u64;
+                        let room = 5usize.saturating_sub(d.sample.len());
+                        d.sample.extend(done.denied.into_iter().take(room));
+                    }
+                    // A dry run counts the keys the change would touch: PERSIST only
+                    // changes keys with a TTL, NX only keys without one.
+                    let would: Vec<usize> = done
+                        .read
+                        .iter()
+                        .zip(&done.pttls)
+                        .filter(|(_, &p)| match change {
+                            Some(Change::Persist) => p >= 0,
+                            _ => p != -2 && (!only_persistent || p == -1),
+                        })
+                        .map(|(&i, _)| i)
+                        .collect();
+                    if dry_run {
+                        if let Ok(mut s) = sample.lock() {
+                            let room = SAMPLE.saturating_sub(s.len());
+                            s.extend(would.iter().take(room).map(|&i| keys[i].clone()));
+                        }
+                    }
+                    Ok(if dry_run {
+                        would.len() as u64
+                    } else {
+                        done.changed
+                    })
                 }
-                Ok(if dry_run {
-                    would.len() as u64
-                } else {
-                    done.changed
-                })
-            }
-        },
-    )
-    .await;
-    report.changed = result.done();
+            },
+        )
+        .await;
+        changed_total += result.done();
+        if apply.is_none() || result.stop != Stop::Finished || result.error.is_some() {
+            break result;
+        }
+        let changed = changed_nodes(&redis, &ids).await?;
+        let Some((addr, why, _)) = changed.first() else {
+            break result;
+        };
+        if passes > MAX_RESTART_PASSES {
+            restart_failure = Some(RedisFailure::Server {
+                node: addr.clone(),
+                msg: format!(
+                    "{} during {passes} passes in a row: some keys may keep their old TTL",
+                    why.reason()
+                ),
+            });
+            break result;
+        }
+        ctx.printer.notice(&format!(
+            "{addr}: {}: applying the change again",
+            why.reason()
+        ));
+        report
+            .rescanned
+            .push((addr.clone(), why.reason().to_string()));
+        ids = node_ids(&redis).await?;
+    };
+    report.changed = changed_total;
     if let Ok(s) = sample.lock() {
         report.sample = s.iter().map(|k| escape_bytes(k)).collect();
     }
     if let Ok(b) = buckets.lock() {
         report.buckets = *b;
     }
-    let mut failure = result.failure();
+    let mut failure = result.failure().or(restart_failure.map(Into::into));
     if let Ok(d) = denied.lock() {
         report.denied = d.count;
         if failure.is_none() && d.count > 0 {
@@ -498,7 +537,12 @@ struct PatternReport {
     change: bool,
     dry_run: bool,
     elapsed_ms: u64,
+    /// Nodes whose server process changed during the run, and why.
+    rescanned: Vec<(String, String)>,
 }
+
+/// Passes that apply the change again after a restart, at most.
+const MAX_RESTART_PASSES: u32 = 20;
 
 impl PatternReport {
     fn rows(&self) -> [(&'static str, u64); 5] {
@@ -524,6 +568,7 @@ impl Render for PatternReport {
             "distribution": {"no_ttl": b.no_ttl, "lt_1m": b.lt_1m, "lt_1h": b.lt_1h, "lt_1d": b.lt_1d, "ge_1d": b.ge_1d},
             "dry_run": self.dry_run,
             "elapsed_ms": self.elapsed_ms,
+            "rescanned": self.rescanned.iter().map(|(n, r)| json!({"node": n, "reason": r})).collect::<Vec<_>>(),
         });
         if self.change {
             v["changed"] = json!(self.changed);
@@ -581,6 +626,9 @@ impl Render for PatternReport {
         }
         if self.denied > 0 {
             writeln!(out, "denied\t{}", self.denied)?;
+        }
+        for (node, reason) in &self.rescanned {
+            writeln!(out, "rescanned\t{node}\t{reason}")?;
         }
         Ok(())
     }
