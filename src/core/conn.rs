@@ -713,6 +713,14 @@ fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
             | ServerErrorKind::MasterDown,
         ) => Some(Redirect::Wait),
         Some(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
+        // Before 7.0 a write refused inside a script comes back as a script
+        // error that quotes the READONLY reply.
+        _ if err
+            .details()
+            .is_some_and(|d| d.contains("-READONLY You can't write")) =>
+        {
+            Some(Redirect::ReadOnly)
+        }
         _ => None,
     }
 }

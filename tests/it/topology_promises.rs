@@ -130,6 +130,7 @@ fn a_lone_userinfo_is_the_password() {
 /// certificate and key is caught the same way.
 #[test]
 fn tls_files_that_are_not_pem_are_bad_input() {
+    crate::require_tls!();
     let (s, files) = crate::common::RedisServer::start_tls(crate::common::TlsOpts {
         require_client_cert: true,
         ..Default::default()
@@ -291,7 +292,8 @@ fn a_stopped_cluster_primary_is_bounded_by_the_timeout() {
     c.cli_c(&["SET", &live_key, "v"]);
     let out = run(&c.url(), &["-n", "1", "get", &live_key]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("database 0"), "{}", stderr(&out));
+    // Valkey 9 clusters may have databases; its own limit is then named.
+    assert!(stderr(&out).contains("database"), "{}", stderr(&out));
     let idx = c
         .nodes
         .iter()
@@ -317,6 +319,7 @@ fn a_stopped_cluster_primary_is_bounded_by_the_timeout() {
 /// dropped connection; a zero --timeout is bad input.
 #[test]
 fn tls_on_one_side_only_is_named_and_a_zero_timeout_is_bad_input() {
+    crate::require_tls!();
     let plain = RedisServer::start();
     let (tls, _files) = RedisServer::start_tls(crate::common::TlsOpts::default());
     let to_plain = format!("rediss://127.0.0.1:{}", plain.port);

@@ -935,6 +935,18 @@ impl RedisServer {
         assert!(reply.is_ok(), "CLIENT PAUSE {ms}: {reply:?}");
     }
 
+    /// When `key` expires, in Unix seconds (rounded), from PTTL: EXPIRETIME
+    /// only exists from 7.0 on.
+    pub fn expire_at_s(&self, key: &str) -> i64 {
+        let pttl: i64 = self.cli(&["PTTL", key]).parse().expect("PTTL is a number");
+        assert!(pttl >= 0, "{key} has no TTL ({pttl})");
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_millis() as i64;
+        (now_ms + pttl + 500) / 1000
+    }
+
     /// `DBSIZE` of db 0.
     pub fn dbsize(&self) -> u64 {
         if self.tls.is_some() {
