@@ -10,7 +10,9 @@ use super::Ctx;
 use crate::cli::GetArgs;
 use anyhow::Context as _;
 
-use crate::core::conn::{server_failure, Idempotent, Routed};
+use crate::core::conn::{
+    is_unreachable, server_failure, unreachable_failure, Idempotent, Redis, Routed,
+};
 use crate::error::negative;
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{table, Outcome, Render};
@@ -131,9 +133,15 @@ fn decode(kind: &str, v: Value) -> Data {
     }
 }
 
+/// The `type` of a key whose primary is down.
+pub const UNREACHABLE_KIND: &str = "unreachable";
+
 /// Read keys (full names) with their type and TTL. Used by `get` and others.
-pub async fn read_entries(ctx: &Ctx, names: Vec<Vec<u8>>) -> anyhow::Result<Vec<Entry>> {
-    let redis = ctx.connect().await?;
+pub async fn read_entries(
+    ctx: &Ctx,
+    redis: &Redis,
+    names: Vec<Vec<u8>>,
+) -> anyhow::Result<Vec<Entry>> {
     let keys: Vec<Vec<u8>> = names.iter().map(|n| ctx.ns.key(n)).collect();
     let mut meta = Vec::with_capacity(keys.len() * 2);
     for k in &keys {
@@ -145,10 +153,11 @@ pub async fn read_entries(ctx: &Ctx, names: Vec<Vec<u8>>) -> anyhow::Result<Vec<
         meta.push(Routed::new(k, p));
     }
     let meta = redis.batch(&meta, Idempotent::Yes).await?;
+    // A key on a primary that is down is shown as unreachable; the others are read.
     if let Some((i, Value::ServerError(e))) = meta
         .iter()
         .enumerate()
-        .find(|(_, v)| matches!(v, Value::ServerError(_)))
+        .find(|(_, v)| matches!(v, Value::ServerError(_)) && !is_unreachable(v))
     {
         let key = escape_bytes(&keys[i / 2]);
         return Err(server_failure(redis.display_url(), e))
@@ -157,6 +166,9 @@ pub async fn read_entries(ctx: &Ctx, names: Vec<Vec<u8>>) -> anyhow::Result<Vec<
     let kinds: Vec<(String, i64)> = meta
         .chunks(2)
         .map(|c| {
+            if is_unreachable(&c[0]) {
+                return (UNREACHABLE_KIND.to_string(), -2);
+            }
             let kind = String::from_redis_value(c[0].clone()).unwrap_or_else(|_| "none".into());
             let ttl = i64::from_redis_value(c[1].clone()).unwrap_or(-2);
             (kind, ttl)
@@ -199,14 +211,19 @@ pub async fn read_entries(ctx: &Ctx, names: Vec<Vec<u8>>) -> anyhow::Result<Vec<
 
 pub async fn run(args: &GetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let names: Vec<Vec<u8>> = args.keys.iter().map(|k| arg_bytes(k)).collect();
-    let entries = read_entries(ctx, names).await?;
+    let redis = ctx.connect().await?;
+    let entries = read_entries(ctx, &redis, names).await?;
     let missing: Vec<String> = entries
         .iter()
         .filter(|e| matches!(e.data, Data::Missing))
         .map(|e| escape_bytes(&e.name))
         .collect();
-    let failure =
-        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))));
+    let unreached = entries.iter().any(|e| e.kind == UNREACHABLE_KIND);
+    let failure = if unreached {
+        Some(unreachable_failure(&redis.unreachable()).into())
+    } else {
+        (!missing.is_empty()).then(|| negative(format!("key not found: {}", missing.join(", "))))
+    };
     Ok(Outcome::with_failure(
         GetReport {
             entries,

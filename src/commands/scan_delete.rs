@@ -16,6 +16,7 @@ use super::Ctx;
 use crate::cli::{DeleteOpts, ScanDeleteArgs};
 use crate::core::bulk::{drive, Flow, NodeTally, Stop};
 use crate::core::checkpoint::{server_of, Checkpoint, NodeMark, Scope};
+use crate::core::conn::unreachable_failure;
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::{unlink_keys, Denied};
@@ -235,10 +236,13 @@ pub async fn delete_matching(
                     let denied = denied.clone();
                     let unconfirmed = unconfirmed.clone();
                     async move {
-                        unlink_keys(&redis, &keys, use_del, &denied).await.map(|u| {
-                            unconfirmed.fetch_add(u.unconfirmed, Ordering::Relaxed);
-                            u.deleted
-                        })
+                        let u = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                        unconfirmed.fetch_add(u.unconfirmed, Ordering::Relaxed);
+                        if !u.unreached.is_empty() {
+                            // Scanned on a node that went down since: stop and say so.
+                            return Err(unreachable_failure(&redis.unreachable()).into());
+                        }
+                        Ok(u.deleted)
                     }
                 },
             )

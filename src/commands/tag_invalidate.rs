@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use redis::Value;
@@ -17,8 +18,8 @@ use super::Ctx;
 use crate::cli::TagInvalidateArgs;
 use crate::core::bulk::Stop;
 use crate::core::bulk::{drive, Flow, NodeTally};
-use crate::core::conn::slot_of;
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::conn::{slot_of, unreachable_failure};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{changed_nodes, node_ids, scan_members, MemberKind};
 use crate::core::tags::{check_layout, tag_key};
@@ -228,6 +229,8 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         limit: None,
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
+    // Members whose keys are on a primary that is down: left tagged.
+    let unreached = Arc::new(AtomicU64::new(0));
     let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let bar = ctx.printer.progress(None, "{spinner} {msg}");
     let mut report = TagReport {
@@ -258,39 +261,39 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                 let d: u64 = nodes.values().map(|t| t.done).sum();
                 bar.set_message(format!("{label}: {m} members seen, {d} done"));
             };
-            let mut result =
-                match mode {
-                    Mode::DryRun => {
-                        drive(
-                            rx,
-                            &flow,
-                            &interrupt,
-                            progress,
-                            |_, _| {},
-                            |_, members| {
-                                let redis = redis.clone();
-                                let sample = sample.clone();
-                                async move {
-                                    // Only keys that exist would be deleted (members can dangle).
-                                    let keys: Vec<Vec<u8>> =
-                                        members.iter().map(|m| ctx.ns.key(m)).collect();
-                                    let live: Vec<Vec<u8>> = existence(&redis, &keys)
-                                        .await?
-                                        .into_iter()
-                                        .zip(keys)
-                                        .filter_map(|(e, k)| (e == Some(true)).then_some(k))
-                                        .collect();
-                                    if let Ok(mut s) = sample.lock() {
-                                        let room = SAMPLE.saturating_sub(s.len());
-                                        s.extend(live.iter().take(room).cloned());
-                                    }
-                                    Ok(live.len() as u64)
+            let mut result = match mode {
+                Mode::DryRun => {
+                    drive(
+                        rx,
+                        &flow,
+                        &interrupt,
+                        progress,
+                        |_, _| {},
+                        |_, members| {
+                            let redis = redis.clone();
+                            let sample = sample.clone();
+                            async move {
+                                // Only keys that exist would be deleted (members can dangle).
+                                let keys: Vec<Vec<u8>> =
+                                    members.iter().map(|m| ctx.ns.key(m)).collect();
+                                let live: Vec<Vec<u8>> = existence(&redis, &keys)
+                                    .await?
+                                    .into_iter()
+                                    .zip(keys)
+                                    .filter_map(|(e, k)| (e == Some(true)).then_some(k))
+                                    .collect();
+                                if let Ok(mut s) = sample.lock() {
+                                    let room = SAMPLE.saturating_sub(s.len());
+                                    s.extend(live.iter().take(room).cloned());
                                 }
-                            },
-                        )
-                        .await
-                    }
-                    Mode::Prune => drive(
+                                Ok(live.len() as u64)
+                            }
+                        },
+                    )
+                    .await
+                }
+                Mode::Prune => {
+                    drive(
                         rx,
                         &flow,
                         &interrupt,
@@ -302,52 +305,67 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                             async move { prune_batch(&redis, &ctx.ns, &tkey, kind, &members).await }
                         },
                     )
-                    .await,
-                    Mode::Invalidate => {
-                        let use_del = args.del;
-                        drive(
-                            rx,
-                            &flow,
-                            &interrupt,
-                            progress,
-                            |_, _| {},
-                            |_, members| {
-                                let redis = redis.clone();
-                                let denied = denied.clone();
-                                let tkey = tag.key.clone();
-                                async move {
-                                    let keys: Vec<Vec<u8>> =
-                                        members.iter().map(|m| ctx.ns.key(m)).collect();
-                                    // Untag first, then delete: an app that re-creates and
-                                    // re-tags a key after the removal keeps it tagged. (The
-                                    // tag and its members may live in different cluster
-                                    // slots, so no single call can do both.)
-                                    let scores = forget(&redis, &tkey, kind, &members).await?;
-                                    let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
-                                    if done.denied > 0 {
-                                        // Keys we were not allowed to delete stay tagged.
-                                        let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-                                            existence(&redis, &keys)
-                                                .await?
-                                                .into_iter()
-                                                .enumerate()
-                                                .filter(|(_, e)| e.is_none())
-                                                .map(|(i, _)| {
-                                                    (
-                                                        members[i].clone(),
-                                                        scores.get(i).cloned().flatten(),
-                                                    )
-                                                })
-                                                .collect();
-                                        retag(&redis, &tkey, kind, &back).await?;
-                                    }
-                                    Ok(done.deleted)
+                    .await
+                }
+                Mode::Invalidate => {
+                    let use_del = args.del;
+                    drive(
+                        rx,
+                        &flow,
+                        &interrupt,
+                        progress,
+                        |_, _| {},
+                        |_, members| {
+                            let redis = redis.clone();
+                            let denied = denied.clone();
+                            let unreached = unreached.clone();
+                            let tkey = tag.key.clone();
+                            async move {
+                                let keys: Vec<Vec<u8>> =
+                                    members.iter().map(|m| ctx.ns.key(m)).collect();
+                                // Untag first, then delete: an app that re-creates and
+                                // re-tags a key after the removal keeps it tagged. (The
+                                // tag and its members may live in different cluster
+                                // slots, so no single call can do both.)
+                                let scores = forget(&redis, &tkey, kind, &members).await?;
+                                let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                                if !done.unreached.is_empty() {
+                                    // Keys on a primary that is down stay tagged, so a later
+                                    // invalidation still finds them.
+                                    let back: Vec<(Vec<u8>, Option<Vec<u8>>)> = done
+                                        .unreached
+                                        .iter()
+                                        .map(|&i| {
+                                            (members[i].clone(), scores.get(i).cloned().flatten())
+                                        })
+                                        .collect();
+                                    retag(&redis, &tkey, kind, &back).await?;
+                                    unreached.fetch_add(back.len() as u64, Ordering::Relaxed);
                                 }
-                            },
-                        )
-                        .await
-                    }
-                };
+                                if done.denied > 0 {
+                                    // Keys we were not allowed to delete stay tagged.
+                                    let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                                        existence(&redis, &keys)
+                                            .await?
+                                            .into_iter()
+                                            .enumerate()
+                                            .filter(|(_, e)| e.is_none())
+                                            .map(|(i, _)| {
+                                                (
+                                                    members[i].clone(),
+                                                    scores.get(i).cloned().flatten(),
+                                                )
+                                            })
+                                            .collect();
+                                    retag(&redis, &tkey, kind, &back).await?;
+                                }
+                                Ok(done.deleted)
+                            }
+                        },
+                    )
+                    .await
+                }
+            };
             row.done += result.done();
             if let Some(f) = result.failure() {
                 failure = Some(f);
@@ -391,6 +409,9 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         }
     }
     bar.finish_and_clear();
+    if failure.is_none() && unreached.load(Ordering::Relaxed) > 0 {
+        failure = Some(unreachable_failure(&redis.unreachable()).into());
+    }
     if let Ok(s) = sample.lock() {
         report.sample = s.iter().map(|k| escape_bytes(k)).collect();
     }

@@ -18,7 +18,9 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::TtlArgs;
 use crate::core::bulk::{drive, Flow, NodeTally, Stop};
-use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
+use crate::core::conn::{
+    is_unreachable, server_failure, unreachable_failure, Idempotent, Redis, Routed,
+};
 use crate::core::interrupt::Interrupt;
 use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::Denied;
@@ -190,6 +192,13 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
             });
             continue;
         }
+        if chunk.iter().any(is_unreachable) {
+            rows.push(KeyTtl {
+                key: n,
+                pttl: UNREACHED,
+            });
+            continue;
+        }
         redis.first_error(chunk)?;
         let pttl = i64::from_redis_value(chunk[per - 1].clone()).unwrap_or(-2);
         rows.push(KeyTtl { key: n, pttl });
@@ -201,7 +210,9 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
             .collect()
     };
     let (missing, denied) = (listed(-2), listed(DENIED));
-    let failure = if !denied.is_empty() {
+    let failure = if !listed(UNREACHED).is_empty() {
+        Some(unreachable_failure(&redis.unreachable()).into())
+    } else if !denied.is_empty() {
         Some(
             RedisFailure::NoPerm {
                 node: redis.display_url().to_string(),
@@ -217,6 +228,8 @@ async fn run_keys(args: &TtlArgs, ctx: &Ctx, change: Option<Change>) -> anyhow::
 
 /// The `pttl` of a key refused with NOPERM.
 const DENIED: i64 = -3;
+/// The `pttl` of a key whose primary is down.
+const UNREACHED: i64 = -4;
 
 struct KeyTtl {
     key: Vec<u8>,
@@ -231,6 +244,7 @@ impl KeyTtl {
     fn human(&self) -> String {
         match self.pttl {
             DENIED => "denied".into(),
+            UNREACHED => "unreachable".into(),
             -2 => "missing".into(),
             -1 => "persistent".into(),
             ms => human_ms(ms),
@@ -248,8 +262,9 @@ impl Render for KeysReport {
             .iter()
             .map(|r| {
                 let denied = r.pttl == DENIED;
-                let exists = (!denied).then_some(r.pttl != -2);
-                json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": exists, "ttl": r.human(), "denied": denied})
+                let unreachable = r.pttl == UNREACHED;
+                let exists = (!denied && !unreachable).then_some(r.pttl != -2);
+                json!({"key": escape_bytes(&r.key), "ttl_ms": r.ttl_ms(), "exists": exists, "ttl": r.human(), "denied": denied, "unreachable": unreachable})
             })
             .collect()
     }

@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::{InputFormat, WarmArgs};
-use crate::core::conn::{Idempotent, Redis, Routed};
+use crate::core::conn::{is_unreachable, unreachable_failure, Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::error::{usage, CliError};
 use crate::keys::Namespace;
@@ -351,6 +351,8 @@ struct Tally {
     skipped: u64,
     /// Writes sent whose replies never came: the server may have applied them.
     unconfirmed: u64,
+    /// Lines for a primary that is down: not sent.
+    unreachable: u64,
 }
 
 /// Send one batch. The tally counts every write the server accepted, also
@@ -384,10 +386,21 @@ async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Er
             }
         }
     }
-    let error = redis.first_error(&replies).err().or(check_error);
+    // Lines for a down primary are counted, not an error: the others go on,
+    // and the run fails at its end naming the node.
+    let refused: Vec<Value> = replies
+        .iter()
+        .filter(|v| !is_unreachable(v))
+        .cloned()
+        .collect();
+    let error = redis.first_error(&refused).err().or(check_error);
     for (i, v) in replies.into_iter().enumerate() {
         if unknown.contains(&i) {
             t.unconfirmed += 1;
+            continue;
+        }
+        if is_unreachable(&v) {
+            t.unreachable += 1;
             continue;
         }
         match v {
@@ -513,6 +526,7 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 report.written += t.written;
                 report.skipped += t.skipped;
                 report.unconfirmed += t.unconfirmed;
+                report.unreachable += t.unreachable;
                 if let Some(e) = error {
                     stopping = true;
                     failure.get_or_insert(e);
@@ -557,6 +571,9 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             failure.get_or_insert(anyhow::anyhow!("reader failed: {e}"));
         }
     }
+    if report.unreachable > 0 {
+        failure.get_or_insert(unreachable_failure(&redis.unreachable()).into());
+    }
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Outcome::with_failure(report, failure))
 }
@@ -567,6 +584,8 @@ struct WarmReport {
     written: u64,
     skipped: u64,
     unconfirmed: u64,
+    /// Lines whose primary is down (a cluster running without full coverage).
+    unreachable: u64,
     invalid: u64,
     elapsed_ms: u64,
     dry_run: bool,
@@ -586,6 +605,7 @@ impl Render for WarmReport {
             "written": self.written,
             "skipped": self.skipped,
             "unconfirmed": self.unconfirmed,
+            "unreachable": self.unreachable,
             "invalid": self.invalid,
             "elapsed_ms": self.elapsed_ms,
             "dry_run": self.dry_run,
@@ -602,6 +622,10 @@ impl Render for WarmReport {
             self.skipped.to_string(),
         ];
         // Shown only when a run stopped with writes in flight.
+        if self.unreachable > 0 {
+            head.push("unreachable");
+            row.push(self.unreachable.to_string());
+        }
         if self.unconfirmed > 0 {
             head.push("unconfirmed");
             row.push(self.unconfirmed.to_string());
@@ -621,6 +645,9 @@ impl Render for WarmReport {
         writeln!(out, "read\t{}", self.read)?;
         writeln!(out, "written\t{}", self.written)?;
         writeln!(out, "skipped\t{}", self.skipped)?;
+        if self.unreachable > 0 {
+            writeln!(out, "unreachable\t{}", self.unreachable)?;
+        }
         if self.unconfirmed > 0 {
             writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
         }

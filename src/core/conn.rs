@@ -646,6 +646,25 @@ pub fn unreachable_failure(down: &[DownNode]) -> RedisFailure {
     }
 }
 
+/// The error code of the reply that stands in for a command whose slot's
+/// primary is down: the rest of its batch was still sent.
+pub const UNREACHABLE: &str = "UNREACHABLE";
+
+/// Whether a reply is that stand-in.
+pub fn is_unreachable(v: &Value) -> bool {
+    matches!(v, Value::ServerError(e) if e.code() == UNREACHABLE)
+}
+
+fn unreachable_reply(d: &DownNode) -> anyhow::Result<Value> {
+    let reason = d.reason.replace(['\r', '\n'], " ");
+    let text = format!(
+        "-{UNREACHABLE} {} is unreachable ({reason}): slots {} were not reached\r\n",
+        d.addr,
+        d.slot_list()
+    );
+    Ok(redis::parse_redis_value(text.as_bytes())?)
+}
+
 /// A connected server or cluster. Cheap to share behind an `Arc`.
 pub struct Redis {
     spec: ConnSpec,
@@ -982,6 +1001,10 @@ impl Redis {
         Err(unreachable_failure(&down))
     }
 
+    fn slot_is_down(&self, slot: u16) -> bool {
+        self.topo().down_slots[slot as usize % SLOTS].is_some()
+    }
+
     /// The node that owns a slot now.
     pub fn node_for_slot(&self, slot: u16) -> Arc<Node> {
         let t = self.topo();
@@ -1260,8 +1283,12 @@ impl Redis {
         cmds: Vec<Routed>,
         idem: Idempotent,
     ) -> anyhow::Result<Tracked> {
-        self.check_reachable(cmds.iter().map(|r| r.slot))?;
         let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
+        // With a primary down, the batch still goes to the others; only when
+        // every command is for a down primary does it fail as a whole.
+        if slots.iter().all(|&s| self.slot_is_down(s)) {
+            self.check_reachable(slots.iter().copied())?;
+        }
         let mut store: Vec<Option<Cmd>> = cmds.into_iter().map(|r| Some(r.cmd)).collect();
         let mut results: Vec<Option<Value>> = vec![None; store.len()];
         let mut pending: Vec<usize> = (0..store.len()).collect();
@@ -1274,6 +1301,22 @@ impl Redis {
             let settled_out = attempt >= MAX_ATTEMPTS && started.elapsed() >= SETTLE_BUDGET;
             // Group by target node, with one look at the slot map per attempt.
             let topo = self.topo();
+            if !topo.down.is_empty() {
+                // A command for a down primary gets a stand-in error reply.
+                let mut kept = Vec::with_capacity(pending.len());
+                for &i in &pending {
+                    match topo.down_slots[slots[i] as usize % SLOTS] {
+                        Some(d) if !asking.contains_key(&i) => {
+                            results[i] = Some(unreachable_reply(&topo.down[d])?);
+                        }
+                        _ => kept.push(i),
+                    }
+                }
+                pending = kept;
+                if pending.is_empty() {
+                    break;
+                }
+            }
             let mut groups: Vec<(Arc<Node>, Vec<usize>)> = Vec::new();
             for &i in &pending {
                 let node = match asking.get(&i) {

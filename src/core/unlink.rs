@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use redis::{FromRedisValue, Value};
 
-use super::conn::{server_failure, slot_of, Idempotent, Redis, Routed};
+use super::conn::{is_unreachable, server_failure, slot_of, Idempotent, Redis, Routed};
 use crate::error::RedisFailure;
 
 /// Keys refused with NOPERM: a count and a few examples.
@@ -76,7 +76,7 @@ fn grouped(keys: &[Vec<u8>], use_del: bool) -> Vec<(Routed, Vec<usize>)> {
 }
 
 /// What one call removed and was refused.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Unlinked {
     /// Removed keys: the server's counts, plus (after a lost reply) the keys
     /// already gone when the command was re-sent.
@@ -86,6 +86,8 @@ pub struct Unlinked {
     /// whose reply was lost, but not confirmed by a reply (an expiry or another
     /// client may have removed them just before). Zero when every reply arrived.
     pub unconfirmed: u64,
+    /// Indices (into `keys`) of keys whose primary is down: not deleted.
+    pub unreached: Vec<usize>,
 }
 
 /// Delete `keys`; the server's count of removed keys, and how many were refused
@@ -115,9 +117,11 @@ pub async fn unlink_keys(
     let mut unconfirmed = 0;
     let mut refused = 0;
     let mut retry_single: Vec<usize> = Vec::new();
+    let mut unreached: Vec<usize> = Vec::new();
     for (g, (idxs, reply)) in members.iter().zip(sent.replies).enumerate() {
         match reply {
             Value::ServerError(e) if e.code() == "NOPERM" => retry_single.extend(idxs),
+            ref v if is_unreachable(v) => unreached.extend(idxs),
             Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
             v => {
                 let n = u64::from_redis_value(v).unwrap_or(0);
@@ -169,6 +173,7 @@ pub async fn unlink_keys(
         deleted,
         denied: refused,
         unconfirmed,
+        unreached,
     })
 }
 

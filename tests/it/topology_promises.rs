@@ -221,6 +221,83 @@ fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains(&down_addr), "{}", stderr(&out));
 
+    // Several keys at once: the healthy one is read and changed, the other named.
+    let out = run(
+        &c.url(),
+        &["--timeout", "2s", "--json", "get", &live_key, &down_key],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v[0]["value"], "v", "the healthy key is shown: {v}");
+    assert_eq!(v[1]["type"], "unreachable", "{v}");
+    let out = run(
+        &c.url(),
+        &[
+            "--timeout",
+            "2s",
+            "ttl",
+            &live_key,
+            &down_key,
+            "--set",
+            "2h",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let pttl: i64 = c.cli_c(&["PTTL", &live_key]).parse().expect("pttl");
+    assert!(pttl > 3_600_000, "the healthy key got its TTL: {pttl}");
+
+    // A tag on a healthy primary with members on both: the reachable members
+    // are deleted, the unreachable one stays tagged, exit 3.
+    let tag = (0..1000)
+        .map(|i| format!("dt{i}"))
+        .find(|t| c.port_for_key(format!("tag:{t}").as_bytes()) == live_port)
+        .expect("a tag on the live primary");
+    let tkey = format!("tag:{tag}");
+    let other_live = (0..3000)
+        .map(|i| format!("dn:{i}"))
+        .find(|k| c.port_for_key(k.as_bytes()) != down_port && *k != live_key)
+        .expect("another live key");
+    c.cli_c(&["SADD", &tkey, &live_key, &down_key, &other_live]);
+    let out = run(
+        &c.url(),
+        &["--timeout", "2s", "--json", "tag-invalidate", &tag, "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&down_addr), "{}", stderr(&out));
+    assert_eq!(c.cli_c(&["EXISTS", &live_key]), "0");
+    assert_eq!(c.cli_c(&["EXISTS", &other_live]), "0");
+    assert_eq!(
+        c.cli_c(&["SMEMBERS", &tkey]),
+        down_key,
+        "only the unreachable member stays tagged"
+    );
+
+    // warm writes every line whose primary answers and counts the others.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w.jsonl");
+    let lines: Vec<String> = (0..300)
+        .map(|i| format!("{{\"key\":\"wm:{i}\",\"value\":\"x\"}}"))
+        .collect();
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let on_down = (0..300)
+        .filter(|i| c.port_for_key(format!("wm:{i}").as_bytes()) == down_port)
+        .count() as u64;
+    let out = run(
+        &c.url(),
+        &[
+            "--timeout",
+            "2s",
+            "--json",
+            "warm",
+            file.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["written"], 300 - on_down, "{v}");
+    assert_eq!(v["unreachable"], on_down, "{v}");
+    assert!(on_down > 0);
+
     let out = run(&c.url(), &["--timeout", "2s", "--json", "stats"]);
     assert_eq!(
         out.status.code(),
@@ -249,7 +326,12 @@ fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
         .filter(|&&p| p != down_port)
         .map(|&p| c.node(p).dbsize())
         .sum();
-    assert_eq!(left, 0, "every key on the healthy primaries was deleted");
+    // What stays: the `wm:*` keys warm wrote and the tag holding the down member.
+    assert_eq!(
+        left,
+        300 - on_down + 1,
+        "every dn: key on the healthy primaries was deleted"
+    );
     assert!(down_keys > 0);
 }
 
