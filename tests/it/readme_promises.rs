@@ -1,0 +1,348 @@
+//! README promises that no other test held: the safety rails across every bulk
+//! command (no `--yes` off a terminal, `--dry-run`, UNLINK), an interrupted
+//! tag invalidation's exact count, the published message, one-line errors.
+//!
+//! "Nothing changed" is checked on the server's own command statistics: after
+//! `CONFIG RESETSTAT`, no write command (also none run inside a Lua script,
+//! which Redis counts too) may show up.
+
+use std::io::Read;
+use std::process::{Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::{cachectl_std, send_signal, wait_until, RedisServer};
+use crate::fixtures::{json, keys, load, pipe_into, resp, run, spawn, stderr};
+
+/// Commands that change the keyspace, as `INFO commandstats` names them.
+const WRITES: &[&str] = &[
+    "set",
+    "setex",
+    "psetex",
+    "mset",
+    "del",
+    "unlink",
+    "expire",
+    "pexpire",
+    "expireat",
+    "pexpireat",
+    "persist",
+    "sadd",
+    "srem",
+    "zadd",
+    "zrem",
+    "zremrangebyscore",
+    "hset",
+    "incr",
+    "incrby",
+    "rename",
+    "flushdb",
+    "flushall",
+];
+
+/// The write commands the server ran since the last `CONFIG RESETSTAT`.
+fn writes_since_reset(s: &RedisServer) -> Vec<String> {
+    s.info("commandstats")
+        .lines()
+        .filter_map(|l| l.strip_prefix("cmdstat_")?.split(':').next())
+        .filter(|name| WRITES.contains(name))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn reset_stats(s: &RedisServer) {
+    assert!(s.call(&[b"CONFIG", b"RESETSTAT"]).is_ok());
+}
+
+/// `cachectl --url URL ARGS` with stdin `/dev/null`: never a terminal.
+fn off_terminal(url: &str, args: &[&str]) -> Output {
+    cachectl_std()
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run cachectl")
+}
+
+/// One of each thing the bulk commands work on: plain keys, a tag, an
+/// application's lock and a rate limiter.
+fn bulk_fixture(s: &RedisServer) {
+    load(s, &keys("rp:k:", 20), None);
+    load(s, &keys("rp:b:", 20), None);
+    for i in 0..3 {
+        let out = run(
+            &s.url(),
+            &["set", &format!("rp:t:{i}"), "v", "--tag", "rptag"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(s
+        .call(&[b"SET", b"rp:lock", b"app-token", b"PX", b"600000"])
+        .is_ok());
+    let out = run(
+        &s.url(),
+        &["ratelimit-test", "rp:rl", "--limit", "2", "--requests", "1"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Every bulk command of the safety rails, as a user would type it.
+fn bulk_commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["scan-delete", "rp:k:*"],
+        vec!["flush-prefix", "rp:b:"],
+        vec!["tag-invalidate", "rptag"],
+        vec!["lock", "break", "rp:lock"],
+        vec!["ttl", "--pattern", "rp:k:*", "--set", "1h"],
+        vec!["ratelimit-test", "rp:rl", "--reset"],
+    ]
+}
+
+#[test]
+fn every_bulk_command_without_yes_off_a_terminal_is_exit_2_and_writes_nothing() {
+    let s = RedisServer::start();
+    bulk_fixture(&s);
+    let before = s.dbsize();
+    for args in bulk_commands() {
+        reset_stats(&s);
+        let out = off_terminal(&s.url(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--yes"), "{args:?}: {}", stderr(&out));
+        assert_eq!(writes_since_reset(&s), Vec::<String>::new(), "{args:?}");
+    }
+    assert_eq!(s.dbsize(), before);
+    assert_eq!(s.cli(&["GET", "rp:lock"]), "app-token");
+    assert_eq!(s.cli(&["TTL", "rp:k:1"]), "-1");
+}
+
+#[test]
+fn a_dry_run_of_every_bulk_command_writes_nothing_even_with_yes() {
+    let s = RedisServer::start();
+    bulk_fixture(&s);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w.jsonl");
+    std::fs::write(&file, "{\"key\":\"rp:w\",\"value\":\"v\",\"ttl\":60}\n").expect("write");
+    let file = file.to_str().expect("path");
+    let before = s.dbsize();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["scan-delete", "rp:k:*", "--dry-run", "--yes"],
+        vec!["scan-delete", "*", "--all", "--dry-run", "--yes"],
+        vec!["flush-prefix", "rp:b:", "--dry-run", "--yes"],
+        vec!["tag-invalidate", "rptag", "--dry-run", "--yes"],
+        vec!["lock", "break", "rp:lock", "--dry-run", "--yes"],
+        vec![
+            "ttl",
+            "--pattern",
+            "rp:k:*",
+            "--set",
+            "1h",
+            "--dry-run",
+            "--yes",
+        ],
+        vec!["ttl", "rp:k:1", "rp:k:2", "--persist", "--dry-run", "--yes"],
+        vec!["ttl", "rp:k:1", "--set", "1h", "--dry-run", "--yes"],
+        vec!["warm", file, "--dry-run"],
+    ];
+    for args in runs {
+        reset_stats(&s);
+        let out = off_terminal(&s.url(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(writes_since_reset(&s), Vec::<String>::new(), "{args:?}");
+    }
+    assert_eq!(s.dbsize(), before);
+    assert_eq!(s.cli(&["TTL", "rp:k:1"]), "-1");
+}
+
+#[test]
+fn bulk_deletes_use_unlink_never_del_keys_or_flush() {
+    let s = RedisServer::start();
+    bulk_fixture(&s);
+    for args in bulk_commands() {
+        if args[0] == "ttl" {
+            continue; // changes TTLs, deletes nothing
+        }
+        reset_stats(&s);
+        let mut args = args.clone();
+        args.push("--yes");
+        let out = off_terminal(&s.url(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let stats = s.info("commandstats");
+        assert!(stats.contains("cmdstat_unlink:"), "{args:?}:\n{stats}");
+        for forbidden in [
+            "cmdstat_del:",
+            "cmdstat_keys:",
+            "cmdstat_flushdb:",
+            "cmdstat_flushall:",
+        ] {
+            assert!(
+                !stats.contains(forbidden),
+                "{args:?} sent {forbidden}\n{stats}"
+            );
+        }
+    }
+    assert_eq!(s.dbsize(), 0, "every fixture key was deleted");
+}
+
+/// Waits for `child` (bounded) and returns its exit code, JSON stdout and stderr.
+fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let mut out = Vec::new();
+    let mut err = String::new();
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr_pipe = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let _ = stderr_pipe.read_to_string(&mut err);
+        err
+    });
+    let _ = stdout.read_to_end(&mut out);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "cachectl did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let err = reader.join().unwrap_or_default();
+    let v = serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {} / {err}", String::from_utf8_lossy(&out)));
+    (status.code(), v, err)
+}
+
+#[test]
+fn ctrl_c_during_tag_invalidate_reports_exactly_and_leaves_no_key_untagged() {
+    let s = RedisServer::start();
+    let total = 20_000;
+    let members = keys("rp:tm:", total);
+    load(&s, &members, None);
+    let mut payload = Vec::new();
+    for chunk in members.chunks(1000) {
+        let mut args: Vec<&[u8]> = vec![b"SADD", b"tag:big"];
+        args.extend(chunk.iter().map(Vec::as_slice));
+        payload.extend(resp(&args));
+    }
+    pipe_into(&s, &payload, total / 1000);
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            "big",
+            "--yes",
+            "--rate",
+            "4000",
+            "--batch",
+            "100",
+            "--count",
+            "100",
+        ],
+    );
+    let left = || s.dbsize() - 1; // minus the tag itself
+    wait_until(Duration::from_secs(20), "some members deleted", || {
+        left() < total as u64 - 1000
+    });
+    assert!(send_signal(child.id(), "INT"));
+    let (code, v, err) = finish(child);
+    assert_eq!(code, Some(130), "{err}");
+    let left = left();
+    assert!(left > 0, "interrupted before the end");
+    assert_eq!(
+        v["deleted"].as_u64(),
+        Some(total as u64 - left),
+        "exact: {v}"
+    );
+    assert_eq!(
+        s.cli(&["SCARD", "tag:big"]),
+        left.to_string(),
+        "each key still there is still tagged, and no tagged member is gone"
+    );
+}
+
+#[test]
+fn publish_sends_the_documented_message() {
+    let s = RedisServer::start();
+    for (k, t) in [("rp:p:1", "pa"), ("rp:p:2", "pa"), ("rp:p:3", "pb")] {
+        assert!(run(&s.url(), &["set", k, "v", "--tag", t]).status.success());
+    }
+    let mut sub = s.cli_cmd();
+    sub.args(["SUBSCRIBE", "rp-inval"]).stdout(Stdio::piped());
+    let mut child = sub.spawn().expect("subscriber");
+    wait_until(Duration::from_secs(10), "subscriber ready", || {
+        s.cli(&["PUBSUB", "NUMSUB", "rp-inval"]).lines().nth(1) == Some("1")
+    });
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            "pa",
+            "pb",
+            "--yes",
+            "--publish",
+            "rp-inval",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut stdout = child.stdout.take().expect("stdout");
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut t) = sink.lock() {
+                t.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    });
+    let message = || -> Option<serde_json::Value> {
+        let t = text.lock().ok()?;
+        let line = t.lines().find(|l| l.starts_with('{'))?;
+        serde_json::from_str(line).ok()
+    };
+    wait_until(Duration::from_secs(10), "the message arrived", || {
+        message().is_some()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    assert_eq!(
+        message(),
+        Some(serde_json::json!({"event": "invalidate", "tags": ["pa", "pb"], "deleted": 3}))
+    );
+    assert_eq!(json(&out)["deleted"], 3);
+}
+
+#[test]
+fn errors_are_one_line_starting_with_cachectl_error() {
+    let port = crate::common::free_port();
+    let url = format!("redis://127.0.0.1:{port}");
+    let runs: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["--url", &url, "--timeout", "1s", "get", "k"], 3),
+        (
+            vec!["--url", &url, "ttl", "k", "--at", "2001-01-01T00:00:00Z"],
+            2,
+        ),
+        (vec!["--url", &url, "--timeout", "soon", "get", "k"], 2),
+        (
+            vec!["--url", &url, "scan-delete", "x:*", "--type", "strnig"],
+            2,
+        ),
+        (vec!["--url", &url, "no-such-subcommand"], 2),
+    ];
+    for (args, code) in runs {
+        let out = cachectl_std()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("cachectl: error: "), "{args:?}: {err}");
+    }
+}
