@@ -346,3 +346,207 @@ fn errors_are_one_line_starting_with_cachectl_error() {
         assert!(err.starts_with("cachectl: error: "), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_checkpoint_that_is_a_link_or_writable_by_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = RedisServer::start();
+    load(&s, &keys("rp:cp:", 100), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("real.ckpt");
+    let real_arg = real.to_str().expect("path");
+    // A run stopped by --limit keeps a genuine checkpoint of this very job.
+    let out = run(
+        &s.url(),
+        &[
+            "scan-delete",
+            "rp:cp:*",
+            "--yes",
+            "--limit",
+            "10",
+            "--checkpoint",
+            real_arg,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 90);
+    let content = std::fs::read_to_string(&real).expect("checkpoint kept at --limit");
+    let link = dir.path().join("link.ckpt");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let open = dir.path().join("open.ckpt");
+    std::fs::write(&open, &content).expect("write");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    for (cp, why) in [(&link, "symbolic link"), (&open, "writable by other")] {
+        let out = run(
+            &s.url(),
+            &[
+                "scan-delete",
+                "rp:cp:*",
+                "--yes",
+                "--checkpoint",
+                cp.to_str().expect("path"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{cp:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{cp:?}: {}", stderr(&out));
+        assert_eq!(s.dbsize(), 90, "{cp:?}: nothing deleted");
+    }
+    assert_eq!(std::fs::read_to_string(&real).expect("read"), content);
+    // The same content, private and in place, is accepted.
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "rp:cp:*",
+            "--yes",
+            "--checkpoint",
+            real_arg,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["resumed"], true);
+    assert_eq!(s.dbsize(), 0);
+}
+
+#[test]
+fn inspect_runs_no_write_and_no_script_on_any_layout() {
+    let s = RedisServer::start();
+    for algo in ["sliding-log", "fixed-window", "token-bucket", "gcra"] {
+        let key = format!("rp:in:{algo}");
+        let out = run(
+            &s.url(),
+            &[
+                "ratelimit-test",
+                &key,
+                "--algo",
+                algo,
+                "--limit",
+                "3",
+                "--requests",
+                "2",
+            ],
+        );
+        assert!(out.status.success(), "{algo}: {}", stderr(&out));
+        reset_stats(&s);
+        let out = run(
+            &s.url(),
+            &[
+                "--json",
+                "ratelimit-test",
+                &key,
+                "--inspect",
+                "--limit",
+                "3",
+                "--window",
+                "1m",
+            ],
+        );
+        assert!(out.status.success(), "{algo}: {}", stderr(&out));
+        assert_eq!(json(&out)["layout"], algo);
+        assert_eq!(writes_since_reset(&s), Vec::<String>::new(), "{algo}");
+        let stats = s.info("commandstats");
+        for script in ["cmdstat_eval:", "cmdstat_evalsha:", "cmdstat_fcall:"] {
+            assert!(!stats.contains(script), "{algo}: {script}\n{stats}");
+        }
+        assert!(
+            stats.contains("cmdstat_time:"),
+            "{algo}: the server's clock\n{stats}"
+        );
+    }
+}
+
+#[test]
+fn a_sorted_set_tag_is_read_with_zscan_never_whole() {
+    let s = RedisServer::start();
+    let members = keys("rp:z:", 3000);
+    load(&s, &members, None);
+    let mut payload = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let score = i.to_string();
+        payload.extend(resp(&[b"ZADD", b"tag:zt", score.as_bytes(), m]));
+    }
+    pipe_into(&s, &payload, members.len());
+    reset_stats(&s);
+    let out = run(&s.url(), &["--json", "tag-invalidate", "zt", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["deleted"], 3000);
+    assert_eq!(s.dbsize(), 0, "the tag went with its last member");
+    let stats = s.info("commandstats");
+    assert!(stats.contains("cmdstat_zscan:"), "{stats}");
+    for whole in [
+        "cmdstat_zrange:",
+        "cmdstat_zrangebyscore:",
+        "cmdstat_smembers:",
+    ] {
+        assert!(!stats.contains(whole), "{whole}\n{stats}");
+    }
+}
+
+#[test]
+fn an_early_recompute_runs_in_one_process_while_the_others_serve_the_hit() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let runs = dir.path().join("runs");
+    let go = dir.path().join("go");
+    let first = run(
+        &s.url(),
+        &[
+            "remember",
+            "rp:x",
+            "--ttl",
+            "1h",
+            "--",
+            "sh",
+            "-c",
+            "sleep 0.2; printf v1",
+        ],
+    );
+    assert_eq!(first.stdout, b"v1", "{}", stderr(&first));
+    // A beta this large makes every hit want to refresh; the refresh blocks
+    // until the test says go, so all the others overlap with it.
+    let refresh = format!(
+        "echo run >> {}; while [ ! -e {} ]; do sleep 0.05; done; printf v2",
+        runs.display(),
+        go.display()
+    );
+    let mut children: Vec<std::process::Child> = (0..5)
+        .map(|_| {
+            spawn(
+                &s.url(),
+                &[
+                    "remember", "rp:x", "--ttl", "1h", "--beta", "1e12", "--", "sh", "-c", &refresh,
+                ],
+            )
+        })
+        .collect();
+    let mut served = Vec::new();
+    wait_until(
+        Duration::from_secs(30),
+        "four processes served the hit",
+        || {
+            let mut i = 0;
+            while i < children.len() {
+                if let Ok(Some(_)) = children[i].try_wait() {
+                    served.push(children.remove(i).wait_with_output().expect("output"));
+                } else {
+                    i += 1;
+                }
+            }
+            served.len() >= 4
+        },
+    );
+    assert_eq!(children.len(), 1, "one process is refreshing");
+    std::fs::write(&go, "").expect("go");
+    let last = children.remove(0).wait_with_output().expect("output");
+    assert!(last.status.success(), "{}", stderr(&last));
+    for out in &served {
+        assert!(out.status.success(), "{}", stderr(out));
+        assert_eq!(out.stdout, b"v1", "the others keep serving the hit");
+    }
+    let count = std::fs::read_to_string(&runs)
+        .map(|t| t.lines().count())
+        .unwrap_or(0);
+    assert_eq!(count, 1, "only one process refreshed");
+    assert_eq!(s.cli(&["GET", "rp:x"]), "v2");
+}
