@@ -550,3 +550,71 @@ fn an_early_recompute_runs_in_one_process_while_the_others_serve_the_hit() {
     assert_eq!(count, 1, "only one process refreshed");
     assert_eq!(s.cli(&["GET", "rp:x"]), "v2");
 }
+
+#[test]
+fn redlock_needs_an_odd_number_of_at_least_three_nodes_before_locking() {
+    let s = RedisServer::start();
+    let u = s.url();
+    for n in [1, 2, 4] {
+        let mut args = vec!["lock", "acquire", "rp:rl", "--ttl", "10s"];
+        for _ in 0..n {
+            args.extend(["--node", u.as_str()]);
+        }
+        let out = off_terminal(&u, &args);
+        assert_eq!(out.status.code(), Some(2), "{n} nodes: {}", stderr(&out));
+        assert!(stderr(&out).contains("odd"), "{n} nodes: {}", stderr(&out));
+    }
+    assert_eq!(s.dbsize(), 0, "nothing was locked");
+}
+
+#[test]
+fn warm_replaces_a_structured_value_whole_and_gives_it_its_ttl() {
+    let s = RedisServer::start();
+    s.cli(&["HSET", "rp:wh", "stale", "1", "plan", "free"]);
+    s.cli(&["RPUSH", "rp:wl", "old1", "old2", "old3"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("s.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"key\":\"rp:wh\",\"type\":\"hash\",\"value\":{\"plan\":\"pro\"},\"ttl\":60}\n",
+            "{\"key\":\"rp:wl\",\"type\":\"list\",\"value\":[\"new\"],\"ttl\":60}\n",
+        ),
+    )
+    .expect("write");
+    let out = run(&s.url(), &["--json", "warm", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        s.cli(&["HGETALL", "rp:wh"]),
+        "plan\npro",
+        "no stale field left"
+    );
+    assert_eq!(s.cli(&["LRANGE", "rp:wl", "0", "-1"]), "new");
+    for k in ["rp:wh", "rp:wl"] {
+        let ttl: i64 = s.cli(&["TTL", k]).parse().expect("ttl");
+        assert!((1..=60).contains(&ttl), "{k}: ttl {ttl}");
+    }
+}
+
+#[test]
+fn output_is_a_table_on_a_terminal_and_plain_otherwise() {
+    let s = RedisServer::start();
+    s.cli(&["HSET", "rp:o", "name", "Ada"]);
+    let bin = env!("CARGO_BIN_EXE_cachectl");
+    let screen = std::process::Command::new("script")
+        .args([
+            "-qec",
+            // A pseudo-terminal without a size is 0 columns wide: give it one.
+            &format!("stty cols 200 rows 50; {bin} --url {} get rp:o", s.url()),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script");
+    let screen = String::from_utf8_lossy(&screen.stdout);
+    assert!(screen.contains('│') && screen.contains("Ada"), "{screen}");
+    let piped = run(&s.url(), &["get", "rp:o"]);
+    let text = String::from_utf8_lossy(&piped.stdout);
+    assert!(text.contains("Ada") && !text.contains('│'), "{text}");
+}
