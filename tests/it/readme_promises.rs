@@ -618,3 +618,25 @@ fn output_is_a_table_on_a_terminal_and_plain_otherwise() {
     let text = String::from_utf8_lossy(&piped.stdout);
     assert!(text.contains("Ada") && !text.contains('│'), "{text}");
 }
+
+#[test]
+fn the_fencing_counter_is_persistent_and_keeps_counting() {
+    let s = RedisServer::start();
+    let acquire = || {
+        let out = run(
+            &s.url(),
+            &["--json", "lock", "acquire", "rp:f", "--ttl", "1s"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        json(&out)["fencing_token"].as_i64().expect("fencing token")
+    };
+    let first = acquire();
+    assert_eq!(s.cli(&["GET", "{rp:f}:cachectl:fence"]), first.to_string());
+    assert_eq!(s.cli(&["PTTL", "{rp:f}:cachectl:fence"]), "-1", "no TTL");
+    // Let the lock expire on its own: the counter outlives it.
+    wait_until(Duration::from_secs(10), "the lock expired", || {
+        s.cli(&["EXISTS", "rp:f"]) == "0"
+    });
+    assert_eq!(s.cli(&["PTTL", "{rp:f}:cachectl:fence"]), "-1");
+    assert!(acquire() > first, "the next holder gets a higher token");
+}
