@@ -640,3 +640,28 @@ fn the_fencing_counter_is_persistent_and_keeps_counting() {
     assert_eq!(s.cli(&["PTTL", "{rp:f}:cachectl:fence"]), "-1");
     assert!(acquire() > first, "the next holder gets a higher token");
 }
+
+#[test]
+fn no_progress_bars_off_a_terminal_and_quiet_means_no_notices() {
+    let s = RedisServer::start_with_password("rp-pw");
+    let url = s.url_with_auth(None, "rp-pw");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w.jsonl");
+    let lines: String = (0..3000)
+        .map(|i| format!("{{\"key\":\"rp:q:{i}\",\"value\":\"v\"}}\n"))
+        .collect();
+    std::fs::write(&file, lines).expect("write");
+    // Long enough runs for a progress bar to tick, with stderr a pipe.
+    for args in [
+        vec!["warm", file.to_str().expect("path")],
+        vec!["scan-delete", "rp:q:*", "--yes", "--rate", "3000"],
+    ] {
+        let out = off_terminal(&url, &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}: nothing drawn on a pipe");
+    }
+    assert_eq!(s.dbsize(), 0);
+    let out = off_terminal(&s.url(), &["-q", "-a", "rp-pw", "get", "rp:absent"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Warning"), "{}", stderr(&out));
+}
