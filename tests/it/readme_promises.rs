@@ -665,3 +665,77 @@ fn no_progress_bars_off_a_terminal_and_quiet_means_no_notices() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!stderr(&out).contains("Warning"), "{}", stderr(&out));
 }
+
+/// `cachectl --url URL ARGS` on a pseudo-terminal; `typed` is entered once
+/// `prompt` shows (a password prompt discards what was typed before it).
+/// Returns the exit code and the screen.
+fn on_terminal_after(url: &str, args: &str, prompt: &str, typed: &str) -> (Option<i32>, String) {
+    use std::io::Write as _;
+    let bin = env!("CARGO_BIN_EXE_cachectl");
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty cols 200 rows 50; {bin} --url {url} {args}"),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .env_remove("REDISCLI_AUTH")
+        .env_remove("REDIS_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn script");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let screen = Arc::new(Mutex::new(String::new()));
+    let sink = screen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut t) = sink.lock() {
+                t.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    });
+    let shown = || screen.lock().map(|t| t.clone()).unwrap_or_default();
+    wait_until(Duration::from_secs(20), "the prompt", || {
+        shown().contains(prompt)
+    });
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(typed.as_bytes()).expect("type");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "cachectl did not stop: {}",
+            shown()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let _ = reader.join();
+    (status.code(), shown())
+}
+
+#[test]
+fn askpass_asks_for_the_password_on_the_terminal() {
+    let s = RedisServer::start_with_password("ask-pw");
+    assert!(s.call(&[b"SET", b"rp:ask", b"asked-value"]).is_ok());
+    let args = "--askpass -o plain get rp:ask";
+    let (code, screen) = on_terminal_after(&s.url(), args, "password", "ask-pw\n");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("asked-value"), "{screen}");
+    assert!(
+        !screen.contains("ask-pw"),
+        "the password is not echoed: {screen}"
+    );
+    let (code, screen) = on_terminal_after(&s.url(), args, "password", "wrong-pw\n");
+    assert_eq!(code, Some(3), "{screen}");
+    assert!(!screen.contains("asked-value"), "{screen}");
+}
