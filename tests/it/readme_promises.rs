@@ -348,7 +348,7 @@ fn errors_are_one_line_starting_with_cachectl_error() {
 }
 
 #[test]
-fn a_checkpoint_that_is_a_link_or_writable_by_others_is_refused() {
+fn a_checkpoint_that_is_a_link_writable_by_others_or_for_another_pattern_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let s = RedisServer::start();
     load(&s, &keys("rp:cp:", 100), None);
@@ -391,6 +391,14 @@ fn a_checkpoint_that_is_a_link_or_writable_by_others_is_refused() {
         assert!(stderr(&out).contains(why), "{cp:?}: {}", stderr(&out));
         assert_eq!(s.dbsize(), 90, "{cp:?}: nothing deleted");
     }
+    // The same file for another pattern (one that also matches these keys).
+    let out = run(
+        &s.url(),
+        &["scan-delete", "rp:c*", "--yes", "--checkpoint", real_arg],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pattern"), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 90, "another pattern: nothing deleted");
     assert_eq!(std::fs::read_to_string(&real).expect("read"), content);
     // The same content, private and in place, is accepted.
     let out = run(
@@ -738,4 +746,57 @@ fn askpass_asks_for_the_password_on_the_terminal() {
     let (code, screen) = on_terminal_after(&s.url(), args, "password", "wrong-pw\n");
     assert_eq!(code, Some(3), "{screen}");
     assert!(!screen.contains("asked-value"), "{screen}");
+}
+
+#[test]
+fn set_tag_uses_the_tag_prefix_or_the_tag_key_template() {
+    let s = RedisServer::start();
+    let out = run(
+        &s.url(),
+        &[
+            "set",
+            "rp:tp:1",
+            "v",
+            "--tag",
+            "t",
+            "--tag-prefix",
+            "myapp:tags:",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["SMEMBERS", "myapp:tags:t"]), "rp:tp:1");
+    let out = run(
+        &s.url(),
+        &[
+            "set",
+            "rp:tp:2",
+            "v",
+            "--tag",
+            "t",
+            "--tag-key",
+            "app:tag:{tag}:keys",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["SMEMBERS", "app:tag:t:keys"]), "rp:tp:2");
+    assert_eq!(
+        s.cli(&["EXISTS", "tag:t"]),
+        "0",
+        "the default layout was not used"
+    );
+    // tag-invalidate reads the same layouts.
+    let out = run(
+        &s.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            "t",
+            "--tag-prefix",
+            "myapp:tags:",
+            "--yes",
+        ],
+    );
+    assert_eq!(json(&out)["deleted"], 1, "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "rp:tp:1"]), "0");
+    assert_eq!(s.cli(&["EXISTS", "rp:tp:2"]), "1");
 }
