@@ -675,7 +675,7 @@ fn no_progress_bars_off_a_terminal_and_quiet_means_no_notices() {
 }
 
 /// `cachectl --url URL ARGS` on a pseudo-terminal; `typed` is entered once
-/// `prompt` shows (a password prompt discards what was typed before it).
+/// `prompt` shows.
 /// Returns the exit code and the screen.
 fn on_terminal_after(url: &str, args: &str, prompt: &str, typed: &str) -> (Option<i32>, String) {
     use std::io::Write as _;
@@ -713,8 +713,10 @@ fn on_terminal_after(url: &str, args: &str, prompt: &str, typed: &str) -> (Optio
         shown().contains(prompt)
     });
     let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(typed.as_bytes()).expect("type");
+    // Input that lands between the prompt and the terminal's switch to no-echo
+    // is discarded by that switch: type again until cachectl is done.
     let deadline = Instant::now() + Duration::from_secs(30);
+    let mut typed_at = Instant::now() - Duration::from_secs(1);
     let status = loop {
         if let Some(st) = child.try_wait().expect("wait") {
             break st;
@@ -724,6 +726,10 @@ fn on_terminal_after(url: &str, args: &str, prompt: &str, typed: &str) -> (Optio
             "cachectl did not stop: {}",
             shown()
         );
+        if typed_at.elapsed() >= Duration::from_secs(1) {
+            let _ = stdin.write_all(typed.as_bytes());
+            typed_at = Instant::now();
+        }
         std::thread::sleep(Duration::from_millis(20));
     };
     drop(stdin);
