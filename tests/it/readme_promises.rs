@@ -806,3 +806,28 @@ fn set_tag_uses_the_tag_prefix_or_the_tag_key_template() {
     assert_eq!(s.cli(&["EXISTS", "rp:tp:1"]), "0");
     assert_eq!(s.cli(&["EXISTS", "rp:tp:2"]), "1");
 }
+
+#[test]
+fn on_a_terminal_every_bulk_command_names_its_target_and_a_no_changes_nothing() {
+    let s = RedisServer::start();
+    bulk_fixture(&s);
+    let before = s.dbsize();
+    for args in bulk_commands() {
+        let target = args[args
+            .iter()
+            .position(|a| a.starts_with("rp"))
+            .expect("target")];
+        reset_stats(&s);
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let (code, screen) = on_terminal_after(&s.url(), &quoted.join(" "), target, "n");
+        assert_eq!(code, Some(2), "{args:?}: {screen}");
+        assert!(screen.contains("[y/N]"), "{args:?}: asked: {screen}");
+        if ["scan-delete", "flush-prefix", "ttl"].contains(&args[0]) {
+            assert!(screen.contains("about"), "{args:?}: an estimate: {screen}");
+        }
+        assert_eq!(writes_since_reset(&s), Vec::<String>::new(), "{args:?}");
+    }
+    assert_eq!(s.dbsize(), before);
+    assert_eq!(s.cli(&["GET", "rp:lock"]), "app-token");
+    assert_eq!(s.cli(&["TTL", "rp:k:1"]), "-1");
+}
