@@ -100,9 +100,58 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A command line clap rejected, as one `cachectl: error:` line (exit 2);
+/// `--help` and `--version` are printed as clap prints them.
+pub fn report_usage(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    eprintln!("cachectl: error: {}", usage_line(&err.render().to_string()));
+    ExitCode::from(2)
+}
+
+/// clap's message on one line: its lines joined, without the usage and the
+/// pointer to `--help`.
+fn usage_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+        .fold(String::new(), |mut line, part| {
+            if !line.is_empty() {
+                line.push_str(if line.ends_with(':') { " " } else { "; " });
+            }
+            line.push_str(part);
+            line
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clap_messages_become_one_line() {
+        let rendered = "error: the following required arguments were not provided:\n  --ttl <DURATION>\n\nUsage: cachectl remember --ttl <DURATION> <KEY> -- <CMD>...\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(rendered),
+            "the following required arguments were not provided: --ttl <DURATION>"
+        );
+        let rendered = "error: invalid value 'x' for '--type <TYPE>'\n  [possible values: string, list]\n\n  tip: a similar value exists: 'string'\n";
+        assert_eq!(
+            usage_line(rendered),
+            "invalid value 'x' for '--type <TYPE>'; [possible values: string, list]; tip: a similar value exists: 'string'"
+        );
+    }
 
     #[test]
     fn codes() {

@@ -13,10 +13,13 @@ mod records;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return error::report_usage(e),
+    };
     // Validate connection flags and ask for a password before any async work.
     let ctx = match commands::Ctx::new(&cli.global) {
         Ok(ctx) => ctx,

@@ -109,10 +109,10 @@ return 1
 ";
 
 /// Delete the lock only if it still holds our token. A key of another type is
-/// no lock: a plain "not held", not a WRONGTYPE error.
+/// no lock: a plain "not held", not a WRONGTYPE error. UNLINK, as every delete.
 const RELEASE: &str = r"
 if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  return redis.call('UNLINK', KEYS[1])
 end
 return 0
 ";

@@ -14,6 +14,7 @@ mod load;
 mod lock;
 mod output_promises;
 mod ratelimit;
+mod readme_promises;
 mod remember;
 mod rig_selftest;
 mod scan_delete;
