@@ -35,9 +35,15 @@ const SHOWN_ERRORS: usize = 20;
 
 /// Writes a structured value atomically: replace, then the TTL. ARGV: type, nx,
 /// ttl ms (0: none), then the items. Returns 1 when written, 0 when skipped.
+/// A script is checked against `maxmemory` only at its first write that can
+/// grow memory, so that must come before any DEL: SETNX of an existing key
+/// changes nothing but is such a write (at OOM the script fails there).
 const WRITE_STRUCT: &str = r"
-if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if ARGV[2] == '1' then return 0 end
+  redis.call('SETNX', KEYS[1], '')
+  redis.call('DEL', KEYS[1])
+end
 local kind, n = ARGV[1], #ARGV
 local cmd = ({hash = 'HSET', set = 'SADD', list = 'RPUSH', zset = 'ZADD'})[kind]
 local i = 4

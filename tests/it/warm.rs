@@ -438,6 +438,39 @@ fn at_maxmemory_written_counts_every_accepted_write() {
     assert_eq!(written, stored, "written counts every key the server took");
 }
 
+/// Structured values are written by a script, which the server checks against
+/// `maxmemory` only at its first write that can grow memory: a DEL first
+/// would let every later write through.
+#[test]
+fn at_maxmemory_structured_values_stop_like_strings() {
+    let s = RedisServer::start_with(&["--maxmemory", "3mb", "--maxmemory-policy", "noeviction"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let value = "x".repeat(100);
+    // New keys, and keys that exist already (replaced: DEL then writes).
+    for i in 0..200 {
+        s.cli(&["HSET", &format!("oomh:{i}"), "old", "1"]);
+    }
+    let text: String = (0..30_000)
+        .map(|i| {
+            format!("{{\"key\":\"oomh:{i}\",\"type\":\"hash\",\"value\":{{\"f\":\"{value}\"}}}}\n")
+        })
+        .collect();
+    let f = write_file(&dir, "oomh.jsonl", &text);
+    let out = run(&s.url(), &["--json", "warm", &f, "--batch", "500"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("OOM"), "{}", stderr(&out));
+    let used: u64 = s
+        .info_field("memory", "used_memory")
+        .and_then(|v| v.parse().ok())
+        .expect("used_memory");
+    assert!(
+        used < 6 * 1024 * 1024,
+        "stopped near maxmemory: {used} bytes used"
+    );
+    let written = json(&out)["written"].as_u64().expect("written");
+    assert!(written < 30_000, "{written}");
+}
+
 #[test]
 fn a_pipe_given_as_a_path_is_spooled_and_validated() {
     let s = RedisServer::start();
