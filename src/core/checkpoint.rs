@@ -73,7 +73,9 @@ impl Checkpoint {
         let shown = path.display();
         let mut file = match std::fs::OpenOptions::new()
             .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
+            // O_NONBLOCK: a FIFO planted at the path must not hang the open;
+            // it is refused below as not a regular file.
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(path)
         {
             Ok(f) => f,

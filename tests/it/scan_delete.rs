@@ -595,6 +595,31 @@ fn checkpoint_temp_file_never_follows_a_symlink_and_is_private() {
         .is_file());
 }
 
+/// A FIFO planted where the checkpoint goes would block a plain open for ever.
+#[test]
+fn a_checkpoint_that_is_a_fifo_is_refused_not_waited_on() {
+    let s = RedisServer::start();
+    load(&s, &keys("ff:", 50), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ck");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = cachectl()
+        .arg("--url")
+        .arg(s.url())
+        .args(["scan-delete", "ff:*", "--yes", "--checkpoint"])
+        .arg(&path)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .expect("run cachectl");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+    assert_eq!(s.dbsize(), 50, "nothing deleted");
+}
+
 #[test]
 fn checkpoint_owned_by_another_user_is_refused() {
     let s = RedisServer::start();
