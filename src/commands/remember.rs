@@ -17,7 +17,7 @@ use super::Ctx;
 use crate::child::{code_of, listen, spawn, Ended, Keeping, Signals};
 use crate::cli::RememberArgs;
 use crate::core::conn::{Idempotent, Redis, Routed};
-use crate::core::lock::{companion, extend, new_token, release, try_lock};
+use crate::core::lock::{companion, extend, new_token, release, release_after_failure, try_lock};
 use crate::error::{negative, usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::{Outcome, Render};
@@ -93,7 +93,8 @@ async fn compute(
 ) -> anyhow::Result<Computed> {
     let result = compute_locked(redis, args, k, token, locked_at, signals).await;
     if !matches!(result, Ok(Computed::Stored(..))) {
-        let _ = release(redis, &k.lock, token.as_bytes()).await;
+        // The failure may have been the connection itself: this goes again.
+        let _ = release_after_failure(redis, &k.lock, token.as_bytes()).await;
     }
     result
 }

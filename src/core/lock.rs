@@ -228,6 +228,15 @@ pub async fn release(redis: &Redis, name: &[u8], token: &[u8]) -> anyhow::Result
     Ok(n == 1)
 }
 
+/// [`release`] for clean-up after a failure, where only the lock's being gone
+/// matters: re-sent after a dropped connection (compare-and-delete is safe to
+/// repeat; its answer to the repeat may say "not held", which is ignored).
+pub async fn release_after_failure(redis: &Redis, name: &[u8], token: &[u8]) -> anyhow::Result<()> {
+    let cmd = eval(RELEASE, &[name], &[token]);
+    let _: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
+    Ok(())
+}
+
 pub async fn extend(
     redis: &Redis,
     name: &[u8],

@@ -498,3 +498,31 @@ fn a_failed_early_recompute_still_serves_the_hit_and_frees_the_lock() {
     assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
     assert_eq!(s.cli(&["EXISTS", "{rm:early}:cachectl:lock"]), "0");
 }
+
+/// The server drops the connection when the value is too large to store
+/// (`proto-max-bulk-len`): the lock must still be freed, over a new connection.
+#[test]
+fn a_store_that_drops_the_connection_still_frees_the_lock() {
+    let s = RedisServer::start_with(&["--proto-max-bulk-len", "1mb"]);
+    let out = run(
+        &s.url(),
+        &[
+            "remember",
+            "rm:big",
+            "--ttl",
+            "1m",
+            "--",
+            "head",
+            "-c",
+            "2000000",
+            "/dev/zero",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "rm:big"]), "0", "nothing cached");
+    assert_eq!(
+        s.cli(&["EXISTS", "{rm:big}:cachectl:lock"]),
+        "0",
+        "the single-flight lock is gone"
+    );
+}

@@ -616,7 +616,11 @@ fn a_checkpoint_that_is_a_fifo_is_refused_not_waited_on() {
         .output()
         .expect("run cachectl");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(s.dbsize(), 50, "nothing deleted");
 }
 
