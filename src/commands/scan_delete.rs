@@ -236,7 +236,7 @@ pub async fn delete_matching(
                     let denied = denied.clone();
                     let unconfirmed = unconfirmed.clone();
                     async move {
-                        let u = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                        let u = unlink_keys(&redis, &keys, use_del, true, &denied).await?;
                         unconfirmed.fetch_add(u.unconfirmed, Ordering::Relaxed);
                         if !u.unreached.is_empty() {
                             // Scanned on a node that went down since: stop and say so.

@@ -231,6 +231,8 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
     let denied = Arc::new(Mutex::new(Denied::default()));
     // Members whose keys are on a primary that is down: left tagged.
     let unreached = Arc::new(AtomicU64::new(0));
+    // Keys gone when an UNLINK whose reply was lost went again.
+    let unconfirmed = Arc::new(AtomicU64::new(0));
     let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
     let bar = ctx.printer.progress(None, "{spinner} {msg}");
     let mut report = TagReport {
@@ -319,6 +321,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                             let redis = redis.clone();
                             let denied = denied.clone();
                             let unreached = unreached.clone();
+                            let unconfirmed = unconfirmed.clone();
                             let tkey = tag.key.clone();
                             async move {
                                 let keys: Vec<Vec<u8>> =
@@ -328,7 +331,8 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                                 // tag and its members may live in different cluster
                                 // slots, so no single call can do both.)
                                 let scores = forget(&redis, &tkey, kind, &members).await?;
-                                let done = unlink_keys(&redis, &keys, use_del, &denied).await?;
+                                let done =
+                                    unlink_keys(&redis, &keys, use_del, false, &denied).await?;
                                 if !done.unreached.is_empty() {
                                     // Keys on a primary that is down stay tagged, so a later
                                     // invalidation still finds them.
@@ -342,6 +346,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                                     retag(&redis, &tkey, kind, &back).await?;
                                     unreached.fetch_add(back.len() as u64, Ordering::Relaxed);
                                 }
+                                unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
                                 if done.denied > 0 {
                                     // Keys we were not allowed to delete stay tagged.
                                     let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
@@ -409,6 +414,13 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         }
     }
     bar.finish_and_clear();
+    report.unconfirmed = unconfirmed.load(Ordering::Relaxed);
+    if report.unconfirmed > 0 {
+        ctx.printer.notice(&format!(
+            "a connection dropped before an UNLINK's reply: {} more keys were gone when it went again (deleted by it, or before); `deleted` counts only confirmed deletions",
+            report.unconfirmed
+        ));
+    }
     if failure.is_none() && unreached.load(Ordering::Relaxed) > 0 {
         failure = Some(unreachable_failure(&redis.unreachable()).into());
     }
@@ -464,6 +476,9 @@ struct TagReport {
     published: Option<i64>,
     /// Dry run: some member keys, as they would be deleted.
     sample: Vec<String>,
+    /// Keys gone when an UNLINK whose reply was lost went again: the lost
+    /// one may have removed them, or they were gone before. Not in `deleted`.
+    unconfirmed: u64,
 }
 
 impl Default for TagReport {
@@ -474,6 +489,7 @@ impl Default for TagReport {
             denied: 0,
             published: None,
             sample: Vec::new(),
+            unconfirmed: 0,
         }
     }
 }
@@ -500,6 +516,7 @@ impl Render for TagReport {
             "dry_run": self.mode == Mode::DryRun,
             "members": self.members(),
             "denied": self.denied,
+            "unconfirmed": self.unconfirmed,
             "by_tag": by_tag,
         });
         if self.mode == Mode::Prune {
@@ -548,6 +565,9 @@ impl Render for TagReport {
         }
         for r in &self.rows {
             writeln!(out, "{}\t{}\t{}", r.tag, r.members, r.done)?;
+        }
+        if self.unconfirmed > 0 {
+            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
         }
         Ok(())
     }

@@ -94,10 +94,16 @@ pub struct Unlinked {
 /// with NOPERM (also recorded, with examples, in `denied`). A command re-sent
 /// after its connection dropped answers only for the keys still there, so the
 /// keys it no longer found are counted too, as `unconfirmed`.
+///
+/// `scanned`: the keys were just found by SCAN, so those gone at a re-send
+/// were most likely deleted by the lost command and count in `deleted` too.
+/// Otherwise (tag members, which may have been dangling for long) they count
+/// only as `unconfirmed`, and `deleted` stays what replies confirmed.
 pub async fn unlink_keys(
     redis: &Redis,
     keys: &[Vec<u8>],
     use_del: bool,
+    scanned: bool,
     denied: &Arc<Mutex<Denied>>,
 ) -> anyhow::Result<Unlinked> {
     // Standalone: one command for the whole chunk (every key is "slot 0's node").
@@ -130,7 +136,9 @@ pub async fn unlink_keys(
                     // The first send's reply was lost: it may have run. The keys
                     // already gone at the re-send are most likely its work.
                     let gone = (idxs.len() as u64).saturating_sub(n);
-                    deleted += gone;
+                    if scanned {
+                        deleted += gone;
+                    }
                     unconfirmed += gone;
                 }
             }
@@ -160,7 +168,7 @@ pub async fn unlink_keys(
                 v => {
                     let n = u64::from_redis_value(v).unwrap_or(0);
                     if n == 0 && resent.contains(&j) {
-                        deleted += 1;
+                        deleted += u64::from(scanned);
                         unconfirmed += 1;
                     } else {
                         deleted += n;

@@ -495,3 +495,40 @@ fn a_tag_dry_run_counts_and_shows_only_keys_that_would_be_deleted() {
     let out = run(&s.url(), &["--json", "tag-invalidate", "dry", "--yes"]);
     assert_eq!(json(&out)["deleted"], 6, "the real run agrees");
 }
+
+/// A lost UNLINK reply: the re-sent UNLINK finds those keys gone, but tag
+/// members can dangle for long, so gone is not proof of our deletion.
+/// `deleted` never claims more than was there; the rest is `unconfirmed`.
+#[test]
+fn a_lost_unlink_reply_never_overstates_deleted() {
+    use crate::common::proxy::{Mode, Proxy};
+    let s = RedisServer::start();
+    let mut payload = Vec::new();
+    for i in 0..2000 {
+        let k = format!("lt:{i}");
+        if i % 2 == 0 {
+            payload.extend(crate::fixtures::resp(&[b"SET", k.as_bytes(), b"v"]));
+        }
+        payload.extend(crate::fixtures::resp(&[b"SADD", b"tag:lt", k.as_bytes()]));
+    }
+    crate::fixtures::pipe_into(&s, &payload, 3000);
+    let proxy = Proxy::start(s.port);
+    proxy.set_mode(Mode::LoseReply {
+        cmd: "UNLINK".into(),
+        nth: 2,
+    });
+    let out = run(
+        &proxy.url(),
+        &["--json", "tag-invalidate", "lt", "--yes", "--batch", "500"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(proxy.fired(), 1, "a reply was lost");
+    assert_eq!(s.dbsize(), 0, "every tagged key and the tag are gone");
+    let v = json(&out);
+    let deleted = v["deleted"].as_u64().expect("deleted");
+    let unconfirmed = v["unconfirmed"].as_u64().expect("unconfirmed");
+    assert!(deleted <= 1000, "never more than existed: {v}");
+    assert!(deleted + unconfirmed >= 1000, "bounds hold: {v}");
+    assert!(unconfirmed > 0, "{v}");
+    assert!(stderr(&out).contains("confirmed"), "{}", stderr(&out));
+}
