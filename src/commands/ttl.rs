@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -340,6 +340,7 @@ async fn run_pattern(
         dry_run: args.dry_run,
         elapsed_ms: 0,
         rescanned: Vec::new(),
+        unconfirmed: 0,
     };
     let flow = Flow {
         batch: 1000,
@@ -351,6 +352,7 @@ async fn run_pattern(
     let buckets = Arc::new(Mutex::new(TtlBuckets::default()));
     let denied = Arc::new(Mutex::new(Denied::default()));
     let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
+    let unconfirmed = Arc::new(AtomicU64::new(0));
     let apply = change.filter(|_| !args.dry_run);
     let (dry_run, only_persistent) = (args.dry_run && change.is_some(), args.only_persistent);
     let progress = |nodes: &BTreeMap<String, NodeTally>| {
@@ -376,8 +378,10 @@ async fn run_pattern(
                 let buckets = buckets.clone();
                 let denied = denied.clone();
                 let sample = sample.clone();
+                let unconfirmed = unconfirmed.clone();
                 async move {
                     let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
+                    unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
                     if !first {
                         return Ok(done.changed);
                     }
@@ -444,6 +448,13 @@ async fn run_pattern(
         ids = node_ids(&redis).await?;
     };
     report.changed = changed_total;
+    report.unconfirmed = unconfirmed.load(Ordering::Relaxed);
+    if report.unconfirmed > 0 {
+        ctx.printer.notice(&format!(
+            "a connection dropped before some replies: {} changes went again and found nothing to do (the lost ones most likely did it); they are counted as unconfirmed, not changed",
+            report.unconfirmed
+        ));
+    }
     if let Ok(s) = sample.lock() {
         report.sample = s.iter().map(|k| escape_bytes(k)).collect();
     }
@@ -482,6 +493,8 @@ struct Batch {
     read: Vec<usize>,
     pttls: Vec<i64>,
     changed: u64,
+    /// Changes re-sent after a lost reply that answered "nothing changed".
+    unconfirmed: u64,
     /// Keys refused with NOPERM (read or change).
     denied: Vec<Vec<u8>>,
 }
@@ -508,15 +521,20 @@ async fn apply_batch(
                     .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
             );
         }
-        let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
-        if !fall_back_from_nx(nx, &replies[n..]) {
-            break replies;
+        let tracked = redis.batch_tracked(cmds, Idempotent::Yes).await?;
+        if !fall_back_from_nx(nx, &tracked.replies[n..]) {
+            break tracked;
         }
     };
+    // A change re-sent after a lost reply answers 0 when its first send ran
+    // (PERSIST, NX): not counted as changed, but as unconfirmed.
+    let resent: std::collections::HashSet<usize> = replies.resent.iter().map(|(i, _)| *i).collect();
+    let replies = replies.replies;
     let mut out = Batch {
         read: Vec::with_capacity(n),
         pttls: Vec::with_capacity(n),
         changed: 0,
+        unconfirmed: 0,
         denied: Vec::new(),
     };
     for (i, key) in keys.iter().enumerate() {
@@ -536,6 +554,8 @@ async fn apply_batch(
             .push(i64::from_redis_value(read.clone()).unwrap_or(-2));
         if changed.is_some_and(|v| i64::from_redis_value(v.clone()).unwrap_or(0) == 1) {
             out.changed += 1;
+        } else if changed.is_some() && resent.contains(&(n + i)) {
+            out.unconfirmed += 1;
         }
     }
     Ok(out)
@@ -554,6 +574,8 @@ struct PatternReport {
     elapsed_ms: u64,
     /// Nodes whose server process changed during the run, and why.
     rescanned: Vec<(String, String)>,
+    /// Changes re-sent after a lost reply that found nothing to do.
+    unconfirmed: u64,
 }
 
 /// Passes that apply the change again after a restart, at most.
@@ -587,6 +609,7 @@ impl Render for PatternReport {
         });
         if self.change {
             v["changed"] = json!(self.changed);
+            v["unconfirmed"] = json!(self.unconfirmed);
             if self.dry_run {
                 v["sample"] = json!(self.sample);
             }
@@ -638,6 +661,9 @@ impl Render for PatternReport {
         }
         if self.change {
             writeln!(out, "changed\t{}", self.changed)?;
+        }
+        if self.unconfirmed > 0 {
+            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
         }
         if self.denied > 0 {
             writeln!(out, "denied\t{}", self.denied)?;

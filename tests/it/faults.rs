@@ -627,3 +627,42 @@ fn a_dry_run_across_a_restart_says_its_count_is_not_exact() {
     );
     assert!(stderr(&out).contains("not exact"), "{}", stderr(&out));
 }
+
+/// A lost reply to an `--only-persistent` change: the re-sent PEXPIRE … NX
+/// finds a TTL already there and answers 0. That is not "unchanged": it is
+/// counted as unconfirmed, so changed + unconfirmed covers every key.
+#[test]
+fn a_lost_ttl_change_reply_is_unconfirmed_not_unchanged() {
+    use crate::common::proxy::{Mode, Proxy};
+    let s = RedisServer::start();
+    load(&s, &keys("lt:", 4000), None);
+    let proxy = Proxy::start(s.port);
+    proxy.set_mode(Mode::LoseReply {
+        cmd: "PEXPIRE".into(),
+        nth: 1500,
+    });
+    let out = run(
+        &proxy.url(),
+        &[
+            "--json",
+            "ttl",
+            "--pattern",
+            "lt:*",
+            "--only-persistent",
+            "--set",
+            "1h",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(proxy.fired(), 1, "a reply was lost");
+    let v = json(&out);
+    let changed = v["changed"].as_u64().expect("changed");
+    let unconfirmed = v["unconfirmed"].as_u64().expect("unconfirmed");
+    assert_eq!(changed + unconfirmed, 4000, "{v}");
+    assert!(unconfirmed > 0, "{v}");
+    for i in [0, 1999, 3999] {
+        let pttl: i64 = s.cli(&["PTTL", &format!("lt:{i}")]).parse().expect("pttl");
+        assert!(pttl > 0, "every key got its TTL");
+    }
+}
