@@ -96,11 +96,38 @@ pub fn redact_url(url: &str) -> String {
         }
         None => (String::new(), rest),
     };
+    let unix = scheme.contains("unix");
     let hostpart = match hostpart.split_once('?') {
-        Some((host, query)) => format!("{host}?{}", redact_query(query)),
-        None => hostpart.to_string(),
+        Some((host, query)) => format!("{}?{}", redact_location(host, unix), redact_query(query)),
+        None => redact_location(hostpart, unix),
     };
     format!("{scheme}{userinfo}{hostpart}")
+}
+
+/// `host[:port][/db]` is shown; anything else there (a password typed where
+/// the host goes, `;password=…` after the db) is hidden. A socket path is shown.
+fn redact_location(location: &str, unix: bool) -> String {
+    if unix {
+        return location.to_string();
+    }
+    let (authority, path) = match location.find('/') {
+        Some(i) => location.split_at(i),
+        None => (location, ""),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, _)) if !h.ends_with(']') && h.contains(':') => (authority, None),
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    let host_ok = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    let port_ok = port.is_none_or(|p| p.chars().all(|c| c.is_ascii_digit()));
+    let authority = if host_ok && port_ok { authority } else { "***" };
+    let path_ok = path.len() <= 1 || path[1..].chars().all(|c| c.is_ascii_digit() || c == '-');
+    format!("{authority}{}", if path_ok { path } else { "/***" })
 }
 
 /// `k=v&k2=v2` with every value but the harmless ones replaced by `***`.
@@ -1566,6 +1593,18 @@ mod tests {
         assert_eq!(redact_url("redis://h?pass=a@b"), "redis://***");
         assert_eq!(redact_url("redis://h?SECRET&db=1"), "redis://h?***&db=1");
         assert_eq!(redact_url("plain-host"), "plain-host");
+        // A password where the host goes, or after the db, is hidden too.
+        assert_eq!(redact_url("redis://pw:S3CRET"), "redis://***");
+        assert_eq!(
+            redact_url("redis://127.0.0.1:1/;password=S3CRET"),
+            "redis://127.0.0.1:1/***"
+        );
+        assert_eq!(redact_url("redis://[::1]:6379/2"), "redis://[::1]:6379/2");
+        assert_eq!(redact_url("redis://h:1/-1"), "redis://h:1/-1");
+        assert_eq!(
+            redact_url("redis+unix:///run/redis.sock"),
+            "redis+unix:///run/redis.sock"
+        );
     }
 
     #[test]

@@ -74,6 +74,9 @@ fn urls_in_errors_never_show_secrets() {
         (format!("redis://u:SECRET1@127.0.0.1:{closed}/nodb"), 2),
         ("redis://u:SEC?RET1@h?db=a@b".to_string(), 2),
         ("http://u:SECRET1@h".to_string(), 2),
+        // A password typed where the host goes, or after the db.
+        ("redis://pw:SECRET1".to_string(), 2),
+        (format!("redis://127.0.0.1:{closed}/;password=SECRET1"), 2),
     ];
     for (url, code) in urls {
         for via_env in [false, true] {
