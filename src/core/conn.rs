@@ -537,7 +537,8 @@ fn bad_db(e: RedisFailure, db: i64) -> anyhow::Error {
         }
         _ => "",
     };
-    if reason.contains("DB index is out of range") {
+    // "value is out of range": a number too large for the server to read.
+    if reason.contains("DB index is out of range") || reason.contains("value is out of range") {
         return usage(format!(
             "database {db} does not exist on this server (see its `databases` setting): {reason}"
         ));

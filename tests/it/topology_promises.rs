@@ -347,6 +347,7 @@ fn a_database_the_server_does_not_have_is_bad_input() {
         (format!("{}/4", s.url()), vec!["set", "db:k", "v"]),
         (s.url(), vec!["-n", "9", "get", "db:k"]),
         (format!("{}/-1", s.url()), vec!["get", "db:k"]),
+        (format!("{}/99999999999", s.url()), vec!["get", "db:k"]),
     ];
     for (url, args) in cases {
         let out = run(&url, &args);
