@@ -263,39 +263,39 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                 let d: u64 = nodes.values().map(|t| t.done).sum();
                 bar.set_message(format!("{label}: {m} members seen, {d} done"));
             };
-            let mut result = match mode {
-                Mode::DryRun => {
-                    drive(
-                        rx,
-                        &flow,
-                        &interrupt,
-                        progress,
-                        |_, _| {},
-                        |_, members| {
-                            let redis = redis.clone();
-                            let sample = sample.clone();
-                            async move {
-                                // Only keys that exist would be deleted (members can dangle).
-                                let keys: Vec<Vec<u8>> =
-                                    members.iter().map(|m| ctx.ns.key(m)).collect();
-                                let live: Vec<Vec<u8>> = existence(&redis, &keys)
-                                    .await?
-                                    .into_iter()
-                                    .zip(keys)
-                                    .filter_map(|(e, k)| (e == Some(true)).then_some(k))
-                                    .collect();
-                                if let Ok(mut s) = sample.lock() {
-                                    let room = SAMPLE.saturating_sub(s.len());
-                                    s.extend(live.iter().take(room).cloned());
+            let mut result =
+                match mode {
+                    Mode::DryRun => {
+                        drive(
+                            rx,
+                            &flow,
+                            &interrupt,
+                            progress,
+                            |_, _| {},
+                            |_, members| {
+                                let redis = redis.clone();
+                                let sample = sample.clone();
+                                async move {
+                                    // Only keys that exist would be deleted (members can dangle).
+                                    let keys: Vec<Vec<u8>> =
+                                        members.iter().map(|m| ctx.ns.key(m)).collect();
+                                    let live: Vec<Vec<u8>> = existence(&redis, &keys)
+                                        .await?
+                                        .into_iter()
+                                        .zip(keys)
+                                        .filter_map(|(e, k)| (e == Some(true)).then_some(k))
+                                        .collect();
+                                    if let Ok(mut s) = sample.lock() {
+                                        let room = SAMPLE.saturating_sub(s.len());
+                                        s.extend(live.iter().take(room).cloned());
+                                    }
+                                    Ok(live.len() as u64)
                                 }
-                                Ok(live.len() as u64)
-                            }
-                        },
-                    )
-                    .await
-                }
-                Mode::Prune => {
-                    drive(
+                            },
+                        )
+                        .await
+                    }
+                    Mode::Prune => drive(
                         rx,
                         &flow,
                         &interrupt,
@@ -307,70 +307,61 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                             async move { prune_batch(&redis, &ctx.ns, &tkey, kind, &members).await }
                         },
                     )
-                    .await
-                }
-                Mode::Invalidate => {
-                    let use_del = args.del;
-                    drive(
-                        rx,
-                        &flow,
-                        &interrupt,
-                        progress,
-                        |_, _| {},
-                        |_, members| {
-                            let redis = redis.clone();
-                            let denied = denied.clone();
-                            let unreached = unreached.clone();
-                            let unconfirmed = unconfirmed.clone();
-                            let tkey = tag.key.clone();
-                            async move {
-                                let keys: Vec<Vec<u8>> =
-                                    members.iter().map(|m| ctx.ns.key(m)).collect();
-                                // Untag first, then delete: an app that re-creates and
-                                // re-tags a key after the removal keeps it tagged. (The
-                                // tag and its members may live in different cluster
-                                // slots, so no single call can do both.)
-                                let scores = forget(&redis, &tkey, kind, &members).await?;
-                                let done =
-                                    unlink_keys(&redis, &keys, use_del, false, &denied).await?;
-                                if !done.unreached.is_empty() {
-                                    // Keys on a primary that is down stay tagged, so a later
-                                    // invalidation still finds them.
-                                    let back: Vec<(Vec<u8>, Option<Vec<u8>>)> = done
-                                        .unreached
-                                        .iter()
-                                        .map(|&i| {
-                                            (members[i].clone(), scores.get(i).cloned().flatten())
-                                        })
-                                        .collect();
-                                    retag(&redis, &tkey, kind, &back).await?;
-                                    unreached.fetch_add(back.len() as u64, Ordering::Relaxed);
-                                }
-                                unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
-                                if done.denied > 0 {
-                                    // Keys we were not allowed to delete stay tagged.
-                                    let back: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-                                        existence(&redis, &keys)
-                                            .await?
-                                            .into_iter()
+                    .await,
+                    Mode::Invalidate => {
+                        let use_del = args.del;
+                        drive(
+                            rx,
+                            &flow,
+                            &interrupt,
+                            progress,
+                            |_, _| {},
+                            |_, members| {
+                                let redis = redis.clone();
+                                let denied = denied.clone();
+                                let unreached = unreached.clone();
+                                let unconfirmed = unconfirmed.clone();
+                                let tkey = tag.key.clone();
+                                async move {
+                                    let keys: Vec<Vec<u8>> =
+                                        members.iter().map(|m| ctx.ns.key(m)).collect();
+                                    // Untag first, then delete: an app that re-creates and
+                                    // re-tags a key after the removal keeps it tagged. (The
+                                    // tag and its members may live in different cluster
+                                    // slots, so no single call can do both.)
+                                    let scores = forget(&redis, &tkey, kind, &members).await?;
+                                    let done =
+                                        unlink_keys(&redis, &keys, use_del, false, &denied).await?;
+                                    if !done.unreached.is_empty() {
+                                        // Keys on a primary that is down stay tagged, so a later
+                                        // invalidation still finds them.
+                                        let back = with_scores(
+                                            &members,
+                                            &scores,
+                                            done.unreached.iter().copied(),
+                                        );
+                                        retag(&redis, &tkey, kind, &back).await?;
+                                        unreached.fetch_add(back.len() as u64, Ordering::Relaxed);
+                                    }
+                                    unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
+                                    if done.denied > 0 {
+                                        // Keys we were not allowed to delete stay tagged.
+                                        let gone = existence(&redis, &keys).await?;
+                                        let still = gone
+                                            .iter()
                                             .enumerate()
                                             .filter(|(_, e)| e.is_none())
-                                            .map(|(i, _)| {
-                                                (
-                                                    members[i].clone(),
-                                                    scores.get(i).cloned().flatten(),
-                                                )
-                                            })
-                                            .collect();
-                                    retag(&redis, &tkey, kind, &back).await?;
+                                            .map(|(i, _)| i);
+                                        let back = with_scores(&members, &scores, still);
+                                        retag(&redis, &tkey, kind, &back).await?;
+                                    }
+                                    Ok(done.deleted)
                                 }
-                                Ok(done.deleted)
-                            }
-                        },
-                    )
-                    .await
-                }
-            };
+                            },
+                        )
+                        .await
+                    }
+                };
             row.done += result.done();
             if let Some(f) = result.failure() {
                 failure = Some(f);
@@ -452,6 +443,16 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         }
     }
     Ok(Outcome::with_failure(report, failure))
+}
+
+/// Members at `idxs` with their sorted-set scores (if any), to put back in the tag.
+fn with_scores(
+    members: &[Vec<u8>],
+    scores: &[Option<Vec<u8>>],
+    idxs: impl Iterator<Item = usize>,
+) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+    idxs.map(|i| (members[i].clone(), scores.get(i).cloned().flatten()))
+        .collect()
 }
 
 /// Member keys a dry run shows.
