@@ -16,13 +16,14 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::child::{code_of, spawn, Ended, Keeping};
-use crate::cli::{LockAction, NodesArgs};
+use crate::cli::{FenceArgs, LockAction, NodesArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::lock::{self, new_token, LockState};
 use crate::core::scan::{scan_all, ScanOpts};
 use crate::error::{negative, usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
+use crate::keyspace::companion_group;
 use crate::output::{table, Outcome, Render};
 use crate::parse::human_ms;
 
@@ -43,6 +44,10 @@ struct Acquired {
     locked_nodes: usize,
     /// When the lock stops being ours unless it is extended.
     valid_until: tokio::time::Instant,
+}
+
+fn fence_ttl(f: &FenceArgs, ttl: Duration) -> Duration {
+    f.fence_ttl.unwrap_or_else(|| lock::default_fence_ttl(ttl))
 }
 
 fn quorum(n: usize) -> usize {
@@ -111,11 +116,12 @@ impl Backend {
         name: &[u8],
         token: &str,
         ttl: Duration,
+        fence_ttl: Duration,
     ) -> anyhow::Result<Option<Acquired>> {
         match self {
             Backend::Single(r) => {
                 let sent = tokio::time::Instant::now();
-                Ok(lock::try_acquire(r, name, token, ttl)
+                Ok(lock::try_acquire(r, name, token, ttl, fence_ttl)
                     .await?
                     .map(|fence| Acquired {
                         fence,
@@ -129,7 +135,7 @@ impl Backend {
                 let limit = self.per_node_timeout(ttl);
                 let votes = self
                     .on_all(limit, |r| async move {
-                        lock::try_acquire(&r, name, token, ttl).await
+                        lock::try_acquire(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
                 let fences: Vec<i64> = votes.iter().filter_map(|v| v.flatten()).collect();
@@ -139,7 +145,7 @@ impl Backend {
                 if fences.len() >= quorum(members.len()) && validity > 0 {
                     let fence = fences.iter().copied().max().unwrap_or(0);
                     self.on_all(limit, |r| async move {
-                        lock::raise_fence(&r, name, fence).await
+                        lock::raise_fence(&r, name, fence, fence_ttl).await
                     })
                     .await;
                     return Ok(Some(Acquired {
@@ -161,10 +167,11 @@ impl Backend {
         name: &[u8],
         token: &str,
         ttl: Duration,
+        fence_ttl: Duration,
         wait: Duration,
     ) -> anyhow::Result<Option<Acquired>> {
         if let Backend::Single(r) = self {
-            let fence = lock::acquire(r, name, token, ttl, wait).await?;
+            let fence = lock::acquire(r, name, token, ttl, fence_ttl, wait).await?;
             return Ok(fence.map(|(fence, sent)| Acquired {
                 fence,
                 validity_ms: ttl.as_millis() as i64,
@@ -174,7 +181,7 @@ impl Backend {
         }
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            if let Some(a) = self.try_acquire(name, token, ttl).await? {
+            if let Some(a) = self.try_acquire(name, token, ttl, fence_ttl).await? {
                 return Ok(Some(a));
             }
             let now = tokio::time::Instant::now();
@@ -250,6 +257,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             name,
             ttl,
             wait,
+            fence,
             nodes,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
@@ -259,7 +267,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             // (its token never printed) is given back.
             let interrupt = Interrupt::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl(fence, *ttl), *wait) => a?,
                 _ = interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -345,7 +353,9 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 None,
             ))
         }
-        LockAction::List { pattern } => list(ctx, &arg_bytes(pattern)).await,
+        LockAction::List { pattern } => {
+            list(ctx, pattern.as_ref().map(|p| arg_bytes(p)).as_deref()).await
+        }
         LockAction::Break {
             name,
             dry_run,
@@ -427,6 +437,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             ttl,
             wait,
             kill_grace,
+            fence,
             nodes,
             cmd,
         } => {
@@ -444,7 +455,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             // lock is exit 130, and a lock taken just then is given back.
             let signals = crate::child::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl(fence, *ttl), *wait) => a?,
                 _ = signals.interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -574,23 +585,65 @@ async fn held_elsewhere(b: &Backend, key: &[u8]) -> anyhow::Error {
     negative(format!("lock {} not acquired{holder}", escape_bytes(key)))
 }
 
-async fn list(ctx: &Ctx, pattern: &[u8]) -> anyhow::Result<Outcome> {
-    let redis = ctx.connect().await?;
+/// Does a string value look like a lock token (random ids, UUIDs, base64,
+/// `host:pid:n`)? Plain cache values (text, JSON, HTML, small numbers) do not.
+fn looks_like_token(v: &[u8]) -> bool {
+    (8..=128).contains(&v.len())
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:+/=".contains(b))
+        && (v.len() >= 16 || v.iter().any(u8::is_ascii_digit))
+}
+
+/// Keys from one SCAN (string keys only), without cachectl's counters.
+async fn scan_names(redis: &Arc<Redis>, pattern: Vec<u8>) -> anyhow::Result<Vec<Vec<u8>>> {
     let opts = ScanOpts {
-        pattern: ctx.ns.pattern(pattern),
+        pattern,
         count: 1000,
         key_type: Some("string".into()),
     };
-    let mut rx = scan_all(&redis, &opts, &|_| Some(0), 4);
-    let mut rows = BTreeMap::new();
+    let mut rx = scan_all(redis, &opts, &|_| Some(0), 4);
+    let mut out = Vec::new();
     while let Some(batch) = rx.recv().await {
-        let keys: Vec<Vec<u8>> = batch?
-            .keys
-            .into_iter()
-            .filter(|k| !k.ends_with(b":cachectl:fence"))
-            .collect();
-        let mut cmds = Vec::with_capacity(keys.len() * 2);
-        for k in &keys {
+        out.extend(batch?.keys);
+    }
+    Ok(out)
+}
+
+/// Held locks. Without a pattern: every lock cachectl took (found by its
+/// fencing counter) and `*lock*` keys holding a token. With one: the matching
+/// string keys whose value looks like a lock token; the rest are counted.
+async fn list(ctx: &Ctx, pattern: Option<&[u8]>) -> anyhow::Result<Outcome> {
+    let redis = ctx.connect().await?;
+    // name -> whether it is known to be a lock (cachectl's own).
+    let mut names: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+    let candidates = match pattern {
+        Some(p) => scan_names(&redis, ctx.ns.pattern(p)).await?,
+        None => {
+            let ns = ctx.ns.key(b"");
+            for f in scan_names(&redis, b"*:cachectl:fence".to_vec()).await? {
+                for name in lock::locks_of_fence(&f) {
+                    if name.starts_with(&ns) {
+                        names.insert(name, true);
+                    }
+                }
+            }
+            scan_names(&redis, ctx.ns.pattern(b"*lock*")).await?
+        }
+    };
+    for k in candidates {
+        if !matches!(
+            companion_group(&k),
+            Some(b"(cachectl:fence)" | b"(cachectl:meta)")
+        ) {
+            names.entry(k).or_insert(false);
+        }
+    }
+    let names: Vec<(Vec<u8>, bool)> = names.into_iter().collect();
+    let mut rows = BTreeMap::new();
+    let mut skipped = 0u64;
+    for chunk in names.chunks(500) {
+        let mut cmds = Vec::with_capacity(chunk.len() * 2);
+        for (k, _) in chunk {
             let mut g = redis::cmd("GET");
             g.arg(k);
             let mut p = redis::cmd("PTTL");
@@ -599,15 +652,25 @@ async fn list(ctx: &Ctx, pattern: &[u8]) -> anyhow::Result<Outcome> {
             cmds.push(Routed::new(k, p));
         }
         let replies = redis.batch(&cmds, Idempotent::Yes).await?;
-        for (k, pair) in keys.into_iter().zip(replies.chunks(2)) {
-            let Ok(token) = Vec::<u8>::from_redis_value(pair[0].clone()) else {
+        for ((k, own), pair) in chunk.iter().zip(replies.chunks(2)) {
+            // Gone since the scan, or not a string: not held.
+            let Ok(Some(token)) = Option::<Vec<u8>>::from_redis_value(pair[0].clone()) else {
                 continue;
             };
+            if !own && !looks_like_token(&token) {
+                skipped += 1;
+                continue;
+            }
             let ttl = i64::from_redis_value(pair[1].clone())
                 .ok()
                 .filter(|t| *t >= 0);
-            rows.insert(k, (token, ttl));
+            rows.insert(k.clone(), (token, ttl));
         }
+    }
+    if skipped > 0 {
+        ctx.printer.notice(&format!(
+            "{skipped} matching string keys hold no lock token: skipped"
+        ));
     }
     Ok(Outcome::with_failure(List { rows }, None))
 }
@@ -803,5 +866,27 @@ mod tests {
         assert_eq!(quorum(3), 2);
         assert_eq!(quorum(5), 3);
         assert_eq!(drift(Duration::from_secs(10)), Duration::from_millis(102));
+    }
+
+    #[test]
+    fn lock_tokens_and_cache_values() {
+        for t in [
+            &b"0f3a9c1e5b7d4a2f8e6c0b1d3f5a7c9e"[..],
+            b"8d1f0c2e-5b7a-4a63-9d0e-1f2a3b4c5d6e",
+            b"app-token-123",
+            b"k3J9sd0aQ+xzP1mB/aaaaaa=",
+        ] {
+            assert!(looks_like_token(t), "{}", String::from_utf8_lossy(t));
+        }
+        for v in [
+            &b"v"[..],
+            b"1",
+            b"hello world",
+            b"{\"user\": 1}",
+            b"<html></html>",
+            b"cached",
+        ] {
+            assert!(!looks_like_token(v), "{}", String::from_utf8_lossy(v));
+        }
     }
 }

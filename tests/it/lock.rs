@@ -976,3 +976,160 @@ fn lock_acquire_interrupted_while_waiting_exits_130_and_takes_nothing() {
     assert_eq!(status.code(), Some(130));
     assert_eq!(s.cli(&["GET", "lk:busy2"]), "other", "the holder keeps it");
 }
+
+fn fence_pttl(s: &RedisServer, name: &str) -> i64 {
+    s.cli(&["PTTL", &format!("{{{name}}}:cachectl:fence")])
+        .parse()
+        .expect("pttl")
+}
+
+#[test]
+fn fence_counters_expire_and_each_acquisition_refreshes_them() {
+    let s = RedisServer::start();
+    let acquire = |name: &str, extra: &[&str]| {
+        let mut args = vec!["--json", "lock", "acquire", name, "--ttl", "10s"];
+        args.extend_from_slice(extra);
+        let out = run(&s.url(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v = json(&out);
+        let token = v["token"].as_str().expect("token").to_string();
+        assert!(run(&s.url(), &["lock", "release", name, "--token", &token])
+            .status
+            .success());
+        v["fencing_token"].as_i64().expect("fence")
+    };
+    // Default: 30 days (100 x a 10s TTL is less).
+    acquire("ft:a", &[]);
+    let day = 86_400_000;
+    let p = fence_pttl(&s, "ft:a");
+    assert!(p > 29 * day && p <= 30 * day, "{p}");
+    // 100 x the lock TTL when that is longer.
+    let out = run(&s.url(), &["lock", "acquire", "ft:b", "--ttl", "1d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = fence_pttl(&s, "ft:b");
+    assert!(p > 99 * day && p <= 100 * day, "{p}");
+    // Refreshed, and still counting, on every acquisition.
+    s.cli(&["PEXPIRE", "{ft:a}:cachectl:fence", "5000"]);
+    let f1 = acquire("ft:a", &[]);
+    assert_eq!(f1, 2);
+    assert!(fence_pttl(&s, "ft:a") > 29 * day);
+    let f2 = acquire("ft:a", &["--fence-ttl", "1h"]);
+    assert_eq!(f2, 3);
+    let p = fence_pttl(&s, "ft:a");
+    assert!(p > 0 && p <= 3_600_000, "{p}");
+    acquire("ft:a", &["--fence-ttl", "0"]);
+    assert_eq!(fence_pttl(&s, "ft:a"), -1, "0 = persistent");
+    assert_eq!(
+        run(
+            &s.url(),
+            &[
+                "lock",
+                "acquire",
+                "ft:c",
+                "--ttl",
+                "1s",
+                "--fence-ttl",
+                "soon"
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn redlock_fence_counters_keep_a_ttl_when_raised() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    let nodes = node_args(&servers);
+    // One node is ahead: the quorum's maximum is written to the others.
+    servers[0].cli(&["SET", "{ft:r}:cachectl:fence", "41"]);
+    let mut args: Vec<&str> = vec!["--json", "lock", "acquire", "ft:r", "--ttl", "5s"];
+    args.extend(nodes.iter().map(String::as_str));
+    let out = run(&servers[0].url(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["fencing_token"], 42);
+    for s in &servers {
+        assert_eq!(s.cli(&["GET", "{ft:r}:cachectl:fence"]), "42");
+        assert!(fence_pttl(s, "ft:r") > 29 * 86_400_000);
+    }
+}
+
+#[test]
+fn stats_groups_cachectl_companion_keys_apart() {
+    let s = RedisServer::start();
+    for name in ["report", "deploy", "job:7"] {
+        assert!(run(&s.url(), &["lock", "acquire", name, "--ttl", "30s"])
+            .status
+            .success());
+    }
+    let v = json(&run(&s.url(), &["--json", "stats", "--scan"]));
+    let prefixes = v["keyspace"]["by_prefix"].as_array().expect("by_prefix");
+    let fence = prefixes
+        .iter()
+        .find(|p| p["prefix"] == "(cachectl:fence)")
+        .unwrap_or_else(|| panic!("no companion group: {prefixes:?}"));
+    assert_eq!(fence["keys"], 3);
+    assert_eq!(fence["no_ttl"], 0);
+    assert!(
+        prefixes
+            .iter()
+            .all(|p| !p["prefix"].as_str().unwrap_or("").starts_with('{')),
+        "{prefixes:?}"
+    );
+}
+
+fn listed(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "{}", stderr(out));
+    json(out)
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+#[test]
+fn lock_list_finds_every_cachectl_lock_and_app_locks_without_a_pattern() {
+    let s = RedisServer::start();
+    let names = ["deploy", "job}1", "{user:1}:job", "nightly:import"];
+    for name in names {
+        let out = run(&s.url(), &["lock", "acquire", name, "--ttl", "30s"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // Taken once and released: not held, not listed.
+    let out = run(&s.url(), &["lock", "acquire", "gone", "--ttl", "30s"]);
+    let token = text(&out);
+    assert!(
+        run(&s.url(), &["lock", "release", "gone", "--token", &token])
+            .status
+            .success()
+    );
+    s.cli(&["SET", "lock:scraper:amazon", "app-token-123", "PX", "30000"]);
+    s.cli(&["SET", "page:blocklist", "<html>a cached page</html>"]);
+    let mut rows = listed(&run(&s.url(), &["--json", "lock", "list"]));
+    rows.sort();
+    let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    want.push("lock:scraper:amazon".into());
+    want.sort();
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn lock_list_with_a_pattern_skips_values_that_are_no_lock_tokens() {
+    let s = RedisServer::start();
+    crate::fixtures::load(&s, &crate::fixtures::keys("cache:", 2000), None);
+    s.cli(&["SET", "cache:json", "{\"user\": 1, \"name\": \"a\"}"]);
+    let out = run(&s.url(), &["lock", "acquire", "deploy", "--ttl", "30s"]);
+    assert!(out.status.success());
+    s.cli(&["SET", "lock:app", "8d1f0c2e-5b7a-4a63-9d0e-1f2a3b4c5d6e"]);
+    let out = run(&s.url(), &["--json", "lock", "list", "*"]);
+    let mut rows = listed(&out);
+    rows.sort();
+    assert_eq!(rows, vec!["deploy".to_string(), "lock:app".to_string()]);
+    assert!(
+        stderr(&out).contains("2001 "),
+        "the rest are counted: {}",
+        stderr(&out)
+    );
+}
