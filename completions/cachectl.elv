@@ -364,6 +364,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         }
         &'cachectl;lock;release'= {
             cand --token 'The token `lock acquire` printed'
+            cand --signal-list 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`'
+            cand --signal-expire 'Expiry of the signal list'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -489,6 +491,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --help 'Print help'
         }
         &'cachectl;lock;break'= {
+            cand --signal-list 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`'
+            cand --signal-expire 'Expiry of the signal list'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'

@@ -432,6 +432,18 @@ pub struct NodesArgs {
     pub nodes: Vec<String>,
 }
 
+/// Waking the waiters of libraries that block on a list (python-redis-lock).
+#[derive(Debug, Args, Clone)]
+pub struct SignalArgs {
+    /// List to signal after the lock is freed, as python-redis-lock does (DEL,
+    /// LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`
+    #[arg(long, value_name = "KEY")]
+    pub signal_list: Option<OsString>,
+    /// Expiry of the signal list
+    #[arg(long, value_parser = parse_positive_duration, default_value = "1s", value_name = "DURATION")]
+    pub signal_expire: Duration,
+}
+
 /// The fencing counter's lifetime.
 #[derive(Debug, Args, Clone)]
 pub struct FenceArgs {
@@ -470,6 +482,8 @@ pub enum LockAction {
         /// The token `lock acquire` printed
         #[arg(long, value_name = "TOKEN")]
         token: String,
+        #[command(flatten)]
+        signal: SignalArgs,
         #[command(flatten)]
         nodes: NodesArgs,
     },
@@ -513,6 +527,8 @@ pub enum LockAction {
         /// Show who holds it; change nothing
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        signal: SignalArgs,
         #[command(flatten)]
         nodes: NodesArgs,
     },

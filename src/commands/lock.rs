@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::child::{code_of, spawn, Ended, Keeping};
-use crate::cli::{FenceArgs, LockAction, NodesArgs};
+use crate::cli::{FenceArgs, LockAction, NodesArgs, SignalArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::lock::{self, new_token, LockState};
@@ -295,12 +295,19 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 None => Err(held_elsewhere(&b, &key).await),
             }
         }
-        LockAction::Release { name, token, nodes } => {
+        LockAction::Release {
+            name,
+            token,
+            signal,
+            nodes,
+        } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
+            let list = signal_target(ctx, &b, &key, &[token.as_bytes().to_vec()], signal).await?;
             let done = b
                 .release(&key, token.as_bytes(), Duration::from_secs(1))
                 .await?;
+            let signalled = wake(&b, done, list, signal).await?;
             let failure = (!done).then(|| {
                 negative(format!(
                     "{} is not held by that token: nothing released",
@@ -312,6 +319,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     name: escape_bytes(&key),
                     verb: "released",
                     done,
+                    signalled,
                 },
                 failure,
             ))
@@ -336,6 +344,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     name: escape_bytes(&key),
                     verb: "extended",
                     done,
+                    signalled: None,
                 },
                 failure,
             ))
@@ -359,6 +368,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
         LockAction::Break {
             name,
             dry_run,
+            signal,
             nodes,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
@@ -388,6 +398,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     None,
                 ));
             }
+            let list = signal_target(ctx, &b, &key, &tokens, signal).await?;
             let shown: Vec<String> = tokens.iter().map(|t| escape_bytes(t)).collect();
             ctx.printer
                 .confirm(format!(
@@ -423,11 +434,13 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             } else {
                 None
             };
+            let signalled = wake(&b, done, list, signal).await?;
             Ok(Outcome::with_failure(
                 Done {
                     name: escape_bytes(&key),
                     verb: "broken",
                     done,
+                    signalled,
                 },
                 failure,
             ))
@@ -524,6 +537,47 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             })
         }
     }
+}
+
+/// The list whose waiters are woken once `key` is freed: `--signal-list`, or
+/// python-redis-lock's `lock-signal:NAME` when the lock is one of its locks.
+async fn signal_target(
+    ctx: &Ctx,
+    b: &Backend,
+    key: &[u8],
+    tokens: &[Vec<u8>],
+    s: &SignalArgs,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    match (b, &s.signal_list) {
+        (Backend::Quorum(_), Some(_)) => Err(usage(
+            "--signal-list is for a lock on one server, not with --node",
+        )),
+        (Backend::Quorum(_), None) => Ok(None),
+        (Backend::Single(_), Some(list)) => Ok(Some(ctx.ns.key(&arg_bytes(list)))),
+        (Backend::Single(r), None) => match lock::signal_list_of(ctx.ns.strip(key)) {
+            Some(list) => lock::detect_signal_list(r, ctx.ns.key(&list), tokens).await,
+            None => Ok(None),
+        },
+    }
+}
+
+/// Signal the waiters once the lock was freed; the list's name when done.
+async fn wake(
+    b: &Backend,
+    freed: bool,
+    list: Option<Vec<u8>>,
+    s: &SignalArgs,
+) -> anyhow::Result<Option<String>> {
+    let (Backend::Single(r), true, Some(list)) = (b, freed, list) else {
+        return Ok(None);
+    };
+    lock::signal(r, &list, s.signal_expire).await.map_err(|e| {
+        e.context(format!(
+            "the lock was freed, but signalling {} failed",
+            escape_bytes(&list)
+        ))
+    })?;
+    Ok(Some(escape_bytes(&list)))
 }
 
 /// Release after CMD ended; a failure is reported but leaves CMD's status as
@@ -713,11 +767,17 @@ struct Done {
     name: String,
     verb: &'static str,
     done: bool,
+    /// The list whose waiters were woken (python-redis-lock's signal).
+    signalled: Option<String>,
 }
 
 impl Render for Done {
     fn json(&self) -> serde_json::Value {
-        json!({"name": self.name, self.verb: self.done})
+        let mut v = json!({"name": self.name, self.verb: self.done});
+        if let Some(list) = &self.signalled {
+            v["signalled"] = json!(list);
+        }
+        v
     }
     fn tables(&self) -> Vec<comfy_table::Table> {
         let mut t = table(&["name", self.verb]);

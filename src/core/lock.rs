@@ -300,6 +300,61 @@ pub async fn extend(
     Ok(n == 1)
 }
 
+/// python-redis-lock's wake-up: the signal list gets exactly one element and
+/// the library's expiry, as its own unlock and reset scripts do.
+const SIGNAL: &str = r"
+redis.call('DEL', KEYS[1])
+redis.call('LPUSH', KEYS[1], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+";
+
+/// Wake the waiters blocked on `list` (BLPOP).
+pub async fn signal(redis: &Redis, list: &[u8], expire: Duration) -> anyhow::Result<()> {
+    let ms = expire.as_millis().max(1).to_string();
+    let cmd = eval(SIGNAL, &[list], &[ms.as_bytes()]);
+    let _: i64 = redis.keyed(list, &cmd, Idempotent::Yes).await?;
+    Ok(())
+}
+
+/// The signal list python-redis-lock keeps beside `lock:NAME`: `lock-signal:NAME`.
+pub fn signal_list_of(name: &[u8]) -> Option<Vec<u8>> {
+    let rest = name.strip_prefix(b"lock:")?;
+    let mut list = b"lock-signal:".to_vec();
+    list.extend_from_slice(rest);
+    Some(list)
+}
+
+/// A python-redis-lock id: base64 of 18 random bytes (24 characters, no padding).
+pub fn is_python_redis_lock_id(token: &[u8]) -> bool {
+    token.len() == 24
+        && token
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+/// Whether to signal `list` (the [`signal_list_of`] the lock) after the lock is
+/// released: when the lock is python-redis-lock's (the list exists beside it, or
+/// the lock holds one of its ids).
+pub async fn detect_signal_list(
+    redis: &Redis,
+    list: Vec<u8>,
+    tokens: &[Vec<u8>],
+) -> anyhow::Result<Option<Vec<u8>>> {
+    if tokens.iter().any(|t| is_python_redis_lock_id(t)) {
+        return Ok(Some(list));
+    }
+    let mut t = redis::cmd("TYPE");
+    t.arg(&list);
+    let kind: Value = redis.keyed(&list, &t, Idempotent::Yes).await?;
+    let is_list = match kind {
+        Value::SimpleString(s) => s == "list",
+        Value::BulkString(b) => b == b"list",
+        _ => false,
+    };
+    Ok(is_list.then_some(list))
+}
+
 /// What a lock key holds now.
 #[derive(Debug, Clone)]
 pub struct LockState {
@@ -421,6 +476,20 @@ mod tests {
             default_fence_ttl(Duration::from_secs(86_400)),
             Duration::from_secs(100 * 86_400)
         );
+    }
+
+    #[test]
+    fn python_redis_lock_shapes() {
+        assert_eq!(
+            signal_list_of(b"lock:job:1").as_deref(),
+            Some(&b"lock-signal:job:1"[..])
+        );
+        assert_eq!(signal_list_of(b"job"), None);
+        assert!(is_python_redis_lock_id(b"q3Jf0+Zb9xVw2YtLmN8aPk1/"));
+        assert!(!is_python_redis_lock_id(
+            b"0f3a9c1e5b7d4a2f8e6c0b1d3f5a7c9e"
+        ));
+        assert!(!is_python_redis_lock_id(b"q3Jf0+Zb9xVw2YtLmN8aPk=="));
     }
 
     #[test]

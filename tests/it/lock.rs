@@ -1133,3 +1133,102 @@ fn lock_list_with_a_pattern_skips_values_that_are_no_lock_tokens() {
         stderr(&out)
     );
 }
+
+/// A python-redis-lock 4.0 id: base64 of 18 random bytes.
+const PRL_ID: &str = "q3Jf0+Zb9xVw2YtLmN8aPk1/";
+
+fn blpop_waiter(s: &RedisServer, list: &str) -> std::process::Child {
+    let before: u64 = s
+        .info_field("clients", "blocked_clients")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let child = s
+        .cli_cmd()
+        .args(["BLPOP", list, "30"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn waiter");
+    wait_until(Duration::from_secs(10), "the waiter blocks", || {
+        s.info_field("clients", "blocked_clients")
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > before)
+    });
+    child
+}
+
+#[test]
+fn python_redis_lock_waiters_are_woken_by_break_and_release() {
+    let s = RedisServer::start();
+    // break: the waiter blocked on lock-signal:NAME gets the library's signal.
+    s.cli(&["SET", "lock:job", PRL_ID, "EX", "30"]);
+    let waiter = blpop_waiter(&s, "lock-signal:job");
+    let out = run(&s.url(), &["--json", "lock", "break", "lock:job", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["signalled"], "lock-signal:job");
+    let woken = waiter.wait_with_output().expect("waiter");
+    let said = String::from_utf8_lossy(&woken.stdout).to_string();
+    assert!(
+        said.contains("lock-signal:job") && said.contains('1'),
+        "{said}"
+    );
+    assert_eq!(s.cli(&["EXISTS", "lock:job"]), "0");
+    // release, with a signal list already beside the lock (a stale signal):
+    // replaced by one element, with the library's expiry (1 s by default).
+    s.cli(&["SET", "lock:job2", "not-base64-shaped-token-1", "EX", "30"]);
+    s.cli(&["RPUSH", "lock-signal:job2", "1", "1", "1"]);
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "release",
+            "lock:job2",
+            "--token",
+            "not-base64-shaped-token-1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left = s.cli(&["LLEN", "lock-signal:job2"]);
+    let pttl: i64 = s.cli(&["PTTL", "lock-signal:job2"]).parse().expect("pttl");
+    assert!(
+        (left == "1" && pttl > 0 && pttl <= 1000) || (left == "0" && pttl == -2),
+        "{left} {pttl}"
+    );
+    // An explicit list and expiry, for any lock name.
+    s.cli(&["SET", "myjob", "tok-0001", "EX", "30"]);
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "release",
+            "myjob",
+            "--token",
+            "tok-0001",
+            "--signal-list",
+            "myjob:wake",
+            "--signal-expire",
+            "1h",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["LRANGE", "myjob:wake", "0", "-1"]), "1");
+    let pttl: i64 = s.cli(&["PTTL", "myjob:wake"]).parse().expect("pttl");
+    assert!(pttl > 0 && pttl <= 3_600_000, "{pttl}");
+}
+
+#[test]
+fn other_locks_get_no_signal_list() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lock:scraper:amazon", "app-token-123", "PX", "30000"]);
+    let out = run(&s.url(), &["lock", "break", "lock:scraper:amazon", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lock-signal:scraper:amazon"]), "0");
+    // A wrong token releases nothing and signals nobody.
+    s.cli(&["SET", "lock:job", PRL_ID, "EX", "30"]);
+    let out = run(
+        &s.url(),
+        &["lock", "release", "lock:job", "--token", "wrong"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.cli(&["EXISTS", "lock-signal:job"]), "0");
+}
