@@ -209,7 +209,7 @@ pub const MAX_TTL_MS: u64 = 10_000_000_000_000;
 /// Sliding log. ARGV: limit, window_ms, cost, units per µs, member prefix,
 /// count_denied, most entries removed. The member is unique per request and
 /// unit (scores alone collide within a millisecond, which lets through more
-/// than the limit). Every step is O(log N) plus at most `cost` writes and
+/// than the limit); in a log of numeric members, the next timestamp not taken. Every step is O(log N) plus at most `cost` writes and
 /// `prune` removals: expired entries are counted with ZCOUNT and removed
 /// oldest first by rank, a bounded slice per call.
 const SLIDING_LOG: &str = r"
@@ -222,6 +222,11 @@ local prune = tonumber(ARGV[7])
 local t = redis.call('TIME')
 local now = (tonumber(t[1]) * 1000000 + tonumber(t[2])) * per_us
 local window = window_ms * 1000 * per_us
+-- A log whose members are numbers (the timestamp, as async-ratelimiter and
+-- rolling-rate-limiter write it) gets numbers: such libraries read members
+-- back with tonumber.
+local newest_member = redis.call('ZRANGE', key, -1, -1)[1]
+local numeric = newest_member ~= nil and tonumber(newest_member) ~= nil
 local old = redis.call('ZCOUNT', key, '-inf', now - window)
 if old > 0 then
   local n = math.min(old, prune)
@@ -242,9 +247,20 @@ if not allowed then
 end
 if cost <= limit and (allowed or ARGV[6] == '1') then
   local args = {}
+  local m = math.floor(now)
+  -- Past a float's integer precision (ns), +1 would not move.
+  local step = 1
+  while m + step == m do step = step * 2 end
   for i = 1, cost do
     args[2 * i - 1] = now
-    args[2 * i] = ARGV[5] .. ':' .. i
+    if numeric then
+      -- Unique like the timestamps themselves: the next free one.
+      while redis.call('ZSCORE', key, string.format('%.0f', m)) do m = m + step end
+      args[2 * i] = string.format('%.0f', m)
+      m = m + step
+    else
+      args[2 * i] = ARGV[5] .. ':' .. i
+    end
   end
   redis.call('ZADD', key, unpack(args))
   count = count + cost

@@ -1227,3 +1227,57 @@ fn a_long_run_prints_its_json_in_bounded_memory() {
     assert_eq!(int(&results[39_999], "n"), 40_000);
     assert_eq!(s.cli(&["GET", "rl:long"]), "40000");
 }
+
+/// async-ratelimiter's reading of its log: the oldest member, as a number.
+const ASYNC_RATELIMITER_OLDEST: &str =
+    "local o = redis.call('ZRANGE', KEYS[1], 0, 0) return tostring(tonumber(o[1]) + tonumber(ARGV[1]))";
+
+#[test]
+fn members_written_into_a_numeric_log_are_numeric() {
+    let s = RedisServer::start();
+    let key = "limit:alice";
+    let now_ms = server_now_us(&s) / 1000;
+    // The library's shape: member and score the ms timestamp.
+    let first = (now_ms - 500).to_string();
+    zadd_then_expire(&s, key, std::slice::from_ref(&first), "10");
+    let v = rl(
+        &s.url(),
+        key,
+        &[
+            "--limit",
+            "20",
+            "--window",
+            "10s",
+            "--requests",
+            "3",
+            "--cost",
+            "2",
+        ],
+    );
+    assert_eq!(int(&v, "allowed"), 3);
+    let all = s.cli(&["ZRANGE", key, "0", "-1", "WITHSCORES"]);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 2 * 7, "one entry per unit of cost: {all}");
+    for pair in lines.chunks(2) {
+        let member: i64 = pair[0]
+            .parse()
+            .unwrap_or_else(|_| panic!("member {} is not a number: {all}", pair[0]));
+        let score: f64 = pair[1].parse().expect("score");
+        assert!((member as f64 - score).abs() < 1000.0, "{all}");
+    }
+    // The app's own entry gone, the library reads cachectl's oldest one.
+    s.cli(&["ZREM", key, &first]);
+    let out = s.cli(&["EVAL", ASYNC_RATELIMITER_OLDEST, "1", key, "10000"]);
+    assert!(
+        out.parse::<f64>().is_ok(),
+        "the library's read fails: {out}"
+    );
+    // A log cachectl starts keeps its own unique members.
+    let v = rl(
+        &s.url(),
+        "limit:fresh",
+        &["--limit", "5", "--requests", "2"],
+    );
+    assert_eq!(int(&v, "allowed"), 2);
+    assert_eq!(s.cli(&["ZCARD", "limit:fresh"]), "2");
+}
