@@ -46,8 +46,18 @@ struct Acquired {
     valid_until: tokio::time::Instant,
 }
 
-fn fence_ttl(f: &FenceArgs, ttl: Duration) -> Duration {
-    f.fence_ttl.unwrap_or_else(|| lock::default_fence_ttl(ttl))
+/// The fencing counter's TTL; one shorter than the lock's could expire while
+/// the lock is held, and the next holder's token would go back to 1.
+fn fence_ttl(f: &FenceArgs, ttl: Duration) -> anyhow::Result<Duration> {
+    match f.fence_ttl {
+        None => Ok(lock::default_fence_ttl(ttl)),
+        Some(d) if !d.is_zero() && d < ttl => Err(usage(format!(
+            "--fence-ttl {} is shorter than --ttl {}: the counter could expire while the lock is held (0 = persistent)",
+            human_ms(d.as_millis() as i64),
+            human_ms(ttl.as_millis() as i64)
+        ))),
+        Some(d) => Ok(d),
+    }
 }
 
 fn quorum(n: usize) -> usize {
@@ -212,15 +222,21 @@ impl Backend {
         }
     }
 
-    async fn extend(&self, name: &[u8], token: &str, ttl: Duration) -> anyhow::Result<bool> {
+    async fn extend(
+        &self,
+        name: &[u8],
+        token: &str,
+        ttl: Duration,
+        fence_ttl: Duration,
+    ) -> anyhow::Result<bool> {
         match self {
-            Backend::Single(r) => lock::extend(r, name, token, ttl).await,
+            Backend::Single(r) => lock::extend_fenced(r, name, token, ttl, fence_ttl).await,
             Backend::Quorum(members) => {
                 let started = Instant::now();
                 let limit = self.per_node_timeout(ttl);
                 let done = self
                     .on_all(limit, |r| async move {
-                        lock::extend(&r, name, token, ttl).await
+                        lock::extend_fenced(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
                 let ok = done.iter().filter(|d| **d == Some(true)).count();
@@ -261,13 +277,14 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             nodes,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
+            let fence_ttl = fence_ttl(fence, *ttl)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
             // Ctrl-C while waiting: exit 130, and a lock taken at that moment
             // (its token never printed) is given back.
             let interrupt = Interrupt::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, fence_ttl(fence, *ttl), *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl, *wait) => a?,
                 _ = interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -332,7 +349,9 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
-            let done = b.extend(&key, token, *ttl).await?;
+            let done = b
+                .extend(&key, token, *ttl, lock::default_fence_ttl(*ttl))
+                .await?;
             let failure = (!done).then(|| {
                 negative(format!(
                     "{} is not held by that token: not extended",
@@ -462,13 +481,14 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 ttl.saturating_sub(drift(*ttl))
             };
             let plan = Keeping::new(validity, *kill_grace).map_err(usage)?;
+            let fence_ttl = fence_ttl(fence, *ttl)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
             // Listening from before the acquisition: Ctrl-C while waiting for the
             // lock is exit 130, and a lock taken just then is given back.
             let signals = crate::child::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, fence_ttl(fence, *ttl), *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl, *wait) => a?,
                 _ = signals.interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -494,7 +514,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             };
             let ended = child
                 .supervise(plan, a.valid_until, &signals, || {
-                    b.extend(&key, &token, *ttl)
+                    b.extend(&key, &token, *ttl, fence_ttl)
                 })
                 .await;
             let shown = escape_bytes(&key);

@@ -127,9 +127,14 @@ return 0
 ";
 
 /// Extend the lock only if it still holds our token (and is a string, as above).
+/// The fencing counter (KEYS[2]) is kept alive as long as the lock is held: its
+/// TTL is raised to ARGV[3] ms, never shortened, and never set on a persistent one.
 const EXTEND: &str = r"
 if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  local done = redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  local left = redis.call('PTTL', KEYS[2])
+  if left > 0 and left < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+  return done
 end
 return 0
 ";
@@ -288,14 +293,32 @@ pub async fn release(redis: &Redis, name: &[u8], token: &[u8]) -> anyhow::Result
     Ok(n == 1)
 }
 
+/// Extend a lock that has no fencing counter to keep alive (remember's).
 pub async fn extend(
     redis: &Redis,
     name: &[u8],
     token: &str,
     ttl: Duration,
 ) -> anyhow::Result<bool> {
+    extend_fenced(redis, name, token, ttl, Duration::ZERO).await
+}
+
+/// Extend, and raise the fencing counter's TTL to `fence_ttl` (zero: leave it).
+pub async fn extend_fenced(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+    fence_ttl: Duration,
+) -> anyhow::Result<bool> {
     let ms = ttl.as_millis().max(1).to_string();
-    let cmd = eval(EXTEND, &[name], &[token.as_bytes(), ms.as_bytes()]);
+    let fence = fence_key(name);
+    let fence_ms = fence_ms(fence_ttl);
+    let cmd = eval(
+        EXTEND,
+        &[name, &fence],
+        &[token.as_bytes(), ms.as_bytes(), fence_ms.as_bytes()],
+    );
     let n: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
     Ok(n == 1)
 }

@@ -1232,3 +1232,54 @@ fn other_locks_get_no_signal_list() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(s.cli(&["EXISTS", "lock-signal:job"]), "0");
 }
+
+#[test]
+fn extending_a_lock_keeps_its_fence_counter_alive() {
+    let s = RedisServer::start();
+    let day = 86_400_000;
+    let token = text(&run(&s.url(), &["lock", "acquire", "fx:e", "--ttl", "10s"]));
+    s.cli(&["PEXPIRE", "{fx:e}:cachectl:fence", "5000"]);
+    let out = run(
+        &s.url(),
+        &["lock", "extend", "fx:e", "--token", &token, "--ttl", "10s"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        fence_pttl(&s, "fx:e") > 29 * day,
+        "a held lock's counter lives on"
+    );
+    // A persistent counter stays persistent.
+    let token = text(&run(
+        &s.url(),
+        &[
+            "lock",
+            "acquire",
+            "fx:p",
+            "--ttl",
+            "10s",
+            "--fence-ttl",
+            "0",
+        ],
+    ));
+    let out = run(
+        &s.url(),
+        &["lock", "extend", "fx:p", "--token", &token, "--ttl", "10s"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fence_pttl(&s, "fx:p"), -1);
+    // A counter that could expire while the lock is held is refused.
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "acquire",
+            "fx:s",
+            "--ttl",
+            "1m",
+            "--fence-ttl",
+            "30s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "fx:s"]), "0");
+}
