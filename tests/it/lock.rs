@@ -501,12 +501,20 @@ fn locks_on_a_cluster() {
         &["lock", "run", "cl:lock", "--ttl", "2s", "--", "true"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let listed = json(&run(&c.url(), &["--json", "lock", "list"]));
+    let none = json(&run(&c.url(), &["--json", "lock", "list"]));
     assert_eq!(
-        listed.as_array().map(Vec::len),
+        none.as_array().map(Vec::len),
         Some(0),
         "released, and fence keys are not listed"
     );
+    // Held locks are found on every node by their counters, whatever the name.
+    for name in ["deploy", "job}1", "{user:1}:job"] {
+        let out = run(&c.url(), &["lock", "acquire", name, "--ttl", "30s"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let mut rows = listed(&run(&c.url(), &["--json", "lock", "list"]));
+    rows.sort();
+    assert_eq!(rows, vec!["deploy", "job}1", "{user:1}:job"]);
 }
 
 #[test]
