@@ -514,6 +514,8 @@ pub struct Snapshot {
     pub previous: Option<Previous>,
     /// The whole key is one hash tag `{…}`, as limits names that layout's keys.
     pub braced: bool,
+    /// KEY is `K/-1` and K exists: the previous window of limits' counter K.
+    pub previous_of: Option<Vec<u8>>,
 }
 
 /// The string beside a counter under `KEY/-1`.
@@ -720,6 +722,13 @@ pub async fn snapshot(redis: &Redis, key: &[u8]) -> anyhow::Result<Snapshot> {
         Body::Missing | Body::Text(_) => read_previous(redis, key).await?,
         _ => None,
     };
+    let previous_of = match (&body, key.strip_suffix(b"/-1")) {
+        (Body::Text(_), Some(current)) => {
+            let r = read(redis, current, vec![keyed_cmd("EXISTS", current, &[])]).await?;
+            (i64::from_redis_value(r[0].clone()).unwrap_or(0) > 0).then(|| current.to_vec())
+        }
+        _ => None,
+    };
     Ok(Snapshot {
         kind,
         ttl_ms,
@@ -727,6 +736,7 @@ pub async fn snapshot(redis: &Redis, key: &[u8]) -> anyhow::Result<Snapshot> {
         body,
         previous,
         braced: is_braced(key),
+        previous_of,
     })
 }
 
@@ -841,6 +851,12 @@ fn classify_window_counter(s: &Snapshot, h: &Hints) -> Option<Layout> {
         ),
         _ => return None,
     };
+    if let (Some(current_key), Some(_)) = (&s.previous_of, current) {
+        return Some(Layout::Ambiguous(format!(
+            "the previous window of limits' sliding window counter {}: inspect that key",
+            String::from_utf8_lossy(current_key)
+        )));
+    }
     if let Some(Previous {
         count: Some(previous),
         ..
@@ -1591,6 +1607,7 @@ mod tests {
             body,
             previous: None,
             braced: false,
+            previous_of: None,
         }
     }
 

@@ -1334,6 +1334,14 @@ fn inspect_reads_a_limits_sliding_window_counter_as_the_library_does() {
     assert_eq!(int(&v, "window_ms"), 60_000, "{v}");
     assert_eq!(int(&v, "remaining"), 4, "{v}");
     assert_unchanged(&s, key, &before);
+    // The previous window's key alone is not read as a counter of its own.
+    let v = rl(
+        &s.url(),
+        &format!("{key}/-1"),
+        &["--inspect", "--limit", "10"],
+    );
+    assert_eq!(v["layout"], "ambiguous", "{v}");
+    assert!(v["notes"].to_string().contains("inspect that key"), "{v}");
     // Driving it with another algorithm would misread it.
     assert_eq!(
         rl_out(
