@@ -333,7 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -342,6 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         'cachectl;lock;acquire' {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lock validity')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep trying this long (default: one attempt)')
+            [CompletionResult]::new('--fence-ttl', '--fence-ttl', [CompletionResultType]::ParameterName, 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
@@ -375,6 +376,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         }
         'cachectl;lock;release' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token `lock acquire` printed')
+            [CompletionResult]::new('--signal-list', '--signal-list', [CompletionResultType]::ParameterName, 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`')
+            [CompletionResult]::new('--signal-expire', '--signal-expire', [CompletionResultType]::ParameterName, 'Expiry of the signal list')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
@@ -504,6 +507,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;lock;break' {
+            [CompletionResult]::new('--signal-list', '--signal-list', [CompletionResultType]::ParameterName, 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`')
+            [CompletionResult]::new('--signal-expire', '--signal-expire', [CompletionResultType]::ParameterName, 'Expiry of the signal list')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
@@ -540,6 +545,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lock validity; extended every TTL/3 while CMD runs')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep trying to acquire this long (default: one attempt)')
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires')
+            [CompletionResult]::new('--fence-ttl', '--fence-ttl', [CompletionResultType]::ParameterName, 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock')
@@ -576,7 +582,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -920,7 +926,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             break

@@ -1210,7 +1210,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__acquire)
-            opts="-u -h -p -n -a -o -q -y --ttl --wait --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --ttl --wait --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1221,6 +1221,10 @@ _cachectl() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fence-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1308,12 +1312,20 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__break)
-            opts="-u -h -p -n -a -o -q -y --dry-run --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --dry-run --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --signal-list)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signal-expire)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1708,13 +1720,21 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__release)
-            opts="-u -h -p -n -a -o -q -y --token --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --token --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signal-list)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signal-expire)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1802,7 +1822,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__run)
-            opts="-u -h -p -n -a -o -q -y --ttl --wait --kill-grace --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --ttl --wait --kill-grace --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1817,6 +1837,10 @@ _cachectl() {
                     return 0
                     ;;
                 --kill-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fence-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

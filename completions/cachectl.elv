@@ -323,7 +323,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand release 'Release the lock if TOKEN holds it (exit 1 otherwise)'
             cand extend 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
             cand status 'Who holds the lock, and for how long'
-            cand list 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs'
+            cand list 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
             cand break 'Force-release a lock whoever holds it (asks first)'
             cand run 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -331,6 +331,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;lock;acquire'= {
             cand --ttl 'Lock validity'
             cand --wait 'Keep trying this long (default: one attempt)'
+            cand --fence-ttl 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -363,6 +364,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         }
         &'cachectl;lock;release'= {
             cand --token 'The token `lock acquire` printed'
+            cand --signal-list 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`'
+            cand --signal-expire 'Expiry of the signal list'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -488,6 +491,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --help 'Print help'
         }
         &'cachectl;lock;break'= {
+            cand --signal-list 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`'
+            cand --signal-expire 'Expiry of the signal list'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -523,6 +528,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --ttl 'Lock validity; extended every TTL/3 while CMD runs'
             cand --wait 'Keep trying to acquire this long (default: one attempt)'
             cand --kill-grace 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires'
+            cand --fence-ttl 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)'
             cand --node 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)'
             cand -u 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
             cand --url 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock'
@@ -558,7 +564,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand release 'Release the lock if TOKEN holds it (exit 1 otherwise)'
             cand extend 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
             cand status 'Who holds the lock, and for how long'
-            cand list 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs'
+            cand list 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
             cand break 'Force-release a lock whoever holds it (asks first)'
             cand run 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -875,7 +881,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand release 'Release the lock if TOKEN holds it (exit 1 otherwise)'
             cand extend 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
             cand status 'Who holds the lock, and for how long'
-            cand list 'Held locks matching a pattern (default ''*lock*''), with tokens and TTLs'
+            cand list 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
             cand break 'Force-release a lock whoever holds it (asks first)'
             cand run 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
         }

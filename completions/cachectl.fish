@@ -298,12 +298,13 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l ttl -d 'Lock validity' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'Keep trying this long (default: one attempt)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
@@ -329,6 +330,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'The token `lock acquire` printed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
@@ -426,6 +429,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
@@ -454,6 +459,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l ttl -d 'Lock validity; extended every TTL/3 while CMD runs' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'Keep trying to acquire this long (default: one attempt)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l kill-grace -d 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
@@ -482,7 +488,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -718,7 +724,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Held locks matching a pattern (default \'*lock*\'), with tokens and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion script for a shell, on stdout'

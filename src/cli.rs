@@ -432,6 +432,27 @@ pub struct NodesArgs {
     pub nodes: Vec<String>,
 }
 
+/// Waking the waiters of libraries that block on a list (python-redis-lock).
+#[derive(Debug, Args, Clone)]
+pub struct SignalArgs {
+    /// List to signal after the lock is freed, as python-redis-lock does (DEL,
+    /// LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`
+    #[arg(long, value_name = "KEY")]
+    pub signal_list: Option<OsString>,
+    /// Expiry of the signal list
+    #[arg(long, value_parser = parse_positive_duration, default_value = "1s", value_name = "DURATION")]
+    pub signal_expire: Duration,
+}
+
+/// The fencing counter's lifetime.
+#[derive(Debug, Args, Clone)]
+pub struct FenceArgs {
+    /// TTL of the fencing counter, refreshed on every acquisition (default: 30 days
+    /// or 100 x --ttl, whichever is longer; 0 = persistent)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub fence_ttl: Option<Duration>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum LockAction {
     /// Take the lock; print its token (exit 1 if not acquired in time)
@@ -449,6 +470,8 @@ pub enum LockAction {
         #[arg(long, value_parser = parse_duration, default_value = "0s", value_name = "DURATION")]
         wait: Duration,
         #[command(flatten)]
+        fence: FenceArgs,
+        #[command(flatten)]
         nodes: NodesArgs,
     },
     /// Release the lock if TOKEN holds it (exit 1 otherwise)
@@ -459,6 +482,8 @@ pub enum LockAction {
         /// The token `lock acquire` printed
         #[arg(long, value_name = "TOKEN")]
         token: String,
+        #[command(flatten)]
+        signal: SignalArgs,
         #[command(flatten)]
         nodes: NodesArgs,
     },
@@ -487,11 +512,12 @@ pub enum LockAction {
         #[command(flatten)]
         nodes: NodesArgs,
     },
-    /// Held locks matching a pattern (default '*lock*'), with tokens and TTLs
+    /// Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys
+    /// holding a token, or the keys matching PATTERN whose value looks like a token
     List {
-        /// Glob pattern of lock keys
-        #[arg(value_name = "PATTERN", default_value = "*lock*")]
-        pattern: OsString,
+        /// Glob pattern of lock keys (string keys whose value looks like a token)
+        #[arg(value_name = "PATTERN")]
+        pattern: Option<OsString>,
     },
     /// Force-release a lock whoever holds it (asks first)
     Break {
@@ -501,6 +527,8 @@ pub enum LockAction {
         /// Show who holds it; change nothing
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        signal: SignalArgs,
         #[command(flatten)]
         nodes: NodesArgs,
     },
@@ -522,6 +550,8 @@ pub enum LockAction {
         /// still lands before the lock expires
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         kill_grace: Option<Duration>,
+        #[command(flatten)]
+        fence: FenceArgs,
         #[command(flatten)]
         nodes: NodesArgs,
         /// The command to run (sees CACHECTL_LOCK_TOKEN and CACHECTL_FENCING_TOKEN)

@@ -24,6 +24,21 @@ pub fn prefix_of(key: &[u8], depth: usize) -> &[u8] {
     }
 }
 
+/// cachectl's own companion keys (`{NAME}:cachectl:fence` and the like) form a
+/// group of their own: their names start with the key they serve, which would
+/// scatter them over odd prefixes such as `{report:`.
+pub fn companion_group(key: &[u8]) -> Option<&'static [u8]> {
+    const GROUPS: [(&[u8], &[u8]); 3] = [
+        (b":cachectl:fence", b"(cachectl:fence)"),
+        (b":cachectl:lock", b"(cachectl:lock)"),
+        (b":cachectl:meta", b"(cachectl:meta)"),
+    ];
+    GROUPS
+        .iter()
+        .find(|(suffix, _)| key.len() > suffix.len() && key.ends_with(suffix))
+        .map(|(_, group)| *group)
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct PrefixAgg {
     pub keys: u64,
@@ -96,7 +111,7 @@ impl Keyspace {
                 self.types.insert(kind.to_string(), 1);
             }
         }
-        let mut prefix = prefix_of(key, self.depth);
+        let mut prefix = companion_group(key).unwrap_or_else(|| prefix_of(key, self.depth));
         if !self.prefixes.contains_key(prefix) && self.prefixes.len() >= MAX_PREFIXES {
             prefix = b"(other)";
         }

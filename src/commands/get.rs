@@ -252,7 +252,7 @@ fn data_json(d: &Data) -> serde_json::Value {
         Data::List(items) | Data::Set(items) => items.iter().map(|i| json_text(i)).collect(),
         Data::Zset(items) => items
             .iter()
-            .map(|(m, s)| json!({"member": json_text(m), "score": s}))
+            .map(|(m, s)| json!({"member": json_text(m), "score": score_json(*s)}))
             .collect(),
         Data::Stream(entries) => entries
             .iter()
@@ -265,6 +265,16 @@ fn data_json(d: &Data) -> serde_json::Value {
             })
             .collect(),
         Data::Other(what) => json!({ "unsupported": what }),
+    }
+}
+
+/// A score as JSON: a number, or `"inf"` / `"-inf"` as the server writes them
+/// (JSON has no infinity; serde would write null).
+fn score_json(s: f64) -> serde_json::Value {
+    match s {
+        f64::INFINITY => json!("inf"),
+        f64::NEG_INFINITY => json!("-inf"),
+        s => json!(s),
     }
 }
 

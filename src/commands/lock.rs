@@ -16,13 +16,14 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::child::{code_of, spawn, Ended, Keeping};
-use crate::cli::{LockAction, NodesArgs};
+use crate::cli::{FenceArgs, LockAction, NodesArgs, SignalArgs};
 use crate::core::conn::{Idempotent, Redis, Routed};
 use crate::core::interrupt::Interrupt;
 use crate::core::lock::{self, new_token, LockState};
 use crate::core::scan::{scan_all, ScanOpts};
 use crate::error::{negative, usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
+use crate::keyspace::companion_group;
 use crate::output::{table, Outcome, Render};
 use crate::parse::human_ms;
 
@@ -43,6 +44,20 @@ struct Acquired {
     locked_nodes: usize,
     /// When the lock stops being ours unless it is extended.
     valid_until: tokio::time::Instant,
+}
+
+/// The fencing counter's TTL; one shorter than the lock's could expire while
+/// the lock is held, and the next holder's token would go back to 1.
+fn fence_ttl(f: &FenceArgs, ttl: Duration) -> anyhow::Result<Duration> {
+    match f.fence_ttl {
+        None => Ok(lock::default_fence_ttl(ttl)),
+        Some(d) if !d.is_zero() && d < ttl => Err(usage(format!(
+            "--fence-ttl {} is shorter than --ttl {}: the counter could expire while the lock is held (0 = persistent)",
+            human_ms(d.as_millis() as i64),
+            human_ms(ttl.as_millis() as i64)
+        ))),
+        Some(d) => Ok(d),
+    }
 }
 
 fn quorum(n: usize) -> usize {
@@ -111,11 +126,12 @@ impl Backend {
         name: &[u8],
         token: &str,
         ttl: Duration,
+        fence_ttl: Duration,
     ) -> anyhow::Result<Option<Acquired>> {
         match self {
             Backend::Single(r) => {
                 let sent = tokio::time::Instant::now();
-                Ok(lock::try_acquire(r, name, token, ttl)
+                Ok(lock::try_acquire(r, name, token, ttl, fence_ttl)
                     .await?
                     .map(|fence| Acquired {
                         fence,
@@ -129,7 +145,7 @@ impl Backend {
                 let limit = self.per_node_timeout(ttl);
                 let votes = self
                     .on_all(limit, |r| async move {
-                        lock::try_acquire(&r, name, token, ttl).await
+                        lock::try_acquire(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
                 let fences: Vec<i64> = votes.iter().filter_map(|v| v.flatten()).collect();
@@ -139,7 +155,7 @@ impl Backend {
                 if fences.len() >= quorum(members.len()) && validity > 0 {
                     let fence = fences.iter().copied().max().unwrap_or(0);
                     self.on_all(limit, |r| async move {
-                        lock::raise_fence(&r, name, fence).await
+                        lock::raise_fence(&r, name, fence, fence_ttl).await
                     })
                     .await;
                     return Ok(Some(Acquired {
@@ -161,10 +177,11 @@ impl Backend {
         name: &[u8],
         token: &str,
         ttl: Duration,
+        fence_ttl: Duration,
         wait: Duration,
     ) -> anyhow::Result<Option<Acquired>> {
         if let Backend::Single(r) = self {
-            let fence = lock::acquire(r, name, token, ttl, wait).await?;
+            let fence = lock::acquire(r, name, token, ttl, fence_ttl, wait).await?;
             return Ok(fence.map(|(fence, sent)| Acquired {
                 fence,
                 validity_ms: ttl.as_millis() as i64,
@@ -174,7 +191,7 @@ impl Backend {
         }
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            if let Some(a) = self.try_acquire(name, token, ttl).await? {
+            if let Some(a) = self.try_acquire(name, token, ttl, fence_ttl).await? {
                 return Ok(Some(a));
             }
             let now = tokio::time::Instant::now();
@@ -205,15 +222,21 @@ impl Backend {
         }
     }
 
-    async fn extend(&self, name: &[u8], token: &str, ttl: Duration) -> anyhow::Result<bool> {
+    async fn extend(
+        &self,
+        name: &[u8],
+        token: &str,
+        ttl: Duration,
+        fence_ttl: Duration,
+    ) -> anyhow::Result<bool> {
         match self {
-            Backend::Single(r) => lock::extend(r, name, token, ttl).await,
+            Backend::Single(r) => lock::extend_fenced(r, name, token, ttl, fence_ttl).await,
             Backend::Quorum(members) => {
                 let started = Instant::now();
                 let limit = self.per_node_timeout(ttl);
                 let done = self
                     .on_all(limit, |r| async move {
-                        lock::extend(&r, name, token, ttl).await
+                        lock::extend_fenced(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
                 let ok = done.iter().filter(|d| **d == Some(true)).count();
@@ -250,16 +273,18 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             name,
             ttl,
             wait,
+            fence,
             nodes,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
+            let fence_ttl = fence_ttl(fence, *ttl)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
             // Ctrl-C while waiting: exit 130, and a lock taken at that moment
             // (its token never printed) is given back.
             let interrupt = Interrupt::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl, *wait) => a?,
                 _ = interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -287,12 +312,19 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 None => Err(held_elsewhere(&b, &key).await),
             }
         }
-        LockAction::Release { name, token, nodes } => {
+        LockAction::Release {
+            name,
+            token,
+            signal,
+            nodes,
+        } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
+            let list = signal_target(ctx, &b, &key, &[token.as_bytes().to_vec()], signal).await?;
             let done = b
                 .release(&key, token.as_bytes(), Duration::from_secs(1))
                 .await?;
+            let signalled = wake(&b, done, list, signal).await?;
             let failure = (!done).then(|| {
                 negative(format!(
                     "{} is not held by that token: nothing released",
@@ -304,6 +336,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     name: escape_bytes(&key),
                     verb: "released",
                     done,
+                    signalled,
                 },
                 failure,
             ))
@@ -316,7 +349,9 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
             let b = backend(ctx, nodes).await?;
-            let done = b.extend(&key, token, *ttl).await?;
+            let done = b
+                .extend(&key, token, *ttl, lock::default_fence_ttl(*ttl))
+                .await?;
             let failure = (!done).then(|| {
                 negative(format!(
                     "{} is not held by that token: not extended",
@@ -328,6 +363,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     name: escape_bytes(&key),
                     verb: "extended",
                     done,
+                    signalled: None,
                 },
                 failure,
             ))
@@ -345,10 +381,13 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 None,
             ))
         }
-        LockAction::List { pattern } => list(ctx, &arg_bytes(pattern)).await,
+        LockAction::List { pattern } => {
+            list(ctx, pattern.as_ref().map(|p| arg_bytes(p)).as_deref()).await
+        }
         LockAction::Break {
             name,
             dry_run,
+            signal,
             nodes,
         } => {
             let key = ctx.ns.key(&arg_bytes(name));
@@ -378,6 +417,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     None,
                 ));
             }
+            let list = signal_target(ctx, &b, &key, &tokens, signal).await?;
             let shown: Vec<String> = tokens.iter().map(|t| escape_bytes(t)).collect();
             ctx.printer
                 .confirm(format!(
@@ -413,11 +453,13 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             } else {
                 None
             };
+            let signalled = wake(&b, done, list, signal).await?;
             Ok(Outcome::with_failure(
                 Done {
                     name: escape_bytes(&key),
                     verb: "broken",
                     done,
+                    signalled,
                 },
                 failure,
             ))
@@ -427,6 +469,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             ttl,
             wait,
             kill_grace,
+            fence,
             nodes,
             cmd,
         } => {
@@ -438,13 +481,14 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 ttl.saturating_sub(drift(*ttl))
             };
             let plan = Keeping::new(validity, *kill_grace).map_err(usage)?;
+            let fence_ttl = fence_ttl(fence, *ttl)?;
             let b = backend(ctx, nodes).await?;
             let token = new_token();
             // Listening from before the acquisition: Ctrl-C while waiting for the
             // lock is exit 130, and a lock taken just then is given back.
             let signals = crate::child::listen();
             let acquired = tokio::select! {
-                a = b.acquire(&key, &token, *ttl, *wait) => a?,
+                a = b.acquire(&key, &token, *ttl, fence_ttl, *wait) => a?,
                 _ = signals.interrupt.wait() => {
                     let _ = b.release(&key, token.as_bytes(), *ttl).await;
                     return Err(CliError::Interrupted.into());
@@ -470,7 +514,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             };
             let ended = child
                 .supervise(plan, a.valid_until, &signals, || {
-                    b.extend(&key, &token, *ttl)
+                    b.extend(&key, &token, *ttl, fence_ttl)
                 })
                 .await;
             let shown = escape_bytes(&key);
@@ -513,6 +557,47 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
             })
         }
     }
+}
+
+/// The list whose waiters are woken once `key` is freed: `--signal-list`, or
+/// python-redis-lock's `lock-signal:NAME` when the lock is one of its locks.
+async fn signal_target(
+    ctx: &Ctx,
+    b: &Backend,
+    key: &[u8],
+    tokens: &[Vec<u8>],
+    s: &SignalArgs,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    match (b, &s.signal_list) {
+        (Backend::Quorum(_), Some(_)) => Err(usage(
+            "--signal-list is for a lock on one server, not with --node",
+        )),
+        (Backend::Quorum(_), None) => Ok(None),
+        (Backend::Single(_), Some(list)) => Ok(Some(ctx.ns.key(&arg_bytes(list)))),
+        (Backend::Single(r), None) => match lock::signal_list_of(ctx.ns.strip(key)) {
+            Some(list) => lock::detect_signal_list(r, ctx.ns.key(&list), tokens).await,
+            None => Ok(None),
+        },
+    }
+}
+
+/// Signal the waiters once the lock was freed; the list's name when done.
+async fn wake(
+    b: &Backend,
+    freed: bool,
+    list: Option<Vec<u8>>,
+    s: &SignalArgs,
+) -> anyhow::Result<Option<String>> {
+    let (Backend::Single(r), true, Some(list)) = (b, freed, list) else {
+        return Ok(None);
+    };
+    lock::signal(r, &list, s.signal_expire).await.map_err(|e| {
+        e.context(format!(
+            "the lock was freed, but signalling {} failed",
+            escape_bytes(&list)
+        ))
+    })?;
+    Ok(Some(escape_bytes(&list)))
 }
 
 /// Release after CMD ended; a failure is reported but leaves CMD's status as
@@ -574,23 +659,65 @@ async fn held_elsewhere(b: &Backend, key: &[u8]) -> anyhow::Error {
     negative(format!("lock {} not acquired{holder}", escape_bytes(key)))
 }
 
-async fn list(ctx: &Ctx, pattern: &[u8]) -> anyhow::Result<Outcome> {
-    let redis = ctx.connect().await?;
+/// Does a string value look like a lock token (random ids, UUIDs, base64,
+/// `host:pid:n`)? Plain cache values (text, JSON, HTML, small numbers) do not.
+fn looks_like_token(v: &[u8]) -> bool {
+    (8..=128).contains(&v.len())
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:+/=".contains(b))
+        && (v.len() >= 16 || v.iter().any(u8::is_ascii_digit))
+}
+
+/// Keys from one SCAN (string keys only), without cachectl's counters.
+async fn scan_names(redis: &Arc<Redis>, pattern: Vec<u8>) -> anyhow::Result<Vec<Vec<u8>>> {
     let opts = ScanOpts {
-        pattern: ctx.ns.pattern(pattern),
+        pattern,
         count: 1000,
         key_type: Some("string".into()),
     };
-    let mut rx = scan_all(&redis, &opts, &|_| Some(0), 4);
-    let mut rows = BTreeMap::new();
+    let mut rx = scan_all(redis, &opts, &|_| Some(0), 4);
+    let mut out = Vec::new();
     while let Some(batch) = rx.recv().await {
-        let keys: Vec<Vec<u8>> = batch?
-            .keys
-            .into_iter()
-            .filter(|k| !k.ends_with(b":cachectl:fence"))
-            .collect();
-        let mut cmds = Vec::with_capacity(keys.len() * 2);
-        for k in &keys {
+        out.extend(batch?.keys);
+    }
+    Ok(out)
+}
+
+/// Held locks. Without a pattern: every lock cachectl took (found by its
+/// fencing counter) and `*lock*` keys holding a token. With one: the matching
+/// string keys whose value looks like a lock token; the rest are counted.
+async fn list(ctx: &Ctx, pattern: Option<&[u8]>) -> anyhow::Result<Outcome> {
+    let redis = ctx.connect().await?;
+    // name -> whether it is known to be a lock (cachectl's own).
+    let mut names: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+    let candidates = match pattern {
+        Some(p) => scan_names(&redis, ctx.ns.pattern(p)).await?,
+        None => {
+            let ns = ctx.ns.key(b"");
+            for f in scan_names(&redis, b"*:cachectl:fence".to_vec()).await? {
+                for name in lock::locks_of_fence(&f) {
+                    if name.starts_with(&ns) {
+                        names.insert(name, true);
+                    }
+                }
+            }
+            scan_names(&redis, ctx.ns.pattern(b"*lock*")).await?
+        }
+    };
+    for k in candidates {
+        if !matches!(
+            companion_group(&k),
+            Some(b"(cachectl:fence)" | b"(cachectl:meta)")
+        ) {
+            names.entry(k).or_insert(false);
+        }
+    }
+    let names: Vec<(Vec<u8>, bool)> = names.into_iter().collect();
+    let mut rows = BTreeMap::new();
+    let mut skipped = 0u64;
+    for chunk in names.chunks(500) {
+        let mut cmds = Vec::with_capacity(chunk.len() * 2);
+        for (k, _) in chunk {
             let mut g = redis::cmd("GET");
             g.arg(k);
             let mut p = redis::cmd("PTTL");
@@ -599,15 +726,25 @@ async fn list(ctx: &Ctx, pattern: &[u8]) -> anyhow::Result<Outcome> {
             cmds.push(Routed::new(k, p));
         }
         let replies = redis.batch(&cmds, Idempotent::Yes).await?;
-        for (k, pair) in keys.into_iter().zip(replies.chunks(2)) {
-            let Ok(token) = Vec::<u8>::from_redis_value(pair[0].clone()) else {
+        for ((k, own), pair) in chunk.iter().zip(replies.chunks(2)) {
+            // Gone since the scan, or not a string: not held.
+            let Ok(Some(token)) = Option::<Vec<u8>>::from_redis_value(pair[0].clone()) else {
                 continue;
             };
+            if !own && !looks_like_token(&token) {
+                skipped += 1;
+                continue;
+            }
             let ttl = i64::from_redis_value(pair[1].clone())
                 .ok()
                 .filter(|t| *t >= 0);
-            rows.insert(k, (token, ttl));
+            rows.insert(k.clone(), (token, ttl));
         }
+    }
+    if skipped > 0 {
+        ctx.printer.notice(&format!(
+            "{skipped} matching string keys hold no lock token: skipped"
+        ));
     }
     Ok(Outcome::with_failure(List { rows }, None))
 }
@@ -650,11 +787,17 @@ struct Done {
     name: String,
     verb: &'static str,
     done: bool,
+    /// The list whose waiters were woken (python-redis-lock's signal).
+    signalled: Option<String>,
 }
 
 impl Render for Done {
     fn json(&self) -> serde_json::Value {
-        json!({"name": self.name, self.verb: self.done})
+        let mut v = json!({"name": self.name, self.verb: self.done});
+        if let Some(list) = &self.signalled {
+            v["signalled"] = json!(list);
+        }
+        v
     }
     fn tables(&self) -> Vec<comfy_table::Table> {
         let mut t = table(&["name", self.verb]);
@@ -803,5 +946,27 @@ mod tests {
         assert_eq!(quorum(3), 2);
         assert_eq!(quorum(5), 3);
         assert_eq!(drift(Duration::from_secs(10)), Duration::from_millis(102));
+    }
+
+    #[test]
+    fn lock_tokens_and_cache_values() {
+        for t in [
+            &b"0f3a9c1e5b7d4a2f8e6c0b1d3f5a7c9e"[..],
+            b"8d1f0c2e-5b7a-4a63-9d0e-1f2a3b4c5d6e",
+            b"app-token-123",
+            b"k3J9sd0aQ+xzP1mB/aaaaaa=",
+        ] {
+            assert!(looks_like_token(t), "{}", String::from_utf8_lossy(t));
+        }
+        for v in [
+            &b"v"[..],
+            b"1",
+            b"hello world",
+            b"{\"user\": 1}",
+            b"<html></html>",
+            b"cached",
+        ] {
+            assert!(!looks_like_token(v), "{}", String::from_utf8_lossy(v));
+        }
     }
 }

@@ -222,14 +222,27 @@ async fn reset(redis: &Redis, key: &[u8], hints: &Hints, ctx: &Ctx) -> anyhow::R
             None,
         ));
     }
+    // limits' sliding window counter has a second key: both go, or the
+    // library keeps counting the previous window.
+    let previous = snapshot
+        .previous
+        .is_some()
+        .then(|| limiter::previous_key(key));
+    let also = previous
+        .as_ref()
+        .map(|p| format!(" and {}", escape_bytes(p)))
+        .unwrap_or_default();
     ctx.printer
         .confirm(format!(
-            "delete rate limiter {shown} ({}, a {})?",
+            "delete rate limiter {shown}{also} ({}, a {})?",
             layout.name(),
             snapshot.kind
         ))
         .await?;
-    let deleted = limiter::reset(redis, key).await?;
+    let mut deleted = limiter::reset(redis, key).await?;
+    if let Some(p) = &previous {
+        deleted |= limiter::reset(redis, p).await?;
+    }
     Ok(Outcome::with_failure(
         ResetReport {
             key: shown,

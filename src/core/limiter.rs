@@ -209,7 +209,7 @@ pub const MAX_TTL_MS: u64 = 10_000_000_000_000;
 /// Sliding log. ARGV: limit, window_ms, cost, units per µs, member prefix,
 /// count_denied, most entries removed. The member is unique per request and
 /// unit (scores alone collide within a millisecond, which lets through more
-/// than the limit). Every step is O(log N) plus at most `cost` writes and
+/// than the limit); in a log of numeric members, the next timestamp not taken. Every step is O(log N) plus at most `cost` writes and
 /// `prune` removals: expired entries are counted with ZCOUNT and removed
 /// oldest first by rank, a bounded slice per call.
 const SLIDING_LOG: &str = r"
@@ -222,6 +222,11 @@ local prune = tonumber(ARGV[7])
 local t = redis.call('TIME')
 local now = (tonumber(t[1]) * 1000000 + tonumber(t[2])) * per_us
 local window = window_ms * 1000 * per_us
+-- A log whose members are numbers (the timestamp, as async-ratelimiter and
+-- rolling-rate-limiter write it) gets numbers: such libraries read members
+-- back with tonumber.
+local newest_member = redis.call('ZRANGE', key, -1, -1)[1]
+local numeric = newest_member ~= nil and tonumber(newest_member) ~= nil
 local old = redis.call('ZCOUNT', key, '-inf', now - window)
 if old > 0 then
   local n = math.min(old, prune)
@@ -242,9 +247,20 @@ if not allowed then
 end
 if cost <= limit and (allowed or ARGV[6] == '1') then
   local args = {}
+  local m = math.floor(now)
+  -- Past a float's integer precision (ns), +1 would not move.
+  local step = 1
+  while m + step == m do step = step * 2 end
   for i = 1, cost do
     args[2 * i - 1] = now
-    args[2 * i] = ARGV[5] .. ':' .. i
+    if numeric then
+      -- Unique like the timestamps themselves: the next free one.
+      while redis.call('ZSCORE', key, string.format('%.0f', m)) do m = m + step end
+      args[2 * i] = string.format('%.0f', m)
+      m = m + step
+    else
+      args[2 * i] = ARGV[5] .. ':' .. i
+    end
   end
   redis.call('ZADD', key, unpack(args))
   count = count + cost
@@ -493,6 +509,69 @@ pub struct Snapshot {
     /// The server's clock (TIME) on the node that owns the key.
     pub now_us: i64,
     pub body: Body,
+    /// `KEY/-1` when it exists: limits' sliding window counter keeps the
+    /// previous window's count there.
+    pub previous: Option<Previous>,
+    /// The whole key is one hash tag `{…}`, as limits names that layout's keys.
+    pub braced: bool,
+    /// KEY is `K/-1` and K exists: the previous window of limits' counter K.
+    pub previous_of: Option<Vec<u8>>,
+}
+
+/// The string beside a counter under `KEY/-1`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Previous {
+    /// None: not an integer string.
+    pub count: Option<i64>,
+    pub ttl_ms: Option<i64>,
+}
+
+/// Where limits keeps the previous window of the sliding window counter `key`.
+pub fn previous_key(key: &[u8]) -> Vec<u8> {
+    let mut k = key.to_vec();
+    k.extend_from_slice(b"/-1");
+    k
+}
+
+/// `{…}` around the whole key, with no other brace inside.
+fn is_braced(key: &[u8]) -> bool {
+    key.len() > 2
+        && key.first() == Some(&b'{')
+        && key.last() == Some(&b'}')
+        && !key[1..key.len() - 1]
+            .iter()
+            .any(|b| *b == b'{' || *b == b'}')
+}
+
+/// Read `KEY/-1` when it exists (a string, or another type: `count` None).
+async fn read_previous(redis: &Redis, key: &[u8]) -> anyhow::Result<Option<Previous>> {
+    let prev = previous_key(key);
+    let r = read(
+        redis,
+        &prev,
+        vec![keyed_cmd("TYPE", &prev, &[]), keyed_cmd("PTTL", &prev, &[])],
+    )
+    .await?;
+    let kind = text_of(&r[0]).unwrap_or_else(|| "none".into());
+    if kind == "none" {
+        return Ok(None);
+    }
+    let ttl_ms = i64::from_redis_value(r[1].clone()).ok().filter(|t| *t >= 0);
+    let count = if kind == "string" {
+        let v = read(
+            redis,
+            &prev,
+            vec![keyed_cmd("GETRANGE", &prev, &["0", "31"])],
+        )
+        .await?;
+        Vec::<u8>::from_redis_value(v[0].clone())
+            .ok()
+            .and_then(|b| std::str::from_utf8(&b).ok()?.trim().parse::<i64>().ok())
+            .filter(|c| *c >= 0)
+    } else {
+        None
+    };
+    Ok(Some(Previous { count, ttl_ms }))
 }
 
 #[derive(Debug, Clone)]
@@ -639,11 +718,25 @@ pub async fn snapshot(redis: &Redis, key: &[u8]) -> anyhow::Result<Snapshot> {
         }
         _ => Body::Other,
     };
+    let previous = match body {
+        Body::Missing | Body::Text(_) => read_previous(redis, key).await?,
+        _ => None,
+    };
+    let previous_of = match (&body, key.strip_suffix(b"/-1")) {
+        (Body::Text(_), Some(current)) => {
+            let r = read(redis, current, vec![keyed_cmd("EXISTS", current, &[])]).await?;
+            (i64::from_redis_value(r[0].clone()).unwrap_or(0) > 0).then(|| current.to_vec())
+        }
+        _ => None,
+    };
     Ok(Snapshot {
         kind,
         ttl_ms,
         now_us,
         body,
+        previous,
+        braced: is_braced(key),
+        previous_of,
     })
 }
 
@@ -676,6 +769,14 @@ pub enum Layout {
         tat: f64,
         clock: Clock,
     },
+    /// limits' sliding window counter: this window's count under KEY, the
+    /// previous one's under `KEY/-1`.
+    WindowCounter {
+        current: i64,
+        previous: i64,
+    },
+    /// A counter that two layouts would read differently; why.
+    Ambiguous(String),
     Unknown(String),
 }
 
@@ -687,6 +788,8 @@ impl Layout {
             Layout::Counter { .. } => "fixed-window",
             Layout::TokenBucket { .. } => "token-bucket",
             Layout::Gcra { .. } => "gcra",
+            Layout::WindowCounter { .. } => "sliding-window-counter",
+            Layout::Ambiguous(_) => "ambiguous",
             Layout::Unknown(_) => "unknown",
         }
     }
@@ -694,6 +797,9 @@ impl Layout {
 
 /// Decide which layout a snapshot holds; `--algo` breaks ties for strings.
 pub fn classify(s: &Snapshot, h: &Hints) -> Layout {
+    if let Some(l) = classify_window_counter(s, h) {
+        return l;
+    }
     let now = s.now_us as f64;
     match &s.body {
         Body::Missing => Layout::Missing,
@@ -725,6 +831,56 @@ pub fn classify(s: &Snapshot, h: &Hints) -> Layout {
             Layout::TokenBucket { tokens, stamp }
         }
         Body::Other => Layout::Unknown(format!("a {} is not a rate limiter layout", s.kind)),
+    }
+}
+
+/// limits' sliding window counter, told apart from a fixed window: `KEY/-1`
+/// beside the counter, or (limits wraps these keys in braces) a TTL longer
+/// than `--window`, which no fixed window has. A braced counter alone is
+/// either: ambiguous, unless `--algo fixed-window` says which.
+fn classify_window_counter(s: &Snapshot, h: &Hints) -> Option<Layout> {
+    let current = match &s.body {
+        Body::Missing => None,
+        Body::Text(b) => Some(
+            std::str::from_utf8(b)
+                .ok()?
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|c| *c >= 0)?,
+        ),
+        _ => return None,
+    };
+    if let (Some(current_key), Some(_)) = (&s.previous_of, current) {
+        return Some(Layout::Ambiguous(format!(
+            "the previous window of limits' sliding window counter {}: inspect that key",
+            String::from_utf8_lossy(current_key)
+        )));
+    }
+    if let Some(Previous {
+        count: Some(previous),
+        ..
+    }) = s.previous
+    {
+        return Some(Layout::WindowCounter {
+            current: current.unwrap_or(0),
+            previous,
+        });
+    }
+    let current = current?;
+    if !s.braced || s.previous.is_some() || h.algo == Some(RateAlgo::FixedWindow) {
+        return None;
+    }
+    match (h.window_ms, s.ttl_ms) {
+        (Some(w), Some(t)) if t as u64 > w => Some(Layout::WindowCounter {
+            current,
+            previous: 0,
+        }),
+        _ => Some(Layout::Ambiguous(
+            "a counter alone under a {…} key: a fixed window, or limits' sliding window counter whose previous window is gone. \
+             A TTL above --window means limits (pass --window); --algo fixed-window reads it as a fixed window"
+                .into(),
+        )),
     }
 }
 
@@ -791,6 +947,12 @@ pub fn misfit(layout: &Layout, algo: RateAlgo) -> Option<String> {
         Layout::Counter { .. } => "a fixed-window counter".to_string(),
         Layout::TokenBucket { .. } => "a token bucket (hash)".to_string(),
         Layout::Gcra { .. } => "a GCRA TAT".to_string(),
+        Layout::WindowCounter { .. } => {
+            "limits' sliding window counter (KEY and KEY/-1)".to_string()
+        }
+        // The user said which with --algo fixed-window.
+        Layout::Ambiguous(_) if algo == RateAlgo::FixedWindow => return None,
+        Layout::Ambiguous(why) => why.clone(),
         Layout::Unknown(what) => what.clone(),
     };
     Some(format!("holds {holds}, not a {} limiter", algo_name(algo)))
@@ -984,9 +1146,126 @@ pub fn explain(s: &Snapshot, layout: &Layout, h: &Hints) -> Explanation {
             explain_bucket(&mut e, *tokens, stamp.as_ref(), now, h)
         }
         Layout::Gcra { tat, clock } => explain_gcra(&mut e, *tat, *clock, now, h),
+        Layout::WindowCounter { current, previous } => {
+            explain_window_counter(&mut e, s, *current, *previous, h)
+        }
+        Layout::Ambiguous(why) => {
+            if let Body::Text(b) = &s.body {
+                let count = String::from_utf8_lossy(b).trim().to_string();
+                e.fact("count", "count", json!(count.parse::<i64>().ok()), count);
+            }
+            e.notes.push(format!("cannot tell the layout: {why}"));
+        }
     }
     ttl_facts(&mut e, s);
     e
+}
+
+/// Whole seconds above two seconds (windows are set in seconds), else ms.
+fn round_window(ms: f64) -> u64 {
+    if ms >= 2000.0 {
+        ((ms / 1000.0).round() * 1000.0) as u64
+    } else {
+        ms.round().max(1.0) as u64
+    }
+}
+
+/// What limits answers for its sliding window counter: the previous window's
+/// count weighted by the part of it still inside the sliding window (its TTL
+/// over the window), floored, plus this window's count; the reset is when the
+/// next weighted unit or this window ends, as its `get_window_stats` says.
+fn explain_window_counter(
+    e: &mut Explanation,
+    s: &Snapshot,
+    current: i64,
+    previous: i64,
+    h: &Hints,
+) {
+    let cur_ttl = s.ttl_ms.unwrap_or(0).max(0) as f64;
+    let prev_ttl = s
+        .previous
+        .as_ref()
+        .and_then(|p| p.ttl_ms)
+        .unwrap_or(0)
+        .max(0) as f64;
+    e.notes.push(
+        "limits' sliding window counter: KEY counts this window, KEY/-1 the previous one".into(),
+    );
+    // At the switch the current key gets the previous one's TTL plus a window.
+    let inferred = (previous > 0 && cur_ttl > prev_ttl).then(|| round_window(cur_ttl - prev_ttl));
+    let Some(w) = h.window_ms.or(inferred) else {
+        e.fact("count", "count", json!(current), current.to_string());
+        e.fact(
+            "previous_count",
+            "previous window's count",
+            json!(previous),
+            previous.to_string(),
+        );
+        e.notes
+            .push("pass --window to see what the library answers".into());
+        return;
+    };
+    let w_f = w as f64;
+    let (mut current, mut previous, mut cur_ttl, mut prev_ttl) =
+        (current, previous, cur_ttl, prev_ttl);
+    if cur_ttl > 0.0 && cur_ttl < w_f {
+        // The library moves an ended window to KEY/-1 on its next call.
+        (previous, prev_ttl, current, cur_ttl) = (current, cur_ttl, 0, cur_ttl + w_f);
+        e.notes.push(
+            "this window has ended: the library's next call makes it the previous one".into(),
+        );
+    }
+    e.fact("count", "count", json!(current), current.to_string());
+    e.fact(
+        "previous_count",
+        "previous window's count",
+        json!(previous),
+        previous.to_string(),
+    );
+    e.ms("previous_ttl_ms", "previous window's weight left", prev_ttl);
+    let shown = if h.window_ms.is_some() {
+        short_ms(w_f)
+    } else {
+        format!(
+            "{} (inferred from the two TTLs; pass --window)",
+            short_ms(w_f)
+        )
+    };
+    e.fact("window_ms", "window", json!(w), shown);
+    let weighted = (previous as f64 * prev_ttl / w_f + current as f64).floor() as i64;
+    e.fact(
+        "weighted_count",
+        "weighted count",
+        json!(weighted),
+        weighted.to_string(),
+    );
+    let prev_reset = (previous > 0).then(|| prev_ttl % (w_f / previous as f64));
+    let cur_reset = (current > 0).then(|| cur_ttl % w_f);
+    let reset = match (prev_reset, cur_reset) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => 0.0,
+    };
+    match h.limit {
+        Some(limit) => {
+            let remaining = (limit as i64 - weighted).max(0);
+            e.fact("limit", "limit", json!(limit), limit.to_string());
+            e.fact(
+                "remaining",
+                "remaining",
+                json!(remaining),
+                remaining.to_string(),
+            );
+            e.ms("reset_after_ms", "resets in", reset);
+            if remaining == 0 {
+                e.notes.push(format!(
+                    "at the limit: the library denies until the weighted count drops, in {}",
+                    short_ms(reset)
+                ));
+            }
+        }
+        None => e.notes.push("pass --limit to see what remains".into()),
+    }
 }
 
 fn ttl_facts(e: &mut Explanation, s: &Snapshot) {
@@ -1326,6 +1605,9 @@ mod tests {
             ttl_ms,
             now_us: NOW_US as i64,
             body,
+            previous: None,
+            braced: false,
+            previous_of: None,
         }
     }
 
@@ -1364,6 +1646,60 @@ mod tests {
         let tat = now / 1e6 - JAN_1_2017_S + 0.2;
         assert_eq!(detect_clock(tat, now, &TAT_CLOCKS), Some(Clock::Since2017));
         assert_eq!(detect_clock(now / 1e6, now, &TAT_CLOCKS), unix(TimeUnit::S));
+    }
+
+    #[test]
+    fn limits_sliding_window_counter_answers() {
+        let hints = Hints {
+            limit: Some(10),
+            ..Hints::default()
+        };
+        let mut s = snap(Body::Text(b"1".to_vec()), Some(90_000));
+        s.previous = Some(Previous {
+            count: Some(10),
+            ttl_ms: Some(30_000),
+        });
+        s.braced = true;
+        let layout = classify(&s, &hints);
+        assert_eq!(
+            layout,
+            Layout::WindowCounter {
+                current: 1,
+                previous: 10
+            }
+        );
+        let e = explain(&s, &layout, &hints);
+        assert_eq!(num(&e, "window_ms"), 60_000.0);
+        assert_eq!(num(&e, "weighted_count"), 6.0);
+        assert_eq!(num(&e, "remaining"), 4.0);
+        assert_eq!(num(&e, "reset_after_ms"), 0.0);
+        // An ended window is shifted as the library does: 4 x 20/60 = 1.
+        let mut ended = snap(Body::Text(b"4".to_vec()), Some(20_000));
+        ended.braced = true;
+        let h = Hints {
+            window_ms: Some(60_000),
+            ..hints.clone()
+        };
+        let e = explain(
+            &ended,
+            &Layout::WindowCounter {
+                current: 4,
+                previous: 0,
+            },
+            &h,
+        );
+        assert_eq!(num(&e, "weighted_count"), 1.0);
+        assert_eq!(num(&e, "count"), 0.0);
+        assert_eq!(num(&e, "previous_count"), 4.0);
+        // Alone and braced: a fixed window or limits, unless --algo says.
+        assert!(matches!(classify(&ended, &h), Layout::Ambiguous(_)));
+        let fixed = Hints {
+            algo: Some(RateAlgo::FixedWindow),
+            ..h
+        };
+        assert_eq!(classify(&ended, &fixed), Layout::Counter { count: 4 });
+        assert!(is_braced(b"{LIMITER/a/10/1/minute}"));
+        assert!(!is_braced(b"{a}:b") && !is_braced(b"{}"));
     }
 
     #[test]

@@ -75,9 +75,13 @@ pub fn new_token() -> String {
 }
 
 /// Take the lock and bump the fencing counter atomically; 0 when the lock is held.
+/// The counter's TTL (ARGV[3] ms, 0 = persistent) is refreshed each time, so
+/// counters of names no longer used go away.
 const ACQUIRE: &str = r"
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('INCR', KEYS[2])
+  local n = redis.call('INCR', KEYS[2])
+  if ARGV[3] == '0' then redis.call('PERSIST', KEYS[2]) else redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+  return n
 end
 return 0
 ";
@@ -94,17 +98,22 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
       redis.call('DEL', KEYS[3])
     end
   end
-  return redis.call('INCR', KEYS[2])
+  local n = redis.call('INCR', KEYS[2])
+  if ARGV[3] == '0' then redis.call('PERSIST', KEYS[2]) else redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+  return n
 end
 return 0
 ";
 
 /// Raise the fencing counter to at least ARGV[1] (Redlock: any two quorums share
 /// a node, so raising every node to the quorum's maximum keeps tokens strictly
-/// increasing across acquisitions).
+/// increasing across acquisitions). SET drops the TTL: it is set again (ARGV[2]).
 const RAISE_FENCE: &str = r"
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+if cur < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+end
 return 1
 ";
 
@@ -118,9 +127,14 @@ return 0
 ";
 
 /// Extend the lock only if it still holds our token (and is a string, as above).
+/// The fencing counter (KEYS[2]) is kept alive as long as the lock is held: its
+/// TTL is raised to ARGV[3] ms, never shortened, and never set on a persistent one.
 const EXTEND: &str = r"
 if redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  local done = redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  local left = redis.call('PTTL', KEYS[2])
+  if left > 0 and left < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+  return done
 end
 return 0
 ";
@@ -144,6 +158,48 @@ pub fn fence_key(name: &[u8]) -> Vec<u8> {
     companion(name, FENCE_SUFFIX)
 }
 
+/// The fencing counter's default TTL: 30 days or 100 x the lock TTL, whichever
+/// is longer. Tokens keep increasing as long as the lock is taken at least once
+/// per fence TTL.
+pub fn default_fence_ttl(ttl: Duration) -> Duration {
+    (ttl.saturating_mul(100)).max(Duration::from_secs(30 * 86_400))
+}
+
+/// Milliseconds for the scripts; "0" = persistent.
+fn fence_ms(fence_ttl: Duration) -> String {
+    if fence_ttl.is_zero() {
+        "0".into()
+    } else {
+        fence_ttl.as_millis().max(1).to_string()
+    }
+}
+
+/// The locks a fencing counter key may belong to: the names whose companion it
+/// is (`deploy` and `{deploy}` share one).
+pub fn locks_of_fence(fence: &[u8]) -> Vec<Vec<u8>> {
+    let Some(base) = fence.strip_suffix(format!(":{FENCE_SUFFIX}").as_bytes()) else {
+        return Vec::new();
+    };
+    let mut candidates = vec![base.to_vec()];
+    if let Some(inner) = base.strip_prefix(b"{").and_then(|b| b.strip_suffix(b"}")) {
+        candidates.push(inner.to_vec());
+    }
+    // `{T}:key`, T a decimal tag chosen for the key's slot.
+    if let Some(close) = base.iter().position(|&b| b == b'}') {
+        if base.first() == Some(&b'{')
+            && close > 1
+            && base[1..close].iter().all(u8::is_ascii_digit)
+            && base.get(close + 1) == Some(&b':')
+        {
+            candidates.push(base[close + 2..].to_vec());
+        }
+    }
+    candidates.retain(|c| {
+        fence_key(c) == fence || legacy_companion(c, FENCE_SUFFIX).as_deref() == Some(fence)
+    });
+    candidates
+}
+
 /// Try once; `Some(fencing token)` when acquired. Never retried after a dropped
 /// connection: a lock must not be taken twice.
 pub async fn try_acquire(
@@ -151,10 +207,12 @@ pub async fn try_acquire(
     name: &[u8],
     token: &str,
     ttl: Duration,
+    fence_ttl: Duration,
 ) -> anyhow::Result<Option<i64>> {
     let fence = fence_key(name);
     let ms = ttl.as_millis().max(1).to_string();
-    let args = [token.as_bytes(), ms.as_bytes()];
+    let fence_ms = fence_ms(fence_ttl);
+    let args = [token.as_bytes(), ms.as_bytes(), fence_ms.as_bytes()];
     // Cross-slot keys are fine on one server; a cluster never had the old name
     // working (CROSSSLOT).
     let legacy = legacy_companion(name, FENCE_SUFFIX).filter(|_| !redis.is_cluster());
@@ -192,13 +250,14 @@ pub async fn acquire(
     name: &[u8],
     token: &str,
     ttl: Duration,
+    fence_ttl: Duration,
     wait: Duration,
 ) -> anyhow::Result<Option<(i64, tokio::time::Instant)>> {
     let deadline = tokio::time::Instant::now() + wait;
     let mut pause = Duration::from_millis(5);
     loop {
         let sent = tokio::time::Instant::now();
-        if let Some(f) = try_acquire(redis, name, token, ttl).await? {
+        if let Some(f) = try_acquire(redis, name, token, ttl, fence_ttl).await? {
             return Ok(Some((f, sent)));
         }
         let now = tokio::time::Instant::now();
@@ -212,10 +271,16 @@ pub async fn acquire(
     }
 }
 
-pub async fn raise_fence(redis: &Redis, name: &[u8], to: i64) -> anyhow::Result<()> {
+pub async fn raise_fence(
+    redis: &Redis,
+    name: &[u8],
+    to: i64,
+    fence_ttl: Duration,
+) -> anyhow::Result<()> {
     let fence = fence_key(name);
     let to = to.to_string();
-    let cmd = eval(RAISE_FENCE, &[&fence], &[to.as_bytes()]);
+    let ms = fence_ms(fence_ttl);
+    let cmd = eval(RAISE_FENCE, &[&fence], &[to.as_bytes(), ms.as_bytes()]);
     let _: i64 = redis.keyed(&fence, &cmd, Idempotent::Yes).await?;
     Ok(())
 }
@@ -237,16 +302,89 @@ pub async fn release_after_failure(redis: &Redis, name: &[u8], token: &[u8]) -> 
     Ok(())
 }
 
+/// Extend a lock that has no fencing counter to keep alive (remember's).
 pub async fn extend(
     redis: &Redis,
     name: &[u8],
     token: &str,
     ttl: Duration,
 ) -> anyhow::Result<bool> {
+    extend_fenced(redis, name, token, ttl, Duration::ZERO).await
+}
+
+/// Extend, and raise the fencing counter's TTL to `fence_ttl` (zero: leave it).
+pub async fn extend_fenced(
+    redis: &Redis,
+    name: &[u8],
+    token: &str,
+    ttl: Duration,
+    fence_ttl: Duration,
+) -> anyhow::Result<bool> {
     let ms = ttl.as_millis().max(1).to_string();
-    let cmd = eval(EXTEND, &[name], &[token.as_bytes(), ms.as_bytes()]);
+    let fence = fence_key(name);
+    let fence_ms = fence_ms(fence_ttl);
+    let cmd = eval(
+        EXTEND,
+        &[name, &fence],
+        &[token.as_bytes(), ms.as_bytes(), fence_ms.as_bytes()],
+    );
     let n: i64 = redis.keyed(name, &cmd, Idempotent::Yes).await?;
     Ok(n == 1)
+}
+
+/// python-redis-lock's wake-up: the signal list gets exactly one element and
+/// the library's expiry, as its own unlock and reset scripts do.
+const SIGNAL: &str = r"
+redis.call('DEL', KEYS[1])
+redis.call('LPUSH', KEYS[1], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+";
+
+/// Wake the waiters blocked on `list` (BLPOP).
+pub async fn signal(redis: &Redis, list: &[u8], expire: Duration) -> anyhow::Result<()> {
+    let ms = expire.as_millis().max(1).to_string();
+    let cmd = eval(SIGNAL, &[list], &[ms.as_bytes()]);
+    let _: i64 = redis.keyed(list, &cmd, Idempotent::Yes).await?;
+    Ok(())
+}
+
+/// The signal list python-redis-lock keeps beside `lock:NAME`: `lock-signal:NAME`.
+pub fn signal_list_of(name: &[u8]) -> Option<Vec<u8>> {
+    let rest = name.strip_prefix(b"lock:")?;
+    let mut list = b"lock-signal:".to_vec();
+    list.extend_from_slice(rest);
+    Some(list)
+}
+
+/// A python-redis-lock id: base64 of 18 random bytes (24 characters, no padding).
+pub fn is_python_redis_lock_id(token: &[u8]) -> bool {
+    token.len() == 24
+        && token
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+/// Whether to signal `list` (the [`signal_list_of`] the lock) after the lock is
+/// released: when the lock is python-redis-lock's (the list exists beside it, or
+/// the lock holds one of its ids).
+pub async fn detect_signal_list(
+    redis: &Redis,
+    list: Vec<u8>,
+    tokens: &[Vec<u8>],
+) -> anyhow::Result<Option<Vec<u8>>> {
+    if tokens.iter().any(|t| is_python_redis_lock_id(t)) {
+        return Ok(Some(list));
+    }
+    let mut t = redis::cmd("TYPE");
+    t.arg(&list);
+    let kind: Value = redis.keyed(&list, &t, Idempotent::Yes).await?;
+    let is_list = match kind {
+        Value::SimpleString(s) => s == "list",
+        Value::BulkString(b) => b == b"list",
+        _ => false,
+    };
+    Ok(is_list.then_some(list))
 }
 
 /// What a lock key holds now.
@@ -339,6 +477,51 @@ mod tests {
             Some(b"a}b:cachectl:fence".to_vec())
         );
         assert_eq!(companion(b"{u1}:p", "m"), b"{u1}:p:m".to_vec());
+    }
+
+    #[test]
+    fn fence_keys_name_their_lock() {
+        for key in [
+            &b"deploy"[..],
+            b"{user:1}:job",
+            b"job}1",
+            b"}",
+            b"{}x",
+            b"a{b}c{d}",
+        ] {
+            assert!(
+                locks_of_fence(&fence_key(key)).contains(&key.to_vec()),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        assert!(locks_of_fence(b"deploy").is_empty());
+        assert_eq!(
+            locks_of_fence(b"{deploy}:cachectl:fence"),
+            vec![b"{deploy}".to_vec(), b"deploy".to_vec()]
+        );
+        assert_eq!(
+            default_fence_ttl(Duration::from_secs(10)),
+            Duration::from_secs(30 * 86_400)
+        );
+        assert_eq!(
+            default_fence_ttl(Duration::from_secs(86_400)),
+            Duration::from_secs(100 * 86_400)
+        );
+    }
+
+    #[test]
+    fn python_redis_lock_shapes() {
+        assert_eq!(
+            signal_list_of(b"lock:job:1").as_deref(),
+            Some(&b"lock-signal:job:1"[..])
+        );
+        assert_eq!(signal_list_of(b"job"), None);
+        assert!(is_python_redis_lock_id(b"q3Jf0+Zb9xVw2YtLmN8aPk1/"));
+        assert!(!is_python_redis_lock_id(
+            b"0f3a9c1e5b7d4a2f8e6c0b1d3f5a7c9e"
+        ));
+        assert!(!is_python_redis_lock_id(b"q3Jf0+Zb9xVw2YtLmN8aPk=="));
     }
 
     #[test]

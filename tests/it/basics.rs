@@ -330,3 +330,22 @@ fn help_and_version() {
         .failure()
         .stderr(predicate::str::contains("Commands:"));
 }
+
+#[test]
+fn infinite_scores_are_kept_in_json() {
+    let s = RedisServer::start();
+    s.cli(&[
+        "ZADD", "t:inf", "+inf", "top", "-inf", "bottom", "2.5", "mid",
+    ]);
+    let out = run(&s.url(), &["--json", "get", "t:inf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        v["value"],
+        serde_json::json!([
+            {"member": "bottom", "score": "-inf"},
+            {"member": "mid", "score": 2.5},
+            {"member": "top", "score": "inf"},
+        ])
+    );
+}

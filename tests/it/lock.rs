@@ -501,12 +501,20 @@ fn locks_on_a_cluster() {
         &["lock", "run", "cl:lock", "--ttl", "2s", "--", "true"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let listed = json(&run(&c.url(), &["--json", "lock", "list"]));
+    let none = json(&run(&c.url(), &["--json", "lock", "list"]));
     assert_eq!(
-        listed.as_array().map(Vec::len),
+        none.as_array().map(Vec::len),
         Some(0),
         "released, and fence keys are not listed"
     );
+    // Held locks are found on every node by their counters, whatever the name.
+    for name in ["deploy", "job}1", "{user:1}:job"] {
+        let out = run(&c.url(), &["lock", "acquire", name, "--ttl", "30s"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let mut rows = listed(&run(&c.url(), &["--json", "lock", "list"]));
+    rows.sort();
+    assert_eq!(rows, vec!["deploy", "job}1", "{user:1}:job"]);
 }
 
 #[test]
@@ -975,4 +983,311 @@ fn lock_acquire_interrupted_while_waiting_exits_130_and_takes_nothing() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(130));
     assert_eq!(s.cli(&["GET", "lk:busy2"]), "other", "the holder keeps it");
+}
+
+fn fence_pttl(s: &RedisServer, name: &str) -> i64 {
+    s.cli(&["PTTL", &format!("{{{name}}}:cachectl:fence")])
+        .parse()
+        .expect("pttl")
+}
+
+#[test]
+fn fence_counters_expire_and_each_acquisition_refreshes_them() {
+    let s = RedisServer::start();
+    let acquire = |name: &str, extra: &[&str]| {
+        let mut args = vec!["--json", "lock", "acquire", name, "--ttl", "10s"];
+        args.extend_from_slice(extra);
+        let out = run(&s.url(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v = json(&out);
+        let token = v["token"].as_str().expect("token").to_string();
+        assert!(run(&s.url(), &["lock", "release", name, "--token", &token])
+            .status
+            .success());
+        v["fencing_token"].as_i64().expect("fence")
+    };
+    // Default: 30 days (100 x a 10s TTL is less).
+    acquire("ft:a", &[]);
+    let day = 86_400_000;
+    let p = fence_pttl(&s, "ft:a");
+    assert!(p > 29 * day && p <= 30 * day, "{p}");
+    // 100 x the lock TTL when that is longer.
+    let out = run(&s.url(), &["lock", "acquire", "ft:b", "--ttl", "1d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = fence_pttl(&s, "ft:b");
+    assert!(p > 99 * day && p <= 100 * day, "{p}");
+    // Refreshed, and still counting, on every acquisition.
+    s.cli(&["PEXPIRE", "{ft:a}:cachectl:fence", "5000"]);
+    let f1 = acquire("ft:a", &[]);
+    assert_eq!(f1, 2);
+    assert!(fence_pttl(&s, "ft:a") > 29 * day);
+    let f2 = acquire("ft:a", &["--fence-ttl", "1h"]);
+    assert_eq!(f2, 3);
+    let p = fence_pttl(&s, "ft:a");
+    assert!(p > 0 && p <= 3_600_000, "{p}");
+    acquire("ft:a", &["--fence-ttl", "0"]);
+    assert_eq!(fence_pttl(&s, "ft:a"), -1, "0 = persistent");
+    assert_eq!(
+        run(
+            &s.url(),
+            &[
+                "lock",
+                "acquire",
+                "ft:c",
+                "--ttl",
+                "1s",
+                "--fence-ttl",
+                "soon"
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn redlock_fence_counters_keep_a_ttl_when_raised() {
+    let servers: Vec<RedisServer> = (0..3).map(|_| RedisServer::start()).collect();
+    let nodes = node_args(&servers);
+    // One node is ahead: the quorum's maximum is written to the others.
+    servers[0].cli(&["SET", "{ft:r}:cachectl:fence", "41"]);
+    let mut args: Vec<&str> = vec!["--json", "lock", "acquire", "ft:r", "--ttl", "5s"];
+    args.extend(nodes.iter().map(String::as_str));
+    let out = run(&servers[0].url(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["fencing_token"], 42);
+    for s in &servers {
+        assert_eq!(s.cli(&["GET", "{ft:r}:cachectl:fence"]), "42");
+        assert!(fence_pttl(s, "ft:r") > 29 * 86_400_000);
+    }
+}
+
+#[test]
+fn stats_groups_cachectl_companion_keys_apart() {
+    let s = RedisServer::start();
+    for name in ["report", "deploy", "job:7"] {
+        assert!(run(&s.url(), &["lock", "acquire", name, "--ttl", "30s"])
+            .status
+            .success());
+    }
+    let v = json(&run(&s.url(), &["--json", "stats", "--scan"]));
+    let prefixes = v["keyspace"]["by_prefix"].as_array().expect("by_prefix");
+    let fence = prefixes
+        .iter()
+        .find(|p| p["prefix"] == "(cachectl:fence)")
+        .unwrap_or_else(|| panic!("no companion group: {prefixes:?}"));
+    assert_eq!(fence["keys"], 3);
+    assert_eq!(fence["no_ttl"], 0);
+    assert!(
+        prefixes
+            .iter()
+            .all(|p| !p["prefix"].as_str().unwrap_or("").starts_with('{')),
+        "{prefixes:?}"
+    );
+}
+
+fn listed(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "{}", stderr(out));
+    json(out)
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+#[test]
+fn lock_list_finds_every_cachectl_lock_and_app_locks_without_a_pattern() {
+    let s = RedisServer::start();
+    let names = ["deploy", "job}1", "{user:1}:job", "nightly:import"];
+    for name in names {
+        let out = run(&s.url(), &["lock", "acquire", name, "--ttl", "30s"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // Taken once and released: not held, not listed.
+    let out = run(&s.url(), &["lock", "acquire", "gone", "--ttl", "30s"]);
+    let token = text(&out);
+    assert!(
+        run(&s.url(), &["lock", "release", "gone", "--token", &token])
+            .status
+            .success()
+    );
+    s.cli(&["SET", "lock:scraper:amazon", "app-token-123", "PX", "30000"]);
+    s.cli(&["SET", "page:blocklist", "<html>a cached page</html>"]);
+    let mut rows = listed(&run(&s.url(), &["--json", "lock", "list"]));
+    rows.sort();
+    let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    want.push("lock:scraper:amazon".into());
+    want.sort();
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn lock_list_with_a_pattern_skips_values_that_are_no_lock_tokens() {
+    let s = RedisServer::start();
+    crate::fixtures::load(&s, &crate::fixtures::keys("cache:", 2000), None);
+    s.cli(&["SET", "cache:json", "{\"user\": 1, \"name\": \"a\"}"]);
+    let out = run(&s.url(), &["lock", "acquire", "deploy", "--ttl", "30s"]);
+    assert!(out.status.success());
+    s.cli(&["SET", "lock:app", "8d1f0c2e-5b7a-4a63-9d0e-1f2a3b4c5d6e"]);
+    let out = run(&s.url(), &["--json", "lock", "list", "*"]);
+    let mut rows = listed(&out);
+    rows.sort();
+    assert_eq!(rows, vec!["deploy".to_string(), "lock:app".to_string()]);
+    assert!(
+        stderr(&out).contains("2001 "),
+        "the rest are counted: {}",
+        stderr(&out)
+    );
+}
+
+/// A python-redis-lock 4.0 id: base64 of 18 random bytes.
+const PRL_ID: &str = "q3Jf0+Zb9xVw2YtLmN8aPk1/";
+
+fn blpop_waiter(s: &RedisServer, list: &str) -> std::process::Child {
+    let before: u64 = s
+        .info_field("clients", "blocked_clients")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let child = s
+        .cli_cmd()
+        .args(["BLPOP", list, "30"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn waiter");
+    wait_until(Duration::from_secs(10), "the waiter blocks", || {
+        s.info_field("clients", "blocked_clients")
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > before)
+    });
+    child
+}
+
+#[test]
+fn python_redis_lock_waiters_are_woken_by_break_and_release() {
+    let s = RedisServer::start();
+    // break: the waiter blocked on lock-signal:NAME gets the library's signal.
+    s.cli(&["SET", "lock:job", PRL_ID, "EX", "30"]);
+    let waiter = blpop_waiter(&s, "lock-signal:job");
+    let out = run(&s.url(), &["--json", "lock", "break", "lock:job", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["signalled"], "lock-signal:job");
+    let woken = waiter.wait_with_output().expect("waiter");
+    let said = String::from_utf8_lossy(&woken.stdout).to_string();
+    assert!(
+        said.contains("lock-signal:job") && said.contains('1'),
+        "{said}"
+    );
+    assert_eq!(s.cli(&["EXISTS", "lock:job"]), "0");
+    // release, with a signal list already beside the lock (a stale signal):
+    // replaced by one element, with the library's expiry (1 s by default).
+    s.cli(&["SET", "lock:job2", "not-base64-shaped-token-1", "EX", "30"]);
+    s.cli(&["RPUSH", "lock-signal:job2", "1", "1", "1"]);
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "release",
+            "lock:job2",
+            "--token",
+            "not-base64-shaped-token-1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left = s.cli(&["LLEN", "lock-signal:job2"]);
+    let pttl: i64 = s.cli(&["PTTL", "lock-signal:job2"]).parse().expect("pttl");
+    assert!(
+        (left == "1" && pttl > 0 && pttl <= 1000) || (left == "0" && pttl == -2),
+        "{left} {pttl}"
+    );
+    // An explicit list and expiry, for any lock name.
+    s.cli(&["SET", "myjob", "tok-0001", "EX", "30"]);
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "release",
+            "myjob",
+            "--token",
+            "tok-0001",
+            "--signal-list",
+            "myjob:wake",
+            "--signal-expire",
+            "1h",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["LRANGE", "myjob:wake", "0", "-1"]), "1");
+    let pttl: i64 = s.cli(&["PTTL", "myjob:wake"]).parse().expect("pttl");
+    assert!(pttl > 0 && pttl <= 3_600_000, "{pttl}");
+}
+
+#[test]
+fn other_locks_get_no_signal_list() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "lock:scraper:amazon", "app-token-123", "PX", "30000"]);
+    let out = run(&s.url(), &["lock", "break", "lock:scraper:amazon", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "lock-signal:scraper:amazon"]), "0");
+    // A wrong token releases nothing and signals nobody.
+    s.cli(&["SET", "lock:job", PRL_ID, "EX", "30"]);
+    let out = run(
+        &s.url(),
+        &["lock", "release", "lock:job", "--token", "wrong"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.cli(&["EXISTS", "lock-signal:job"]), "0");
+}
+
+#[test]
+fn extending_a_lock_keeps_its_fence_counter_alive() {
+    let s = RedisServer::start();
+    let day = 86_400_000;
+    let token = text(&run(&s.url(), &["lock", "acquire", "fx:e", "--ttl", "10s"]));
+    s.cli(&["PEXPIRE", "{fx:e}:cachectl:fence", "5000"]);
+    let out = run(
+        &s.url(),
+        &["lock", "extend", "fx:e", "--token", &token, "--ttl", "10s"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        fence_pttl(&s, "fx:e") > 29 * day,
+        "a held lock's counter lives on"
+    );
+    // A persistent counter stays persistent.
+    let token = text(&run(
+        &s.url(),
+        &[
+            "lock",
+            "acquire",
+            "fx:p",
+            "--ttl",
+            "10s",
+            "--fence-ttl",
+            "0",
+        ],
+    ));
+    let out = run(
+        &s.url(),
+        &["lock", "extend", "fx:p", "--token", &token, "--ttl", "10s"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fence_pttl(&s, "fx:p"), -1);
+    // A counter that could expire while the lock is held is refused.
+    let out = run(
+        &s.url(),
+        &[
+            "lock",
+            "acquire",
+            "fx:s",
+            "--ttl",
+            "1m",
+            "--fence-ttl",
+            "30s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", "fx:s"]), "0");
 }

@@ -1227,3 +1227,163 @@ fn a_long_run_prints_its_json_in_bounded_memory() {
     assert_eq!(int(&results[39_999], "n"), 40_000);
     assert_eq!(s.cli(&["GET", "rl:long"]), "40000");
 }
+
+/// async-ratelimiter's reading of its log: the oldest member, as a number.
+const ASYNC_RATELIMITER_OLDEST: &str =
+    "local o = redis.call('ZRANGE', KEYS[1], 0, 0) return tostring(tonumber(o[1]) + tonumber(ARGV[1]))";
+
+#[test]
+fn members_written_into_a_numeric_log_are_numeric() {
+    let s = RedisServer::start();
+    let key = "limit:alice";
+    let now_ms = server_now_us(&s) / 1000;
+    // The library's shape: member and score the ms timestamp.
+    let first = (now_ms - 500).to_string();
+    zadd_then_expire(&s, key, std::slice::from_ref(&first), "10");
+    let v = rl(
+        &s.url(),
+        key,
+        &[
+            "--limit",
+            "20",
+            "--window",
+            "10s",
+            "--requests",
+            "3",
+            "--cost",
+            "2",
+        ],
+    );
+    assert_eq!(int(&v, "allowed"), 3);
+    let all = s.cli(&["ZRANGE", key, "0", "-1", "WITHSCORES"]);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 2 * 7, "one entry per unit of cost: {all}");
+    for pair in lines.chunks(2) {
+        let member: i64 = pair[0]
+            .parse()
+            .unwrap_or_else(|_| panic!("member {} is not a number: {all}", pair[0]));
+        let score: f64 = pair[1].parse().expect("score");
+        assert!((member as f64 - score).abs() < 1000.0, "{all}");
+    }
+    // The app's own entry gone, the library reads cachectl's oldest one.
+    s.cli(&["ZREM", key, &first]);
+    let out = s.cli(&["EVAL", ASYNC_RATELIMITER_OLDEST, "1", key, "10000"]);
+    assert!(
+        out.parse::<f64>().is_ok(),
+        "the library's read fails: {out}"
+    );
+    // A log cachectl starts keeps its own unique members.
+    let v = rl(
+        &s.url(),
+        "limit:fresh",
+        &["--limit", "5", "--requests", "2"],
+    );
+    assert_eq!(int(&v, "allowed"), 2);
+    assert_eq!(s.cli(&["ZCARD", "limit:fresh"]), "2");
+}
+
+/// limits 5.x' sliding window counter for 10 per minute: the previous
+/// window's count under `K/-1` (weighted by the TTL it has left), the
+/// current window's under `K` (TTL: the previous one's plus a window).
+fn limits_sliding_window(
+    s: &RedisServer,
+    key: &str,
+    previous: u64,
+    previous_ttl_ms: u64,
+    current: u64,
+) {
+    let prev = format!("{key}/-1");
+    let w = 60_000;
+    s.cli(&[
+        "SET",
+        &prev,
+        &previous.to_string(),
+        "PX",
+        &previous_ttl_ms.to_string(),
+    ]);
+    s.cli(&[
+        "SET",
+        key,
+        &current.to_string(),
+        "PX",
+        &(previous_ttl_ms + w).to_string(),
+    ]);
+}
+
+#[test]
+fn inspect_reads_a_limits_sliding_window_counter_as_the_library_does() {
+    let s = RedisServer::start();
+    let key = "{LIMITER/alice/10/1/minute}";
+    // 10 last window, 35s of its weight left: 10 x 35/60 = 5.8, floored 5; plus 1 now.
+    limits_sliding_window(&s, key, 10, 35_000, 1);
+    let before = fingerprint(&s, key);
+    let v = rl(
+        &s.url(),
+        key,
+        &["--inspect", "--limit", "10", "--window", "1m"],
+    );
+    assert_eq!(v["layout"], "sliding-window-counter", "{v}");
+    assert_eq!(int(&v, "count"), 1);
+    assert_eq!(int(&v, "previous_count"), 10);
+    assert_eq!(int(&v, "weighted_count"), 6, "{v}");
+    assert_eq!(int(&v, "remaining"), 4, "{v}");
+    // The previous window frees one slot every 6s of its TTL.
+    assert!(int(&v, "reset_after_ms") < 6_000, "{v}");
+    // The window follows from the two TTLs.
+    let v = rl(&s.url(), key, &["--inspect", "--limit", "10"]);
+    assert_eq!(int(&v, "window_ms"), 60_000, "{v}");
+    assert_eq!(int(&v, "remaining"), 4, "{v}");
+    assert_unchanged(&s, key, &before);
+    // The previous window's key alone is not read as a counter of its own.
+    let v = rl(
+        &s.url(),
+        &format!("{key}/-1"),
+        &["--inspect", "--limit", "10"],
+    );
+    assert_eq!(v["layout"], "ambiguous", "{v}");
+    assert!(v["notes"].to_string().contains("inspect that key"), "{v}");
+    // Driving it with another algorithm would misread it.
+    assert_eq!(
+        rl_out(
+            &s.url(),
+            key,
+            &["--algo", "fixed-window", "--requests", "1"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    // --reset clears both keys, so the library allows again.
+    let out = run(&s.url(), &["ratelimit-test", key, "--reset", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.cli(&["EXISTS", key, &format!("{key}/-1")]), "0");
+}
+
+#[test]
+fn a_counter_that_may_be_either_layout_is_shown_as_ambiguous() {
+    let s = RedisServer::start();
+    // A brace-wrapped counter alone: a fixed window, or limits' current window.
+    let key = "{LIMITER/bob/10/1/minute}";
+    s.cli(&["SET", key, "3", "PX", "50000"]);
+    for args in [
+        &["--inspect", "--limit", "10"][..],
+        &["--inspect", "--limit", "10", "--window", "1m"],
+    ] {
+        let v = rl(&s.url(), key, args);
+        assert_eq!(v["layout"], "ambiguous", "{v}");
+        assert!(v.get("remaining").is_none(), "no guessed answer: {v}");
+    }
+    // A TTL longer than the window: no fixed window lives that long.
+    s.cli(&["PEXPIRE", key, "100000"]);
+    let v = rl(
+        &s.url(),
+        key,
+        &["--inspect", "--limit", "10", "--window", "1m"],
+    );
+    assert_eq!(v["layout"], "sliding-window-counter", "{v}");
+    assert_eq!(int(&v, "remaining"), 7, "{v}");
+    // Plain counters stay fixed windows.
+    s.cli(&["SET", "ratelimit:7", "3", "PX", "50000"]);
+    let v = rl(&s.url(), "ratelimit:7", &["--inspect", "--limit", "10"]);
+    assert_eq!(v["layout"], "fixed-window");
+}
