@@ -492,3 +492,44 @@ fn a_primary_announced_at_an_unreachable_address_does_not_stop_the_rest() {
         stderr(&out)
     );
 }
+
+/// Read-only work runs against a replica, so a keyspace report or a dry run can
+/// spare the primary; nothing it runs is a write (the replica would refuse it).
+#[test]
+fn read_only_work_runs_against_a_replica() {
+    use crate::fixtures::json;
+    let primary = RedisServer::start();
+    for i in 0..50 {
+        primary.cli(&["SET", &format!("ro:{i}"), "v", "EX", "600"]);
+    }
+    primary.cli(&["SET", "ro:lock", "tok-1234567890abcdef", "PX", "60000"]);
+    primary.cli(&["ZADD", "ro:rl", "1", "a"]);
+    primary.cli(&["SADD", "tag:ro", "ro:1", "ro:2"]);
+    let replica = start_replica(&primary);
+    crate::common::wait_until(
+        std::time::Duration::from_secs(20),
+        "replica has the keys",
+        || replica.dbsize() == 53,
+    );
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["get", "ro:1", "ro:2"],
+        vec!["ttl", "ro:1"],
+        vec!["ttl", "--pattern", "ro:*"],
+        vec!["stats"],
+        vec!["stats", "--scan"],
+        vec!["lock", "status", "ro:lock"],
+        vec!["lock", "list", "ro:*"],
+        vec!["ratelimit-test", "ro:rl", "--inspect"],
+        vec!["scan-delete", "ro:*", "--dry-run"],
+        vec!["ttl", "--pattern", "ro:*", "--set", "1h", "--dry-run"],
+        vec!["tag-invalidate", "ro", "--dry-run"],
+    ];
+    for args in cases {
+        let out = run(&replica.url(), &[&["--json"][..], &args].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!json(&out).is_null(), "{args:?}");
+    }
+    let v = json(&run(&replica.url(), &["--json", "stats", "--scan"]));
+    assert_eq!(v["keyspace"]["keys"], 53, "{v}");
+    assert_eq!(primary.dbsize(), 53, "nothing changed");
+}
