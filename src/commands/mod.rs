@@ -61,6 +61,8 @@ impl Ctx {
             port: None,
             db: None,
             askpass: false,
+            sentinels: Vec::new(),
+            master: None,
             ..self.global.clone()
         };
         ConnSpec::from_args(&g)

@@ -18,6 +18,7 @@ mod remember;
 mod rig_selftest;
 mod scan_delete;
 mod security;
+mod sentinel;
 mod stats;
 mod tags;
 mod topology_promises;
