@@ -63,6 +63,8 @@ impl Ctx {
             askpass: false,
             sentinels: Vec::new(),
             master: None,
+            sentinel_user: None,
+            sentinel_pass: None,
             ..self.global.clone()
         };
         ConnSpec::from_args(&g)

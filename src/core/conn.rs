@@ -391,7 +391,7 @@ fn sentinels_from_args(
         None => {
             if g.url.is_some() {
                 return Err(usage(
-                    "--sentinel does not go with --url: the sentinels name the master",
+                    "--sentinel does not go with --url (or REDIS_URL): the sentinels name the master",
                 ));
             }
             let addrs = g

@@ -15,6 +15,7 @@ mod lock;
 mod output_promises;
 mod ratelimit;
 mod remember;
+mod replica_promises;
 mod rig_selftest;
 mod scan_delete;
 mod security;
