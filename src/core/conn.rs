@@ -1119,6 +1119,9 @@ pub struct Redis {
     /// Pipelines in flight: a WAIT that times out holds up every pipeline
     /// behind it on the shared connection, so each waits less when many do.
     pipelines: AtomicUsize,
+    /// When the master's replicas were last counted while none were known
+    /// (right after a failover the old master is not attached yet).
+    replicas_counted: Mutex<Option<tokio::time::Instant>>,
 }
 
 /// The hash slot of a key (CRC16 of the key or of its `{hash tag}`).
@@ -1259,6 +1262,7 @@ impl Redis {
             master: Mutex::new(None),
             wait_replicas: AtomicUsize::new(0),
             pipelines: AtomicUsize::new(0),
+            replicas_counted: Mutex::new(None),
         }))
     }
 
@@ -1287,6 +1291,7 @@ impl Redis {
             master: Mutex::new(Some((r.host, r.port))),
             wait_replicas: AtomicUsize::new(r.replicas),
             pipelines: AtomicUsize::new(0),
+            replicas_counted: Mutex::new(None),
         }))
     }
 
@@ -1356,6 +1361,33 @@ impl Redis {
                 return Ok(false);
             }
             tokio::time::sleep(backoff(attempt)).await;
+        }
+    }
+
+    /// With no replica to confirm writes on, count them again (at most once a
+    /// second): a new master gains its old one as replica some seconds after
+    /// a failover, and only then are its writes guarded against the next one.
+    async fn count_replicas(&self, node: &Node) {
+        let now = tokio::time::Instant::now();
+        match self.replicas_counted.lock() {
+            Ok(mut last) => {
+                if last.is_some_and(|t| now.duration_since(t) < Duration::from_secs(1)) {
+                    return;
+                }
+                *last = Some(now);
+            }
+            Err(_) => return,
+        }
+        let (mut conn, _) = node.conn();
+        if let Ok(Ok(Value::Array(role))) = tokio::time::timeout(
+            self.spec.timeout,
+            redis::cmd("ROLE").query_async::<Value>(&mut conn),
+        )
+        .await
+        {
+            if let Some(Value::Array(r)) = role.get(2) {
+                self.wait_replicas.store(r.len(), Ordering::Relaxed);
+            }
         }
     }
 
@@ -1886,6 +1918,9 @@ impl Redis {
                 }
             }
             // With Sentinel, each pipeline ends in WAIT: see `Redis::master`.
+            if self.is_sentinel() && self.wait_replicas.load(Ordering::Relaxed) == 0 {
+                self.count_replicas(&topo.nodes[0]).await;
+            }
             let confirm = if self.is_sentinel() {
                 self.wait_replicas.load(Ordering::Relaxed)
             } else {
