@@ -1397,7 +1397,7 @@ impl Redis {
         RedisFailure::Server {
             node: node.addr.clone(),
             msg: format!(
-                "{what} (a Sentinel failover?); not retried, since the command is not safe to run twice: check whether it took effect, then run it again"
+                "{what}; not retried, since the command is not safe to run twice: check whether it took effect, then run it again"
             ),
         }
     }
@@ -1754,7 +1754,10 @@ impl Redis {
                         }
                         if idem == Idempotent::No {
                             return Err(self
-                                .failover_failure(node, "the master turned replica (READONLY)")
+                                .failover_failure(
+                                    node,
+                                    "the master turned replica (READONLY): a Sentinel failover",
+                                )
                                 .into());
                         }
                         if attempt >= MAX_ATTEMPTS {
@@ -1780,7 +1783,10 @@ impl Redis {
                         continue;
                     }
                     if self.is_sentinel() && is_dropped(&e) {
-                        let lost = format!("connection to the master lost: {}", describe_error(&e));
+                        let lost = format!(
+                            "connection to the master lost (a Sentinel failover?): {}",
+                            describe_error(&e)
+                        );
                         return Err(self.failover_failure(node, &lost).into());
                     }
                     return Err(failure(&node.addr, &e, self.spec.timeout).into());
@@ -1988,7 +1994,7 @@ impl Redis {
                                             return Err(self
                                                 .failover_failure(
                                                     &node,
-                                                    "the master turned replica (READONLY)",
+                                                    "the master turned replica (READONLY): a Sentinel failover",
                                                 )
                                                 .into());
                                         }
@@ -2046,8 +2052,10 @@ impl Redis {
                     }
                     Err(e) => {
                         if self.is_sentinel() && is_dropped(&e) && idem == Idempotent::No {
-                            let lost =
-                                format!("connection to the master lost: {}", describe_error(&e));
+                            let lost = format!(
+                                "connection to the master lost (a Sentinel failover?): {}",
+                                describe_error(&e)
+                            );
                             return Err(self.failover_failure(&node, &lost).into());
                         }
                         let retry = (idem == Idempotent::Yes && is_dropped(&e))

@@ -90,6 +90,32 @@ fn sentinel_auth_is_apart_from_the_data_nodes() {
         .output()
         .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
+    // An ACL user on the sentinels: --sentinel-user with --sentinel-pass.
+    for i in 0..3 {
+        let ok = s.sentinel_cli(i, &["ACL", "SETUSER", "ops", "on", ">ops-SECRET", "+@all"]);
+        assert_eq!(ok, "OK");
+    }
+    let out = cachectl()
+        .args(s.flags())
+        .args(["--sentinel-user", "ops", "--sentinel-pass", "ops-SECRET"])
+        .args(["--pass", "data-SECRET", "get", "sa:k"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Reports name the deployment by its URL, without the password.
+    let out = cachectl()
+        .args([
+            "--url",
+            &s.url_with(":sent-SECRET@"),
+            "--pass",
+            "data-SECRET",
+        ])
+        .args(["--json", "scan-delete", "sa:none:*", "--yes"])
+        .output()
+        .expect("run");
+    let text = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+    assert!(text.contains("redis+sentinel://***@127.0.0.1:"), "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
 
     // A wrong sentinel password: exit 3, and no password in the output.
     let out = cachectl()
