@@ -709,7 +709,9 @@ impl ConnSpec {
         let mut conn = match self.open(self.info_for(host, port), &label).await {
             Ok(c) => c,
             Err(e @ RedisFailure::Auth { .. }) => return Err(Verify::Fatal(e.into())),
-            Err(e) if e.to_string().contains("DB index is out of range") => {
+            // SELECT refused: "DB index is out of range", or "value is out of
+            // range" for a number too large for the server to read.
+            Err(e) if e.to_string().contains("out of range") => {
                 return Err(Verify::Fatal(bad_db(e, db)))
             }
             Err(e) => return Err(Verify::NotYet(e)),

@@ -155,6 +155,15 @@ fn a_wrong_master_name_is_exit_3_and_a_malformed_url_exit_2() {
         "{}",
         stderr(&out)
     );
+    // A database the master does not have is the user's to fix, at once.
+    let url = format!("{}/99", s.url());
+    let out = cachectl()
+        .args(["--url", &url, "get", "k"])
+        .timeout(Duration::from_secs(15))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("database 99"), "{}", stderr(&out));
     for bad in [
         vec!["--url", "redis+sentinel://127.0.0.1:1"],
         vec!["--url", "redis+sentinel://127.0.0.1:x/m"],
