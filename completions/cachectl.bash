@@ -194,7 +194,7 @@ _cachectl() {
 
     case "${cmd}" in
         cachectl)
-            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help"
+            opts="-u -h -p -n -a -o -q -y -V --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help --version get set ttl scan-delete flush-prefix remember lock ratelimit-test warm stats tag-invalidate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +256,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -280,7 +296,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__flush__subcmd__prefix)
-            opts="-u -h -p -n -a -o -q -y --dry-run --count --batch --in-flight --type --limit --rate --max-latency --del --all --until-empty --checkpoint --sample --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --dry-run --count --batch --in-flight --type --limit --rate --max-latency --del --all --until-empty --checkpoint --sample --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +394,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -402,7 +434,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__generate)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help completions man help"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +496,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -488,7 +536,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__generate__subcmd__completions)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help bash elvish fish powershell zsh"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,6 +595,22 @@ _cachectl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -630,7 +694,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__generate__subcmd__man)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +756,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -716,7 +796,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__get)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,6 +855,22 @@ _cachectl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1124,7 +1220,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help acquire release extend status list break run help"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help acquire release extend status list break run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1186,6 +1282,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1210,7 +1322,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__acquire)
-            opts="-u -h -p -n -a -o -q -y --ttl --wait --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --ttl --wait --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1400,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1312,7 +1440,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__break)
-            opts="-u -h -p -n -a -o -q -y --dry-run --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --dry-run --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,6 +1514,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1410,7 +1554,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__extend)
-            opts="-u -h -p -n -a -o -q -y --token --ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --token --ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1481,6 +1625,22 @@ _cachectl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1634,7 +1794,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__list)
-            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1696,6 +1856,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1720,7 +1896,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__release)
-            opts="-u -h -p -n -a -o -q -y --token --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --token --signal-list --signal-expire --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1798,6 +1974,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1822,7 +2014,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__run)
-            opts="-u -h -p -n -a -o -q -y --ttl --wait --kill-grace --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --ttl --wait --kill-grace --fence-ttl --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,6 +2096,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1928,7 +2136,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__lock__subcmd__status)
-            opts="-u -h -p -n -a -o -q -y --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --node --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1994,6 +2202,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2018,7 +2242,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__ratelimit__subcmd__test)
-            opts="-u -h -p -n -a -o -q -y --algo --limit --window --burst --requests --interval --rps --concurrency --cost --count-denied --unit --inspect --reset --interactive --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --algo --limit --window --burst --requests --interval --rps --concurrency --cost --count-denied --unit --inspect --reset --interactive --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,6 +2344,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2144,7 +2384,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__remember)
-            opts="-u -h -p -n -a -o -q -y --ttl --forever --wait --beta --lock-ttl --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --ttl --forever --wait --beta --lock-ttl --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2222,6 +2462,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2246,7 +2502,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__scan__subcmd__delete)
-            opts="-u -h -p -n -a -o -q -y --dry-run --count --batch --in-flight --type --limit --rate --max-latency --del --all --until-empty --checkpoint --sample --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --dry-run --count --batch --in-flight --type --limit --rate --max-latency --del --all --until-empty --checkpoint --sample --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2344,6 +2600,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2368,7 +2640,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__set)
-            opts="-u -h -p -n -a -o -q -y --file --ttl --nx --xx --keep-ttl --tag --tag-prefix --tag-key --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --file --ttl --nx --xx --keep-ttl --tag --tag-prefix --tag-key --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2450,6 +2722,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2474,7 +2762,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__stats)
-            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2568,6 +2856,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2592,7 +2896,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__tag__subcmd__invalidate)
-            opts="-u -h -p -n -a -o -q -y --tag-prefix --tag-key --prune --publish --dry-run --count --batch --rate --del --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --tag-prefix --tag-key --prune --publish --dry-run --count --batch --rate --del --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2678,6 +2982,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2702,7 +3022,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__ttl)
-            opts="-u -h -p -n -a -o -q -y --pattern --set --at --persist --only-persistent --type --count --dry-run --all --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --pattern --set --at --persist --only-persistent --type --count --dry-run --all --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2784,6 +3104,22 @@ _cachectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2808,7 +3144,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__warm)
-            opts="-u -h -p -n -a -o -q -y --format --ttl --ttl-jitter --only-missing --batch --in-flight --dry-run --skip-invalid --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --format --ttl --ttl-jitter --only-missing --batch --in-flight --dry-run --skip-invalid --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2887,6 +3223,22 @@ _cachectl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentinel-pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

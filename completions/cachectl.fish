@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cachectl_global_optspecs
-    string join \n u/url= h/host= p/port= n/db= user= a/pass= askpass tls cacert= cert= key= insecure prefix= o/output= json timeout= q/quiet no-progress y/yes help V/version
+    string join \n u/url= h/host= p/port= n/db= user= a/pass= askpass tls cacert= cert= key= insecure sentinel= master= sentinel-user= sentinel-pass= prefix= o/output= json timeout= q/quiet no-progress y/yes help V/version
 end
 
 function __fish_cachectl_needs_command
@@ -24,7 +24,7 @@ function __fish_cachectl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c cachectl -n "__fish_cachectl_needs_command" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -33,6 +33,10 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -s a -l pass -d 'Passwor
 complete -c cachectl -n "__fish_cachectl_needs_command" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_needs_command" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_needs_command" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_needs_command" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -61,7 +65,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "stats" -d 'Server
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -70,6 +74,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s a -l pass -d '
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -89,7 +97,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l ttl -d 'Expire
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag -d 'Add the key to tag set T (repeatable); the tag outlives its members' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -98,6 +106,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s a -l pass -d '
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -128,7 +140,7 @@ json\t'RedisJSON documents (TYPE ReJSON-RL)'
 timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l count -d 'SCAN COUNT hint' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -137,6 +149,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s a -l pass -d '
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -172,7 +188,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l rate -
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sample -d 'How many matching keys to show with --dry-run' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -181,6 +197,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s a -l p
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -216,7 +236,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l rate 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sample -d 'How many matching keys to show with --dry-run' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -225,6 +245,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s a -l 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -247,7 +271,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l ttl -d 'H
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l wait -d 'How long to wait for another process computing the same key' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l beta -d 'Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l lock-ttl -d 'TTL of the single-flight lock (kept alive while CMD runs)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -256,6 +280,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s a -l pass
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -271,7 +299,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s q -l quie
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -280,6 +308,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -306,7 +338,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'Keep trying this long (default: one attempt)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -315,6 +347,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -333,7 +369,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -342,6 +378,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -359,7 +399,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l token -d 'The token `lock acquire` printed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l ttl -d 'New validity, from now' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -368,6 +408,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -383,7 +427,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l help -d 'Print help'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -392,6 +436,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -406,7 +454,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -415,6 +463,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -432,7 +484,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -441,6 +493,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -461,7 +517,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l kill-grace -d 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -470,6 +526,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -509,7 +569,7 @@ s\t'Seconds'
 ms\t'Milliseconds (Date.now())'
 us\t'Microseconds'
 ns\t'Nanoseconds (Go\'s time.Now().UnixNano())'"
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -518,6 +578,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s a -
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -542,7 +606,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl -d 'TTL f
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl-jitter -d 'Add up to P% to every TTL, at random, so keys do not all expire together' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l batch -d 'Lines per pipeline' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l in-flight -d 'Pipelines in flight at once' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -551,6 +615,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s a -l pass -d 
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -576,7 +644,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SC
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l watch -d 'Refresh every DURATION, in place, with rates over the interval' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l iterations -d 'With --watch: stop after N refreshes' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -585,6 +653,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s a -l pass -d
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -606,7 +678,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l pub
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l count -d 'Members per SSCAN/ZSCAN call' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l rate -d 'At most N deletions per second' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -615,6 +687,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s a -
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -632,7 +708,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s q -
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -641,6 +717,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fi
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -658,7 +738,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fi
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -667,6 +747,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''
@@ -681,7 +765,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -690,6 +774,10 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cacert -d 'CA certificate (PEM) to verify the server with' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cert -d 'Client certificate (PEM) for servers that demand one' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l sentinel -d 'A Sentinel to ask for the master\'s address (host:port; repeat for each), with --master' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l master -d 'Name of the master the sentinels watch (with --sentinel)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l sentinel-user -d 'ACL user for the sentinels (not the data node\'s: that is --user)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l sentinel-pass -d 'Password for the sentinels (not the data node\'s: that is --pass)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l prefix -d 'Namespace: NS: is put before every key, pattern, tag and lock name given' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format (default: table on a terminal, plain otherwise)' -r -f -a "table\t''
 json\t''

@@ -39,7 +39,7 @@ pub struct Cli {
 /// Options every subcommand accepts (connection, output, safety).
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock
+    /// Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]
     #[arg(
         short = 'u',
         long,
@@ -99,6 +99,22 @@ pub struct GlobalArgs {
     /// Do not verify the server's certificate (TLS without authentication)
     #[arg(long, global = true)]
     pub insecure: bool,
+
+    /// A Sentinel to ask for the master's address (host:port; repeat for each), with --master
+    #[arg(long = "sentinel", global = true, value_name = "HOST:PORT", action = ArgAction::Append)]
+    pub sentinels: Vec<String>,
+
+    /// Name of the master the sentinels watch (with --sentinel)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub master: Option<String>,
+
+    /// ACL user for the sentinels (not the data node's: that is --user)
+    #[arg(long, global = true, value_name = "USER")]
+    pub sentinel_user: Option<String>,
+
+    /// Password for the sentinels (not the data node's: that is --pass)
+    #[arg(long, global = true, value_name = "PASSWORD")]
+    pub sentinel_pass: Option<String>,
 
     /// Namespace: NS: is put before every key, pattern, tag and lock name given
     #[arg(long, global = true, value_name = "NS")]

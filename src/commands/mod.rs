@@ -61,6 +61,10 @@ impl Ctx {
             port: None,
             db: None,
             askpass: false,
+            sentinels: Vec::new(),
+            master: None,
+            sentinel_user: None,
+            sentinel_pass: None,
             ..self.global.clone()
         };
         ConnSpec::from_args(&g)
