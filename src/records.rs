@@ -57,7 +57,7 @@ fn bad(line: u64, reason: impl Into<String>) -> Invalid {
 #[serde(deny_unknown_fields)]
 struct JsonLine<'a> {
     #[serde(borrow)]
-    key: Cow<'a, str>,
+    key: &'a RawValue,
     #[serde(borrow)]
     value: &'a RawValue,
     #[serde(default, borrow)]
@@ -138,10 +138,47 @@ fn decode_str(token: &str) -> Result<String, String> {
     serde_json::from_str(token).map_err(|e| e.to_string())
 }
 
+/// `{"base64": "…"}` (one member): bytes that are not UTF-8 text, the form
+/// `get --json` writes them in. `None` when `text` is not that shape.
+fn base64_of(text: &str) -> Option<Result<Vec<u8>, String>> {
+    use base64::Engine as _;
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Bytes<'a> {
+        #[serde(borrow)]
+        base64: Cow<'a, str>,
+    }
+    let t = text.trim();
+    if !t.starts_with('{') || !t.contains("base64") {
+        return None;
+    }
+    let b: Bytes = serde_json::from_str(t).ok()?;
+    Some(
+        base64::engine::general_purpose::STANDARD
+            .decode(b.base64.as_bytes())
+            .map_err(|e| format!("bad base64: {e}")),
+    )
+}
+
+/// A key: a JSON string, or `{"base64": "…"}` for bytes that are not text.
+fn text_or_bytes(text: &str) -> Result<Vec<u8>, String> {
+    if let Some(bytes) = base64_of(text) {
+        return bytes;
+    }
+    if !text.trim_start().starts_with('"') {
+        return Err("must be a string or {\"base64\": \"…\"}".into());
+    }
+    let s: Cow<str> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(s.into_owned().into_bytes())
+}
+
 /// A JSON scalar as the text Redis should store: strings decoded, numbers
 /// and booleans exactly as written.
 fn scalar(raw: &RawValue) -> Result<Vec<u8>, String> {
     let t = raw.get().trim();
+    if let Some(bytes) = base64_of(t) {
+        return bytes;
+    }
     match t.as_bytes().first() {
         Some(b'"') => decode_str(t).map(String::into_bytes),
         Some(b'n') => Err("null is not a value".into()),
@@ -234,6 +271,10 @@ fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
                 let s: Cow<str> = serde_json::from_str(text).map_err(|e| e.to_string())?;
                 Ok(Payload::String(s.into_owned().into_bytes()))
             }
+            // Bytes that are not text, as `get --json` writes them.
+            Some(b'{') if base64_of(text).is_some() => base64_of(text)
+                .unwrap_or_else(|| Err("bad base64".into()))
+                .map(Payload::String),
             // Objects and arrays are stored as compact JSON.
             Some(b'{') | Some(b'[') => Ok(Payload::String(compact_json(text)?.into_bytes())),
             Some(b'n') => Err("value is null".into()),
@@ -292,7 +333,7 @@ fn payload_of(raw: &RawValue, kind: Option<&str>) -> Result<Payload, String> {
 /// The fields of a JSON line, syntax-checked, with key and TTL validated but
 /// the value not yet converted.
 struct Head<'a> {
-    key: Cow<'a, str>,
+    key: Vec<u8>,
     value: &'a RawValue,
     kind: Option<Cow<'a, str>>,
     ttl: Option<Duration>,
@@ -321,7 +362,8 @@ fn head(line: u64, text: &[u8]) -> Result<Head<'_>, Invalid> {
     })?;
     let parsed: JsonLine = serde_json::from_str(text)
         .map_err(|e| bad(line, format!("not a JSON object with key and value: {e}")))?;
-    if parsed.key.is_empty() {
+    let key = text_or_bytes(parsed.key.get()).map_err(|e| bad(line, format!("key: {e}")))?;
+    if key.is_empty() {
         return Err(bad(line, "empty key"));
     }
     let ttl = match parsed.ttl {
@@ -329,7 +371,7 @@ fn head(line: u64, text: &[u8]) -> Result<Head<'_>, Invalid> {
         None => None,
     };
     Ok(Head {
-        key: parsed.key,
+        key,
         value: parsed.value,
         kind: parsed.kind,
         ttl,
@@ -458,7 +500,7 @@ pub fn parse_json_line(line: u64, text: &[u8]) -> Result<Record, Invalid> {
         payload_of(h.value, h.kind.as_deref()).map_err(|e| bad(line, format!("value: {e}")))?;
     Ok(Record {
         line,
-        key: h.key.into_owned().into_bytes(),
+        key: h.key,
         payload,
         ttl: h.ttl,
     })
@@ -1273,7 +1315,7 @@ mod tests {
             let line = format!(r#"{gap}{{"key":{gap}{}{gap},"value":{}{tail}}}{gap}"#, q(&key), q(&value));
             let serde = head(1, line.as_bytes()).and_then(|h| {
                 let payload = payload_of(h.value, h.kind.as_deref()).map_err(|e| bad(1, e))?;
-                Ok(Record { line: 1, key: h.key.into_owned().into_bytes(), payload, ttl: h.ttl })
+                Ok(Record { line: 1, key: h.key, payload, ttl: h.ttl })
             });
             if let Some((k, v, t)) = simple_line(line.as_bytes()) {
                 let fast = Record {

@@ -43,11 +43,13 @@ pub struct Entry {
     pub data: Data,
 }
 
-/// JSON text for bytes: the string itself when UTF-8, else the escaped form.
+/// JSON for bytes: the string itself when UTF-8, else `{"base64": "…"}`.
 pub fn json_text(b: &[u8]) -> serde_json::Value {
+    use base64::Engine as _;
     match std::str::from_utf8(b) {
         Ok(s) => serde_json::Value::String(s.to_string()),
-        Err(_) => serde_json::Value::String(escape_bytes(b)),
+        // Lossless, and not to be mistaken for text that looks escaped.
+        Err(_) => json!({"base64": base64::engine::general_purpose::STANDARD.encode(b)}),
     }
 }
 

@@ -106,8 +106,19 @@ fn non_utf8_keys_are_read_and_shown_escaped() {
         .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json(&out);
-    assert_eq!(v["key"], "bin:\\xff\\xfe:k\\n");
+    // JSON is lossless (base64 for bytes that are not text); the plain form is escaped.
+    assert_eq!(v["key"]["base64"], "YmluOv/+OmsK");
     assert_eq!(v["value"], "val");
+    let plain = cachectl()
+        .args(["--url", &s.url(), "ttl"])
+        .arg(OsStr::from_bytes(key))
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&plain.stdout).starts_with("bin:\\xff\\xfe:k\\n\t"),
+        "{}",
+        String::from_utf8_lossy(&plain.stdout)
+    );
 }
 
 #[test]
@@ -347,5 +358,68 @@ fn infinite_scores_are_kept_in_json() {
             {"member": "mid", "score": 2.5},
             {"member": "top", "score": "inf"},
         ])
+    );
+}
+
+/// JSON tells text from bytes: the 6-character text `a\xffb` stays a string,
+/// the 3 bytes a, 0xFF, b become `{"base64": …}`, for keys and values, and
+/// `warm` reads both back exactly.
+#[test]
+fn json_tells_text_from_bytes_and_warm_reads_it_back() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "jb:text", "a\\xffb"]);
+    assert!(s.call(&[b"SET", b"jb:bytes", b"a\xffb"]).is_ok());
+    assert!(s.call(&[b"SET", b"jb:\xfe", b"k"]).is_ok());
+    assert_eq!(
+        s.call(&[b"RPUSH", b"jb:list", b"\x00\xff", b"ok"]).as_int(),
+        Some(2)
+    );
+    let out = run(
+        &s.url(),
+        &["--json", "get", "jb:text", "jb:bytes", "jb:list"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v[0]["value"], "a\\xffb", "text stays text: {v}");
+    assert_eq!(v[1]["value"]["base64"], "Yf9i", "bytes are base64: {v}");
+    assert_eq!(v[2]["value"][0]["base64"], "AP8=", "{v}");
+    assert_eq!(v[2]["value"][1], "ok");
+    let key_out = cachectl()
+        .arg("--url")
+        .arg(s.url())
+        .args(["--json", "get"])
+        .arg(OsStr::from_bytes(b"jb:\xfe"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        json(&key_out)["key"]["base64"],
+        "amI6/g==",
+        "a non-UTF-8 key too"
+    );
+    // Back through warm into a fresh server, byte for byte.
+    let t = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = [
+        format!(r#"{{"key":"jb:text","value":{}}}"#, v[0]["value"]),
+        format!(r#"{{"key":"jb:bytes","value":{}}}"#, v[1]["value"]),
+        format!(r#"{{"key":{},"value":"k"}}"#, json(&key_out)["key"]),
+        format!(
+            r#"{{"key":"jb:list","type":"list","value":{}}}"#,
+            v[2]["value"]
+        ),
+    ];
+    let file = dir.path().join("b.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let w = run(&t.url(), &["warm", file.to_str().expect("path")]);
+    assert!(w.status.success(), "{}", stderr(&w));
+    assert_eq!(t.cli(&["GET", "jb:text"]), "a\\xffb");
+    assert_eq!(
+        t.call(&[b"GET", b"jb:bytes"]).as_bytes(),
+        Some(&b"a\xffb"[..])
+    );
+    assert_eq!(t.call(&[b"GET", b"jb:\xfe"]).as_bytes(), Some(&b"k"[..]));
+    assert_eq!(
+        t.call(&[b"LINDEX", b"jb:list", b"0"]).as_bytes(),
+        Some(&b"\x00\xff"[..])
     );
 }
