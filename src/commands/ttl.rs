@@ -287,6 +287,7 @@ impl Render for KeysReport {
         for r in &self.rows {
             let v = match r.pttl {
                 DENIED => "denied".to_string(),
+                UNREACHED => "unreachable".to_string(),
                 -2 => "missing".to_string(),
                 -1 => "persistent".to_string(),
                 ms => ms.to_string(),

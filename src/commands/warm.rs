@@ -394,12 +394,10 @@ async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Er
     }
     // Lines for a down primary are counted, not an error: the others go on,
     // and the run fails at its end naming the node.
-    let refused: Vec<Value> = replies
-        .iter()
-        .filter(|v| !is_unreachable(v))
-        .cloned()
-        .collect();
-    let error = redis.first_error(&refused).err().or(check_error);
+    let error = redis
+        .first_error_where(&replies, |v| !is_unreachable(v))
+        .err()
+        .or(check_error);
     for (i, v) in replies.into_iter().enumerate() {
         if unknown.contains(&i) {
             t.unconfirmed += 1;

@@ -1882,8 +1882,17 @@ impl Redis {
 
     /// The first error reply among `replies` (from [`Redis::batch`]), as a failure.
     pub fn first_error(&self, replies: &[Value]) -> anyhow::Result<()> {
+        self.first_error_where(replies, |_| true)
+    }
+
+    /// [`Redis::first_error`] over the error replies `counts` keeps.
+    pub fn first_error_where(
+        &self,
+        replies: &[Value],
+        counts: impl Fn(&Value) -> bool,
+    ) -> anyhow::Result<()> {
         match replies.iter().find_map(|v| match v {
-            Value::ServerError(e) => Some(e),
+            Value::ServerError(e) if counts(v) => Some(e),
             _ => None,
         }) {
             Some(e) => Err(server_failure(&self.spec.display_url, e).into()),

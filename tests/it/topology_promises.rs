@@ -248,6 +248,12 @@ fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let pttl: i64 = c.cli_c(&["PTTL", &live_key]).parse().expect("pttl");
     assert!(pttl > 3_600_000, "the healthy key got its TTL: {pttl}");
+    let plain = run(&c.url(), &["--timeout", "2s", "ttl", &live_key, &down_key]);
+    let text = String::from_utf8_lossy(&plain.stdout).into_owned();
+    assert!(
+        text.ends_with(&format!("{down_key}\tunreachable\n")),
+        "plain output says so in words: {text}"
+    );
 
     // A tag on a healthy primary with members on both: the reachable members
     // are deleted, the unreachable one stays tagged, exit 3.
