@@ -21,7 +21,7 @@ use crate::core::bulk::{drive, Flow, NodeTally};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::conn::{slot_of, unreachable_failure};
 use crate::core::interrupt::Interrupt;
-use crate::core::scan::{changed_nodes, node_ids, scan_members, MemberKind};
+use crate::core::scan::{changed_nodes, node_ids, scan_members, Changed, MemberKind};
 use crate::core::tags::{check_layout, tag_key};
 use crate::core::unlink::{unlink_keys, Denied};
 use crate::error::{usage, RedisFailure};
@@ -254,6 +254,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         // Who each node is before the tag is read: a restart or failover during
         // the run brings its snapshot back (tag and keys), so the tag goes again.
         let mut ids = node_ids(&redis).await?;
+        let mut tag_owner = redis.node_for_slot(slot_of(&tag.key)).addr.clone();
         let mut restarts = 0;
         loop {
             let rx = scan_members(&redis, tag.key.clone(), kind, args.count, 8);
@@ -370,11 +371,19 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
             if mode == Mode::DryRun || result.stop != Stop::Finished {
                 break;
             }
-            let changed = changed_nodes(&redis, &ids).await?;
+            // A failover moves the tag to another node, whose set iterates
+            // differently: the cursor of the old one skipped members there.
+            if redis.is_cluster() {
+                redis.refresh().await?;
+            }
+            let tag_node = redis.node_for_slot(slot_of(&tag.key)).addr.clone();
+            let mut changed = changed_nodes(&redis, &ids).await?;
+            if tag_node != tag_owner && !changed.iter().any(|(a, _, _)| *a == tag_node) {
+                changed.push((tag_node.clone(), Changed::Restarted, None));
+            }
             let Some((addr, why, _)) = changed.first() else {
                 break;
             };
-            let tag_node = redis.node_for_slot(slot_of(&tag.key)).addr.clone();
             if changed.iter().any(|(a, _, _)| *a != tag_node) || restarts >= MAX_TAG_RESTARTS {
                 // Keys a member node restored from its snapshot are no longer in
                 // the tag (their members were removed): they cannot be found again.
@@ -398,6 +407,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
                 row.key
             ));
             ids = node_ids(&redis).await?;
+            tag_owner = tag_node;
         }
         report.rows.push(row);
         if failure.is_some() {

@@ -413,7 +413,8 @@ pub fn scan_members(
     let (tx, rx) = mpsc::channel(buffer.max(1));
     let redis = redis.clone();
     tokio::spawn(async move {
-        let node = redis.node_for_slot(super::conn::slot_of(&key));
+        let slot = super::conn::slot_of(&key);
+        let mut node = redis.node_for_slot(slot);
         // A cursor only means something to the process that issued it: after a
         // reconnect to another process (restart, failover) start over.
         let mut seen_gen = node.generation();
@@ -431,6 +432,15 @@ pub fn scan_members(
             match reply {
                 Ok((next, items)) => {
                     let mut restart = false;
+                    // The tag moved to another node (failover): its set
+                    // iterates in another order, so start over there.
+                    let owner = redis.node_for_slot(slot);
+                    if !Arc::ptr_eq(&owner, &node) {
+                        node = owner;
+                        seen_gen = node.generation();
+                        seen_id = run_id(&redis, &node).await.ok().flatten();
+                        restart = true;
+                    }
                     if node.generation() != seen_gen {
                         seen_gen = node.generation();
                         let now = run_id(&redis, &node).await.ok().flatten();

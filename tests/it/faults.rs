@@ -672,3 +672,68 @@ fn a_lost_ttl_change_reply_is_unconfirmed_not_unchanged() {
         assert!(pttl > 0, "every key got its TTL");
     }
 }
+
+/// A failover of the primary that holds the tag: the new primary's set
+/// iterates in another order, so the old cursor would skip members. The tag
+/// is read again there; exit 0 means no tagged key is left.
+#[test]
+fn failover_of_the_tags_primary_mid_tag_invalidate_leaves_no_tagged_key() {
+    let c = RedisCluster::start_with_replicas(1);
+    let replica = c.replica_ports()[0];
+    let nodes = c.cluster_nodes();
+    let primary_id = nodes
+        .iter()
+        .find(|n| n.port == replica)
+        .and_then(|n| n.primary_id.clone())
+        .expect("the replica's primary");
+    let primary = nodes
+        .iter()
+        .find(|n| n.id == primary_id)
+        .map(|n| n.port)
+        .expect("primary port");
+    let tag = (0..1000)
+        .map(|i| format!("ft{i}"))
+        .find(|t| c.port_for_key(format!("tag:{t}").as_bytes()) == primary)
+        .expect("a tag on that primary");
+    let tkey = format!("tag:{tag}");
+    let n = 60_000;
+    let members = keys("ftm:", n);
+    load_cluster(&c, &members);
+    for chunk in members.chunks(5000) {
+        let mut args: Vec<&[u8]> = vec![b"SADD", tkey.as_bytes()];
+        args.extend(chunk.iter().map(|k| k.as_slice()));
+        assert!(c.call(primary, &args).as_int().is_some());
+    }
+    wait_until(Duration::from_secs(30), "replicas synced", || {
+        c.node(replica)
+            .info_field("replication", "master_repl_offset")
+            == c.node(primary)
+                .info_field("replication", "master_repl_offset")
+    });
+    let child = spawn(
+        &c.url(),
+        &[
+            "--json",
+            "tag-invalidate",
+            &tag,
+            "--yes",
+            "--rate",
+            "30000",
+            "--batch",
+            "100",
+            "--count",
+            "100",
+        ],
+    );
+    wait_until(Duration::from_secs(30), "invalidation under way", || {
+        c.dbsize_total() < (n as u64) - 5000
+    });
+    failover_one_primary(&c);
+    let out = child.wait_with_output().expect("wait");
+    let left = c.dbsize_total();
+    match out.status.code() {
+        Some(0) => assert_eq!(left, 0, "exit 0 with keys left: {}", stderr(&out)),
+        Some(3) => {}
+        other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
+    }
+}
