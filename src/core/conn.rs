@@ -283,16 +283,18 @@ fn percent_decode(s: &str) -> Result<String, String> {
 
 /// `host:port` or `[v6]:port`; the port defaults to `default_port`.
 pub fn parse_host_port(s: &str, default_port: u16) -> Result<(String, u16), String> {
+    // A password typed into a host:port is never echoed.
+    let shown = redact_url(s);
     let s = s.trim();
     let (host, port) = match s.strip_prefix('[') {
         Some(rest) => {
             let (h, after) = rest
                 .split_once(']')
-                .ok_or_else(|| format!("'{s}': '[' without ']'"))?;
+                .ok_or_else(|| format!("'{shown}': '[' without ']'"))?;
             match after.strip_prefix(':') {
                 Some(p) => (h, Some(p)),
                 None if after.is_empty() => (h, None),
-                None => return Err(format!("'{s}': expected host:port")),
+                None => return Err(format!("'{shown}': expected host:port")),
             }
         }
         None => match s.rsplit_once(':') {
@@ -304,7 +306,7 @@ pub fn parse_host_port(s: &str, default_port: u16) -> Result<(String, u16), Stri
         || host.contains(['/', '@', ' ', ','])
         || (host.contains(':') && !s.starts_with('['))
     {
-        return Err(format!("'{s}' is not host:port"));
+        return Err(format!("'{shown}' is not host:port"));
     }
     let port = match port {
         None => default_port,
@@ -312,7 +314,7 @@ pub fn parse_host_port(s: &str, default_port: u16) -> Result<(String, u16), Stri
             .parse::<u16>()
             .ok()
             .filter(|&p| p != 0)
-            .ok_or_else(|| format!("'{s}': the port must be a number from 1 to 65535"))?,
+            .ok_or_else(|| format!("'{shown}': the port must be a number from 1 to 65535"))?,
     };
     Ok((host.to_string(), port))
 }

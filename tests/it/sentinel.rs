@@ -283,3 +283,21 @@ fn work_that_must_not_run_twice_fails_clearly_on_a_failover() {
         stderr(&out)
     );
 }
+
+/// A password typed into a `--sentinel` value is never echoed in the error.
+#[test]
+fn a_password_in_a_sentinel_flag_is_never_echoed() {
+    for value in ["sentu:S3CRETX@127.0.0.1:1", "S3CRETX@127.0.0.1:1"] {
+        let out = cachectl()
+            .args(["--sentinel", value, "--master", "m", "get", "k"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("S3CRETX"), "{value}: {text}");
+    }
+}
