@@ -178,28 +178,6 @@ fn failover_during_scan_delete_leaves_no_match() {
     assert_eq!(c.dbsize_total(), 1000, "every match gone, the others kept");
 }
 
-/// Keys matching `pattern` on a standalone server, by SCAN.
-fn count_matching(s: &RedisServer, pattern: &str) -> usize {
-    let mut cursor = "0".to_string();
-    let mut n = 0;
-    loop {
-        let reply = s.call(&[
-            b"SCAN",
-            cursor.as_bytes(),
-            b"MATCH",
-            pattern.as_bytes(),
-            b"COUNT",
-            b"1000",
-        ]);
-        let parts = reply.as_array().expect("scan reply");
-        cursor = parts[0].as_str().expect("cursor").to_string();
-        n += parts[1].as_array().expect("keys").len();
-        if cursor == "0" {
-            return n;
-        }
-    }
-}
-
 fn run_id(s: &RedisServer) -> String {
     s.info_field("server", "run_id").expect("run_id")
 }
@@ -229,12 +207,12 @@ fn restart_mid_scan_delete_rescans_and_leaves_no_match() {
         ],
     );
     wait_until(Duration::from_secs(30), "delete under way", || {
-        count_matching(&s, "rs:*") < total - 10_000
+        s.count_matching("rs:*") < total - 10_000
     });
     s.restart(true);
     assert_ne!(run_id(&s), before, "a new server process");
     let out = child.wait_with_output().expect("wait");
-    let left = count_matching(&s, "rs:*");
+    let left = s.count_matching("rs:*");
     match out.status.code() {
         Some(0) => {
             assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out));
@@ -246,7 +224,7 @@ fn restart_mid_scan_delete_rescans_and_leaves_no_match() {
         Some(3) => assert!(left > 0 || !stderr(&out).is_empty()),
         other => panic!("unexpected exit {other:?}: {}", stderr(&out)),
     }
-    assert_eq!(count_matching(&s, "keep:*"), 500);
+    assert_eq!(s.count_matching("keep:*"), 500);
 }
 
 /// Start a delete of `pattern` with a checkpoint, interrupt it half way, and
@@ -274,7 +252,7 @@ fn interrupted_checkpointed_delete(
         ],
     );
     wait_until(Duration::from_secs(20), "checkpoint written", || {
-        std::path::Path::new(cp).exists() && count_matching(s, pattern) < total - 3000
+        std::path::Path::new(cp).exists() && s.count_matching(pattern) < total - 3000
     });
     assert!(crate::common::send_signal(child.id(), "INT"));
     let out = child.wait_with_output().expect("wait");
@@ -299,7 +277,7 @@ fn checkpoint_resumed_after_a_restart_starts_that_node_over() {
     );
     s.restart(true);
     assert_eq!(
-        count_matching(&s, "rc:*"),
+        s.count_matching("rc:*"),
         total,
         "the snapshot brought them back"
     );
@@ -315,7 +293,7 @@ fn checkpoint_resumed_after_a_restart_starts_that_node_over() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(count_matching(&s, "rc:*"), 0, "every match gone");
+    assert_eq!(s.count_matching("rc:*"), 0, "every match gone");
     let v = json(&out);
     assert_eq!(v["deleted"], total as u64, "{v}");
     assert!(
@@ -355,7 +333,7 @@ fn without_info_a_resumed_checkpoint_is_rescanned_and_says_so() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(count_matching(&s, "ri:*"), 0, "every match gone");
+    assert_eq!(s.count_matching("ri:*"), 0, "every match gone");
     let v = json(&out);
     assert!(
         !v["rescanned"].as_array().expect("rescanned").is_empty(),
@@ -387,7 +365,7 @@ fn without_info_a_restart_mid_run_is_rescanned() {
         ],
     );
     wait_until(Duration::from_secs(30), "delete under way", || {
-        count_matching(&s, "rn:*") < total - 10_000
+        s.count_matching("rn:*") < total - 10_000
     });
     s.restart(true);
     let reply = s.call(&[
@@ -395,7 +373,7 @@ fn without_info_a_restart_mid_run_is_rescanned() {
     ]);
     assert!(reply.is_ok(), "{reply:?}");
     let out = child.wait_with_output().expect("wait");
-    let left = count_matching(&s, "rn:*");
+    let left = s.count_matching("rn:*");
     match out.status.code() {
         Some(0) => assert_eq!(left, 0, "exit 0 with {left} matches left: {}", stderr(&out)),
         Some(3) => {}
@@ -468,11 +446,11 @@ fn restart_mid_tag_invalidate_rescans_the_members() {
         ],
     );
     wait_until(Duration::from_secs(30), "invalidation under way", || {
-        count_matching(&s, "tr:*") < n - 10_000
+        s.count_matching("tr:*") < n - 10_000
     });
     s.restart(true);
     let out = child.wait_with_output().expect("wait");
-    let left = count_matching(&s, "tr:*");
+    let left = s.count_matching("tr:*");
     match out.status.code() {
         // Without the rescan the old cursor skips thousands; a restart after the
         // member scan ended (batches still in flight) brings the whole snapshot

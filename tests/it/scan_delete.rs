@@ -12,27 +12,6 @@ use std::time::{Duration, Instant};
 use crate::common::{cachectl, cachectl_std, send_signal, wait_until, RedisServer};
 use crate::fixtures::{json, keys, load, run, spawn, stderr};
 
-fn count(s: &RedisServer, pattern: &str) -> usize {
-    let mut cursor = "0".to_string();
-    let mut n = 0;
-    loop {
-        let reply = s.call(&[
-            b"SCAN",
-            cursor.as_bytes(),
-            b"MATCH",
-            pattern.as_bytes(),
-            b"COUNT",
-            b"1000",
-        ]);
-        let parts = reply.as_array().expect("scan reply");
-        cursor = parts[0].as_str().expect("cursor").to_string();
-        n += parts[1].as_array().expect("keys").len();
-        if cursor == "0" {
-            return n;
-        }
-    }
-}
-
 #[test]
 fn deletes_exactly_the_matches() {
     let s = RedisServer::start();
@@ -50,7 +29,7 @@ fn deletes_exactly_the_matches() {
     assert_eq!(v["deleted"], 5000);
     assert_eq!(v["dry_run"], false);
     assert!(v["elapsed_ms"].is_u64());
-    assert_eq!(count(&s, "del:*"), 0);
+    assert_eq!(s.count_matching("del:*"), 0);
     assert_eq!(s.dbsize(), 3100);
 }
 
@@ -191,7 +170,7 @@ fn type_filter_and_limit() {
         &["--json", "scan-delete", "ty:*", "--type", "hash", "--yes"],
     );
     assert_eq!(json(&out)["deleted"], 20);
-    assert_eq!(count(&s, "ty:s:*"), 30);
+    assert_eq!(s.count_matching("ty:s:*"), 30);
     let out = run(
         &s.url(),
         &["--json", "scan-delete", "ty:*", "--limit", "7", "--yes"],
@@ -248,9 +227,13 @@ fn concurrent_writers_lose_nothing_and_every_old_match_goes() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json(&out);
     assert!(v["deleted"].as_u64().expect("deleted") >= 20_000);
-    assert_eq!(count(&s, "cw:old:*"), 0, "every pre-existing match is gone");
     assert_eq!(
-        count(&s, "cw-keep:*"),
+        s.count_matching("cw:old:*"),
+        0,
+        "every pre-existing match is gone"
+    );
+    assert_eq!(
+        s.count_matching("cw-keep:*"),
         2_000 + written as usize,
         "no non-matching key was lost"
     );
@@ -315,13 +298,13 @@ fn ctrl_c_finishes_the_batch_and_reports_exactly() {
     load(&s, &keys("int:", total), None);
     let child = spawn_delete(&s, &["--rate", "4000", "--batch", "100"]);
     wait_until(Duration::from_secs(20), "some keys deleted", || {
-        count(&s, "int:*") < total - 1000
+        s.count_matching("int:*") < total - 1000
     });
     assert!(send_signal(child.id(), "INT"));
     let (code, v, err) = finish(child);
     assert_eq!(code, Some(130), "{err}");
     assert_eq!(v["interrupted"], true);
-    let left = count(&s, "int:*") as u64;
+    let left = s.count_matching("int:*") as u64;
     assert!(left > 0, "interrupted before the end");
     assert_eq!(
         v["deleted"].as_u64(),
@@ -344,7 +327,7 @@ fn checkpoint_resumes_an_interrupted_run() {
         &["--rate", "4000", "--batch", "100", "--checkpoint", cp_arg],
     );
     wait_until(Duration::from_secs(20), "checkpoint written", || {
-        cp.exists() && count(&s, "int:*") < total - 2000
+        cp.exists() && s.count_matching("int:*") < total - 2000
     });
     assert!(send_signal(child.id(), "INT"));
     let (code, first, _) = finish(child);
@@ -367,7 +350,11 @@ fn checkpoint_resumes_an_interrupted_run() {
     assert!(out.status.success(), "{}", stderr(&out));
     let second = json(&out);
     assert_eq!(second["resumed"], true);
-    assert_eq!(count(&s, "int:*"), 0, "the resumed run finished the job");
+    assert_eq!(
+        s.count_matching("int:*"),
+        0,
+        "the resumed run finished the job"
+    );
     assert_eq!(
         first["deleted"].as_u64().unwrap_or(0) + second["deleted"].as_u64().unwrap_or(0),
         total as u64
@@ -407,7 +394,7 @@ fn noperm_keys_are_reported_not_counted() {
     assert_eq!(v["denied"], 20);
     assert!(stderr(&out).contains("20 keys"), "{}", stderr(&out));
     assert_eq!(
-        count(&s, "secret:*"),
+        s.count_matching("secret:*"),
         20,
         "nothing outside the user's keys was touched"
     );
@@ -503,20 +490,20 @@ fn dropped_connections_are_retried_and_the_job_finishes() {
         cmd.spawn().expect("spawn")
     };
     wait_until(Duration::from_secs(20), "delete under way", || {
-        count(&s, "ck:*") < total - 2000
+        s.count_matching("ck:*") < total - 2000
     });
     for _ in 0..3 {
         let killed = s.call(&[b"CLIENT", b"KILL", b"TYPE", b"normal", b"SKIPME", b"yes"]);
         assert!(killed.as_int().is_some_and(|n| n >= 1), "{killed:?}");
-        let before = count(&s, "ck:*");
+        let before = s.count_matching("ck:*");
         wait_until(Duration::from_secs(20), "progress after the kill", || {
-            let now = count(&s, "ck:*");
+            let now = s.count_matching("ck:*");
             now == 0 || now < before.saturating_sub(1000)
         });
     }
     let (code, v, err) = finish(child);
     assert_eq!(code, Some(0), "{err}");
-    assert_eq!(count(&s, "ck:*"), 0);
+    assert_eq!(s.count_matching("ck:*"), 0);
     // A reply lost with the connection is made up for by what the re-sent
     // UNLINK no longer found; those keys (at most the chunks in flight at each
     // kill: 3 kills x 8 chunks x 100 keys) are flagged as unconfirmed.
@@ -785,7 +772,7 @@ fn a_lost_unlink_reply_is_still_counted() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(proxy.fired(), 1, "a reply was lost");
-    assert_eq!(count(&s, "lr:*"), 0);
+    assert_eq!(s.count_matching("lr:*"), 0);
     let v = json(&out);
     assert_eq!(v["deleted"], 3000, "{v}");
     assert_eq!(
@@ -820,7 +807,7 @@ fn an_unlink_lost_before_the_server_is_counted_exactly() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(proxy.fired(), 1);
-    assert_eq!(count(&s, "lb:*"), 0);
+    assert_eq!(s.count_matching("lb:*"), 0);
     let v = json(&out);
     assert_eq!(v["deleted"], 3000, "{v}");
     assert_eq!(v["unconfirmed"], 0, "every count came from a reply: {v}");

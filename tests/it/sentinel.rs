@@ -31,11 +31,6 @@ fn finish(mut child: Child, limit: Duration) -> Output {
     out
 }
 
-fn count(server: &crate::common::RedisServer, pattern: &str) -> usize {
-    let out = server.cli(&["--scan", "--pattern", pattern]);
-    out.lines().filter(|l| !l.is_empty()).count()
-}
-
 #[test]
 fn url_and_flags_reach_the_master_and_never_the_replica() {
     let s = SentinelSetup::start();
@@ -207,15 +202,15 @@ fn failover_during_scan_delete_leaves_no_match() {
         ],
     );
     wait_until(Duration::from_secs(30), "deleting started", || {
-        count(master, "fo:del:*") < n
+        master.count_matching("fo:del:*") < n
     });
     let old = s.start_failover();
     let new = s.wait_failed_over(old);
     let out = finish(child, Duration::from_secs(120));
     assert!(out.status.success(), "{}", stderr(&out));
     assert_ne!(new.port, old);
-    assert_eq!(count(new, "fo:del:*"), 0, "every match gone");
-    assert_eq!(count(new, "fo:keep:*"), 100);
+    assert_eq!(new.count_matching("fo:del:*"), 0, "every match gone");
+    assert_eq!(new.count_matching("fo:keep:*"), 100);
     json(&out);
 }
 

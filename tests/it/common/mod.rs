@@ -948,6 +948,28 @@ impl RedisServer {
         (now_ms + pttl + 500) / 1000
     }
 
+    /// Keys matching `pattern` in db 0, counted by SCAN.
+    pub fn count_matching(&self, pattern: &str) -> usize {
+        let mut cursor = "0".to_string();
+        let mut n = 0;
+        loop {
+            let reply = self.call(&[
+                b"SCAN",
+                cursor.as_bytes(),
+                b"MATCH",
+                pattern.as_bytes(),
+                b"COUNT",
+                b"1000",
+            ]);
+            let parts = reply.as_array().expect("scan reply");
+            cursor = parts[0].as_str().expect("cursor").to_string();
+            n += parts[1].as_array().expect("keys").len();
+            if cursor == "0" {
+                return n;
+            }
+        }
+    }
+
     /// `DBSIZE` of db 0.
     pub fn dbsize(&self) -> u64 {
         if self.tls.is_some() {
