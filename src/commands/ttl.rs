@@ -361,12 +361,11 @@ async fn run_pattern(
     };
     // Who each node is before the scan: a server that restarts or fails over
     // during the run brings its snapshot back, old TTLs included, so the change
-    // is applied again (the report keeps the first pass's distribution).
+    // is applied again; the counts are summed over the passes, as scan-delete's.
     let mut ids = node_ids(&redis).await?;
     let (mut passes, mut changed_total, mut restart_failure) = (0u32, 0u64, None);
     let mut result = loop {
         passes += 1;
-        let first = passes == 1;
         let rx = scan_all(&redis, &opts, &|_| Some(0), 16);
         let result = drive(
             rx,
@@ -383,9 +382,6 @@ async fn run_pattern(
                 async move {
                     let done = apply_batch(&redis, &keys, apply, only_persistent).await?;
                     unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
-                    if !first {
-                        return Ok(done.changed);
-                    }
                     if let Ok(mut b) = buckets.lock() {
                         done.pttls.iter().for_each(|p| b.add(*p));
                     }
