@@ -12,6 +12,7 @@ use std::process::{Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::subscriber::Subscriber;
 use crate::common::{cachectl_std, send_signal, wait_until, RedisServer};
 use crate::fixtures::{json, keys, load, pipe_into, resp, run, spawn, stderr};
 
@@ -266,12 +267,7 @@ fn publish_sends_the_documented_message() {
     for (k, t) in [("rp:p:1", "pa"), ("rp:p:2", "pa"), ("rp:p:3", "pb")] {
         assert!(run(&s.url(), &["set", k, "v", "--tag", t]).status.success());
     }
-    let mut sub = s.cli_cmd();
-    sub.args(["SUBSCRIBE", "rp-inval"]).stdout(Stdio::piped());
-    let mut child = sub.spawn().expect("subscriber");
-    wait_until(Duration::from_secs(10), "subscriber ready", || {
-        s.cli(&["PUBSUB", "NUMSUB", "rp-inval"]).lines().nth(1) == Some("1")
-    });
+    let sub = Subscriber::start(&s, "rp-inval");
     let out = run(
         &s.url(),
         &[
@@ -285,33 +281,13 @@ fn publish_sends_the_documented_message() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut stdout = child.stdout.take().expect("stdout");
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            if let Ok(mut t) = sink.lock() {
-                t.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
-    });
-    let message = || -> Option<serde_json::Value> {
-        let t = text.lock().ok()?;
+    let message = |t: &str| -> Option<serde_json::Value> {
         let line = t.lines().find(|l| l.starts_with('{'))?;
         serde_json::from_str(line).ok()
     };
-    wait_until(Duration::from_secs(10), "the message arrived", || {
-        message().is_some()
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
+    sub.wait_for("the message arrived", |t| message(t).is_some());
     assert_eq!(
-        message(),
+        message(&sub.text()),
         Some(serde_json::json!({"event": "invalidate", "tags": ["pa", "pb"], "deleted": 3}))
     );
     assert_eq!(json(&out)["deleted"], 3);
@@ -886,13 +862,6 @@ impl ErrorProxy {
     }
 }
 
-fn command_name(cmd: &[u8]) -> String {
-    cmd.split(|&b| b == b'\n')
-        .nth(2)
-        .map(|n| String::from_utf8_lossy(n.strip_suffix(b"\r").unwrap_or(n)).to_ascii_uppercase())
-        .unwrap_or_default()
-}
-
 fn link(
     client: std::net::TcpStream,
     server: std::net::TcpStream,
@@ -900,7 +869,7 @@ fn link(
     error: Vec<u8>,
     left: Arc<Mutex<usize>>,
 ) {
-    use crate::common::proxy::resp_len;
+    use crate::common::proxy::{command_name, resp_len};
     use std::io::Write as _;
     let (Ok(client_out), Ok(server_in), Ok(mut client_in), Ok(mut server_out)) = (
         client.try_clone(),

@@ -1,10 +1,7 @@
 //! set --tag and tag-invalidate: layouts, TTL rule, prune, publish, big tags, cluster.
 
-use std::io::Read;
-use std::process::Stdio;
-use std::time::Duration;
-
-use crate::common::{wait_until, RedisCluster, RedisServer};
+use crate::common::subscriber::Subscriber;
+use crate::common::{RedisCluster, RedisServer};
 use crate::fixtures::{json, keys, load, load_cluster, pipe_into, resp, run, stderr};
 
 #[test]
@@ -150,13 +147,7 @@ fn prune_drops_only_dangling_members() {
 fn publish_announces_the_invalidation() {
     let s = RedisServer::start();
     run(&s.url(), &["set", "pub:1", "v", "--tag", "pubtag"]);
-    let mut sub = s.cli_cmd();
-    sub.args(["SUBSCRIBE", "invalidations"])
-        .stdout(Stdio::piped());
-    let mut child = sub.spawn().expect("subscriber");
-    wait_until(Duration::from_secs(10), "subscriber ready", || {
-        s.cli(&["PUBSUB", "NUMSUB", "invalidations"]).lines().nth(1) == Some("1")
-    });
+    let sub = Subscriber::start(&s, "invalidations");
     let out = run(
         &s.url(),
         &[
@@ -169,34 +160,10 @@ fn publish_announces_the_invalidation() {
         ],
     );
     assert_eq!(json(&out)["published"], 1);
-    // The subscriber prints the message a moment later: read until it shows.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let sink = text.clone();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            if let Ok(mut t) = sink.lock() {
-                t.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
+    // The subscriber prints the message a moment later: wait until it shows.
+    sub.wait_for("the subscriber got the message", |t| {
+        t.contains("\"pubtag\"")
     });
-    let seen = || {
-        text.lock()
-            .map(|t| t.contains("\"pubtag\""))
-            .unwrap_or(false)
-    };
-    wait_until(
-        Duration::from_secs(10),
-        "the subscriber got the message",
-        seen,
-    );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
 }
 
 #[test]

@@ -31,6 +31,7 @@ use tempfile::TempDir;
 pub mod build;
 pub mod replica;
 pub mod sentinel;
+pub mod subscriber;
 
 /// The only address any test server binds to.
 pub const HOST: &str = "127.0.0.1";

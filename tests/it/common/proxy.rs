@@ -283,7 +283,7 @@ fn downstream(
 }
 
 /// The first element of a command array, upper-cased ("" if none).
-fn command_name(cmd: &[u8]) -> String {
+pub fn command_name(cmd: &[u8]) -> String {
     // *N\r\n$L\r\nNAME\r\n…
     let mut parts = cmd.split(|&b| b == b'\n');
     let _count = parts.next();
