@@ -36,6 +36,9 @@ pub enum CliError {
     /// Ctrl-C: the in-flight batch finished and the summary was printed.
     #[error("interrupted")]
     Interrupted,
+    /// "No" at a confirmation: a normal end (exit 2, nothing was changed).
+    #[error("nothing was changed")]
+    Declined,
     /// A child command failed; we exit with its status.
     #[error("{cmd} exited with status {code}")]
     Child { cmd: String, code: i32 },
@@ -61,6 +64,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 CliError::Usage(_) => 2,
                 CliError::Negative(_) => 1,
                 CliError::Interrupted => 130,
+                CliError::Declined => 2,
                 CliError::Child { code, .. } => (*code).clamp(1, 255) as u8,
                 CliError::CannotRun { code, .. } => *code,
             };
@@ -93,7 +97,15 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     let silent = err.downcast_ref::<CliError>().is_some_and(|e| {
         matches!(e, CliError::Negative(m) if m.is_empty()) || matches!(e, CliError::Child { .. })
     });
-    if !silent {
+    // Ctrl-C and a "no" are ends the user chose: said once, not as an error.
+    let chosen = match err.downcast_ref::<CliError>() {
+        Some(CliError::Interrupted) => Some("stopped by Ctrl-C"),
+        Some(CliError::Declined) => Some("nothing was changed"),
+        _ => None,
+    };
+    if let Some(msg) = chosen {
+        eprintln!("cachectl: {msg}");
+    } else if !silent {
         let line = format!("{err:#}").replace('\n', " ");
         eprintln!("cachectl: error: {line}");
     }

@@ -3,6 +3,7 @@
 mod child;
 mod cli;
 mod commands;
+mod config;
 mod core;
 mod error;
 mod keys;
@@ -10,6 +11,7 @@ mod keyspace;
 mod output;
 mod parse;
 mod records;
+mod report;
 
 use std::process::ExitCode;
 
