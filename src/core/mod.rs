@@ -13,4 +13,5 @@ pub mod lock;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;
+pub mod ttl;
 pub mod unlink;
