@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TtlArgs;
-use crate::core::bulk::{drive, Flow, NodeTally, Stop};
+use crate::core::bulk::compat::{drive_counting as drive, Flow, NodeTally, Stop};
 use crate::core::conn::{
     is_unreachable, server_failure, unreachable_failure, Idempotent, Redis, Routed,
 };
