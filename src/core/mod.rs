@@ -8,8 +8,12 @@ pub mod checkpoint;
 pub mod conn;
 pub mod info;
 pub mod interrupt;
+pub mod keytype;
 pub mod limiter;
 pub mod lock;
+// The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
+#[allow(dead_code)]
+pub mod meta;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;
