@@ -10,6 +10,7 @@ mod keyspace;
 mod output;
 mod parse;
 mod records;
+mod report;
 
 use std::process::ExitCode;
 

@@ -10,6 +10,7 @@ pub mod info;
 pub mod interrupt;
 pub mod keytype;
 pub mod limiter;
+pub mod load;
 pub mod lock;
 // The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
 #[allow(dead_code)]
