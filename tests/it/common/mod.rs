@@ -12,13 +12,17 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod resp;
+
+pub use resp::Reply;
+use resp::{call_once, display_args};
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -268,145 +272,6 @@ fn reaper_unregister(pid: u32) {
     if let Some(reaper) = reaper() {
         let _ = fs::remove_file(reaper.dir.join(pid.to_string()));
     }
-}
-
-// ---------------------------------------------------------------------------
-// Minimal RESP2 client (binary safe; plain TCP only)
-// ---------------------------------------------------------------------------
-
-/// A RESP2 reply, as returned by [`RedisServer::call`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reply {
-    Status(String),
-    Error(String),
-    Int(i64),
-    Bulk(Vec<u8>),
-    Array(Vec<Reply>),
-    /// Null bulk string or null array.
-    Nil,
-}
-
-impl Reply {
-    /// True for the `+OK` status reply.
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Reply::Status(s) if s == "OK")
-    }
-
-    /// Bytes of a bulk string or status reply.
-    pub fn as_bytes(&self) -> Option<&[u8]> {
-        match self {
-            Reply::Bulk(b) => Some(b),
-            Reply::Status(s) => Some(s.as_bytes()),
-            _ => None,
-        }
-    }
-
-    /// A bulk string or status reply as UTF-8 text.
-    pub fn as_str(&self) -> Option<&str> {
-        self.as_bytes().and_then(|b| std::str::from_utf8(b).ok())
-    }
-
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            Reply::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
-    pub fn as_array(&self) -> Option<&[Reply]> {
-        match self {
-            Reply::Array(items) => Some(items),
-            _ => None,
-        }
-    }
-}
-
-fn encode_command(buf: &mut Vec<u8>, args: &[&[u8]]) {
-    buf.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for arg in args {
-        buf.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        buf.extend_from_slice(arg);
-        buf.extend_from_slice(b"\r\n");
-    }
-}
-
-fn protocol_error(msg: String) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg)
-}
-
-fn read_reply(reader: &mut impl BufRead) -> io::Result<Reply> {
-    let mut line = Vec::new();
-    reader.read_until(b'\n', &mut line)?;
-    if !line.ends_with(b"\r\n") {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "connection closed in the middle of a reply",
-        ));
-    }
-    line.truncate(line.len() - 2);
-    let (kind, rest) = line
-        .split_first()
-        .ok_or_else(|| protocol_error("empty reply line".into()))?;
-    let text = String::from_utf8_lossy(rest).into_owned();
-    let number = || {
-        text.parse::<i64>()
-            .map_err(|_| protocol_error(format!("bad number in reply: {text:?}")))
-    };
-    match kind {
-        b'+' => Ok(Reply::Status(text.clone())),
-        b'-' => Ok(Reply::Error(text.clone())),
-        b':' => Ok(Reply::Int(number()?)),
-        b'$' => match usize::try_from(number()?) {
-            Err(_) => Ok(Reply::Nil),
-            Ok(len) => {
-                let mut data = vec![0; len + 2];
-                reader.read_exact(&mut data)?;
-                data.truncate(len);
-                Ok(Reply::Bulk(data))
-            }
-        },
-        b'*' => match usize::try_from(number()?) {
-            Err(_) => Ok(Reply::Nil),
-            Ok(count) => (0..count)
-                .map(|_| read_reply(reader))
-                .collect::<io::Result<Vec<_>>>()
-                .map(Reply::Array),
-        },
-        other => Err(protocol_error(format!(
-            "unsupported reply type {:?} (RESP3 is not supported)",
-            char::from(*other)
-        ))),
-    }
-}
-
-/// One command on a fresh connection, authenticating as `default` first if
-/// `password` is given.
-fn resp_call(port: u16, password: Option<&str>, args: &[&[u8]]) -> io::Result<Reply> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let mut request = Vec::new();
-    if let Some(password) = password {
-        encode_command(&mut request, &[b"AUTH", password.as_bytes()]);
-    }
-    encode_command(&mut request, args);
-    (&stream).write_all(&request)?;
-    let mut reader = BufReader::new(&stream);
-    if password.is_some() {
-        let auth = read_reply(&mut reader)?;
-        if !auth.is_ok() {
-            return Err(io::Error::other(format!("AUTH failed: {auth:?}")));
-        }
-    }
-    read_reply(&mut reader)
-}
-
-fn display_args(args: &[&[u8]]) -> String {
-    args.iter()
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 // ---------------------------------------------------------------------------
@@ -905,7 +770,7 @@ impl RedisServer {
             self.tls.is_none(),
             "call() speaks plain TCP; use cli() on TLS servers"
         );
-        resp_call(self.port, self.admin_pass.as_deref(), args)
+        call_once(self.port, self.admin_pass.as_deref(), args)
     }
 
     /// `INFO section` as text.
@@ -1107,7 +972,7 @@ fn wait_ready(
 fn ping(spec: &ServerSpec, port: u16) -> bool {
     match &spec.tls {
         None => matches!(
-            resp_call(port, spec.password.as_deref(), &[b"PING"]),
+            call_once(port, spec.password.as_deref(), &[b"PING"]),
             Ok(Reply::Status(s)) if s == "PONG"
         ),
         Some((files, _)) => {
