@@ -15,14 +15,16 @@ pub mod proxy;
 pub mod resp;
 pub mod tls;
 
+pub use cluster::RedisCluster;
 pub use command::{cachectl, cachectl_std, send_signal, subcommands};
 pub use resp::Reply;
 pub use tls::{TlsFiles, TlsOpts};
 // Pre-split `common::Name` paths that no test uses yet, kept so new tests
 // written against them compile.
+use cluster::free_cluster_ports;
 use resp::{call_once, display_args};
 #[allow(unused_imports)]
-pub use tls::generate_tls_files;
+pub use {cluster::ClusterNode, tls::generate_tls_files};
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
@@ -40,6 +42,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub mod build;
+pub mod cluster;
 pub mod command;
 pub mod replica;
 pub mod sentinel;
@@ -54,9 +57,7 @@ pub const ACL_ADMIN_PASS: &str = "admin-secret";
 
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 const START_TIMEOUT: Duration = Duration::from_secs(10);
-const CLUSTER_TIMEOUT: Duration = Duration::from_secs(30);
 const START_ATTEMPTS: usize = 3;
-const CLUSTER_SLOTS: u64 = 16384;
 
 // ---------------------------------------------------------------------------
 // Generic helpers
@@ -116,22 +117,6 @@ pub fn unique_prefix(name: &str) -> String {
 
 fn redis_server_bin() -> OsString {
     build::server_bin()
-}
-
-/// A port for a cluster node and its bus port, port + 10000 (the fixed
-/// offset before Redis 7.0), both free: the port is below 55536.
-fn free_cluster_ports() -> (u16, u16) {
-    for _ in 0..10_000 {
-        let port = free_port();
-        if port >= 55536 {
-            continue;
-        }
-        let bus = port + 10000;
-        if TcpListener::bind((Ipv4Addr::LOCALHOST, bus)).is_ok() {
-            return (port, bus);
-        }
-    }
-    panic!("no free port pair (P, P + 10000) below 55536 on 127.0.0.1");
 }
 
 fn redis_cli_bin() -> OsString {
@@ -385,15 +370,7 @@ impl RedisServer {
         server
     }
 
-    /// A node for [`RedisCluster`]: cluster mode, own cluster bus port.
-    fn start_cluster_node() -> Self {
-        Self::launch(&ServerSpec {
-            cluster: true,
-            ..ServerSpec::default()
-        })
-    }
-
-    fn launch(spec: &ServerSpec) -> Self {
+    pub(super) fn launch(spec: &ServerSpec) -> Self {
         let dir = TempDir::new().expect("creating a temporary directory for redis-server");
         Self::launch_in(spec, dir)
     }
@@ -786,431 +763,4 @@ fn ping(spec: &ServerSpec, port: u16) -> bool {
                 .is_ok_and(|out| trimmed_text(&out.stdout) == "PONG")
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// RedisCluster
-// ---------------------------------------------------------------------------
-
-/// One line of `CLUSTER NODES`.
-#[derive(Debug, Clone)]
-pub struct ClusterNode {
-    pub id: String,
-    pub port: u16,
-    pub flags: Vec<String>,
-    /// Id of the primary for replicas.
-    pub primary_id: Option<String>,
-    /// Slot ranges served (inclusive), migration markers excluded.
-    pub slots: Vec<(u16, u16)>,
-}
-
-impl ClusterNode {
-    pub fn is_primary(&self) -> bool {
-        self.flags.iter().any(|f| f == "master")
-    }
-
-    pub fn is_replica(&self) -> bool {
-        self.flags.iter().any(|f| f == "slave")
-    }
-}
-
-fn parse_cluster_nodes(text: &str) -> Vec<ClusterNode> {
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            assert!(fields.len() >= 8, "malformed CLUSTER NODES line: {line:?}");
-            // ip:port@cport[,hostname]
-            let port = fields[1]
-                .split('@')
-                .next()
-                .and_then(|addr| addr.rsplit(':').next())
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-            let slots = fields[8..]
-                .iter()
-                .filter(|s| !s.starts_with('['))
-                .map(|s| {
-                    let parse = |n: &str| {
-                        n.parse::<u16>()
-                            .unwrap_or_else(|_| panic!("bad slot {s:?} in {line:?}"))
-                    };
-                    match s.split_once('-') {
-                        Some((a, b)) => (parse(a), parse(b)),
-                        None => (parse(s), parse(s)),
-                    }
-                })
-                .collect();
-            ClusterNode {
-                id: fields[0].to_owned(),
-                port,
-                flags: fields[2].split(',').map(str::to_owned).collect(),
-                primary_id: (fields[3] != "-").then(|| fields[3].to_owned()),
-                slots,
-            }
-        })
-        .collect()
-}
-
-/// A Redis Cluster of 3 primaries (and optionally replicas) on 127.0.0.1.
-pub struct RedisCluster {
-    pub nodes: Vec<RedisServer>,
-    pub replicas_per_primary: usize,
-}
-
-impl RedisCluster {
-    /// 3 primaries, no replicas.
-    pub fn start() -> Self {
-        Self::start_with_replicas(0)
-    }
-
-    /// 3 primaries with `replicas` replicas each; returns once every node
-    /// reports `cluster_state:ok`, all 16384 slots, every node known, and
-    /// every replica has its replication link up.
-    pub fn start_with_replicas(replicas: usize) -> Self {
-        let count = 3 * (1 + replicas);
-        let nodes: Vec<RedisServer> = (0..count)
-            .map(|_| RedisServer::start_cluster_node())
-            .collect();
-        let mut create = Command::new(redis_cli_bin());
-        create
-            .args(["--cluster", "create"])
-            .args(nodes.iter().map(|n| format!("{HOST}:{}", n.port)))
-            .arg("--cluster-replicas")
-            .arg(replicas.to_string())
-            .arg("--cluster-yes")
-            .env_remove("REDISCLI_AUTH")
-            .stdin(Stdio::null());
-        let output = create
-            .output()
-            .expect("spawning `redis-cli --cluster create`");
-        assert!(
-            output.status.success(),
-            "`redis-cli --cluster create` failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr),
-        );
-        let cluster = RedisCluster {
-            nodes,
-            replicas_per_primary: replicas,
-        };
-        cluster.wait_healthy();
-        cluster
-    }
-
-    /// Waits (30s max) until every node in `nodes` agrees that the cluster
-    /// is complete and healthy: `cluster_state:ok`, 16384 slots ok, exactly
-    /// `nodes.len()` known nodes, none flagged handshake/noaddr/fail/fail?,
-    /// the expected numbers of slot-serving primaries and of replicas, and
-    /// replication links up. Useful again after a test moved roles around
-    /// (e.g. a manual `CLUSTER FAILOVER`).
-    pub fn wait_healthy(&self) {
-        let count = self.nodes.len();
-        let primaries = count / (1 + self.replicas_per_primary);
-        let mut last_problem = String::new();
-        let healthy = poll_until(CLUSTER_TIMEOUT, || {
-            for node in &self.nodes {
-                if let Err(problem) = node_health(node, count, primaries) {
-                    last_problem = format!("node :{}: {problem}", node.port);
-                    return None;
-                }
-            }
-            Some(())
-        });
-        assert!(
-            healthy.is_some(),
-            "cluster not healthy after {CLUSTER_TIMEOUT:?}: {last_problem}\n\
-             --- first node log (tail) ---\n{}",
-            self.nodes[0].log_tail(30)
-        );
-    }
-
-    /// `redis://127.0.0.1:PORT` of the first node.
-    pub fn url(&self) -> String {
-        self.nodes[0].url()
-    }
-
-    /// `redis://` URLs of all nodes.
-    pub fn urls(&self) -> Vec<String> {
-        self.nodes.iter().map(RedisServer::url).collect()
-    }
-
-    pub fn ports(&self) -> Vec<u16> {
-        self.nodes.iter().map(|n| n.port).collect()
-    }
-
-    /// The node listening on `port`.
-    pub fn node(&self, port: u16) -> &RedisServer {
-        self.nodes
-            .iter()
-            .find(|n| n.port == port)
-            .unwrap_or_else(|| panic!("no cluster node on port {port}"))
-    }
-
-    /// redis-cli (no `-c`) against `nodes[index]`.
-    pub fn cli(&self, index: usize, args: &[&str]) -> String {
-        self.nodes[index].cli(args)
-    }
-
-    /// `redis-cli -c` (follows MOVED/ASK) against the first node.
-    pub fn cli_c(&self, args: &[&str]) -> String {
-        let mut cmd = self.nodes[0].cli_cmd();
-        cmd.arg("-c").args(args);
-        trimmed_text(&run_stdout(cmd))
-    }
-
-    /// Raw RESP call against the node on `port` (no redirections followed).
-    pub fn call(&self, port: u16, args: &[&[u8]]) -> Reply {
-        self.node(port).call(args)
-    }
-
-    /// `args` on the first node that answers (tests may stop or pause
-    /// nodes).
-    fn call_any(&self, args: &[&[u8]]) -> Reply {
-        self.nodes
-            .iter()
-            .find_map(|node| node.try_call(args).ok())
-            .unwrap_or_else(|| panic!("no cluster node answers `{}`", display_args(args)))
-    }
-
-    /// `CLUSTER NODES` as seen by the first node that answers.
-    pub fn cluster_nodes(&self) -> Vec<ClusterNode> {
-        let reply = self.call_any(&[b"CLUSTER", b"NODES"]);
-        let text = reply
-            .as_str()
-            .unwrap_or_else(|| panic!("unexpected CLUSTER NODES reply: {reply:?}"));
-        parse_cluster_nodes(text)
-    }
-
-    /// Ports of the current primaries (from `CLUSTER NODES`), ascending.
-    pub fn primary_ports(&self) -> Vec<u16> {
-        let mut ports: Vec<u16> = self
-            .cluster_nodes()
-            .iter()
-            .filter(|n| n.is_primary())
-            .map(|n| n.port)
-            .collect();
-        ports.sort_unstable();
-        ports
-    }
-
-    /// Ports of the current replicas (from `CLUSTER NODES`), ascending.
-    pub fn replica_ports(&self) -> Vec<u16> {
-        let mut ports: Vec<u16> = self
-            .cluster_nodes()
-            .iter()
-            .filter(|n| n.is_replica())
-            .map(|n| n.port)
-            .collect();
-        ports.sort_unstable();
-        ports
-    }
-
-    /// Sum of `DBSIZE` over the primaries.
-    pub fn dbsize_total(&self) -> u64 {
-        self.primary_ports()
-            .into_iter()
-            .map(|port| self.node(port).dbsize())
-            .sum()
-    }
-
-    /// `CLUSTER KEYSLOT key`.
-    pub fn key_slot(&self, key: &[u8]) -> u16 {
-        let reply = self.call_any(&[b"CLUSTER", b"KEYSLOT", key]);
-        reply
-            .as_int()
-            .and_then(|slot| u16::try_from(slot).ok())
-            .unwrap_or_else(|| panic!("unexpected CLUSTER KEYSLOT reply: {reply:?}"))
-    }
-
-    /// Port of the primary serving `slot`, according to `CLUSTER SLOTS` on
-    /// the first node that answers.
-    pub fn port_for_slot(&self, slot: u16) -> u16 {
-        let reply = self.call_any(&[b"CLUSTER", b"SLOTS"]);
-        slot_owner_in(&reply, slot)
-            .unwrap_or_else(|| panic!("slot {slot} is not served according to CLUSTER SLOTS"))
-    }
-
-    /// Port of the primary serving `key`.
-    pub fn port_for_key(&self, key: &[u8]) -> u16 {
-        self.port_for_slot(self.key_slot(key))
-    }
-
-    /// Moves `slot` with its keys from the primary on `from_port` to the
-    /// primary on `to_port` (IMPORTING/MIGRATING, GETKEYSINSLOT + MIGRATE in
-    /// batches of 100, SETSLOT NODE on every primary), then waits until every
-    /// node sees `to_port` as the owner.
-    pub fn migrate_slot(&self, slot: u16, from_port: u16, to_port: u16) {
-        let slot_arg = slot.to_string();
-        let slot_arg = slot_arg.as_bytes();
-        let to_port_arg = to_port.to_string();
-        let expect_ok = |port: u16, args: &[&[u8]]| {
-            let reply = self.call(port, args);
-            assert!(
-                reply.is_ok(),
-                "`{}` on :{port} failed: {reply:?}",
-                display_args(args)
-            );
-        };
-        let from_id = self.node_id(from_port);
-        let to_id = self.node_id(to_port);
-        expect_ok(
-            to_port,
-            &[
-                b"CLUSTER",
-                b"SETSLOT",
-                slot_arg,
-                b"IMPORTING",
-                from_id.as_bytes(),
-            ],
-        );
-        expect_ok(
-            from_port,
-            &[
-                b"CLUSTER",
-                b"SETSLOT",
-                slot_arg,
-                b"MIGRATING",
-                to_id.as_bytes(),
-            ],
-        );
-        loop {
-            let reply = self.call(from_port, &[b"CLUSTER", b"GETKEYSINSLOT", slot_arg, b"100"]);
-            let keys: Vec<&[u8]> = reply
-                .as_array()
-                .unwrap_or_else(|| panic!("unexpected GETKEYSINSLOT reply: {reply:?}"))
-                .iter()
-                .map(|k| {
-                    k.as_bytes()
-                        .unwrap_or_else(|| panic!("unexpected key in GETKEYSINSLOT: {k:?}"))
-                })
-                .collect();
-            if keys.is_empty() {
-                break;
-            }
-            let mut args: Vec<&[u8]> = vec![
-                b"MIGRATE",
-                HOST.as_bytes(),
-                to_port_arg.as_bytes(),
-                b"",
-                b"0",
-                b"5000",
-                b"KEYS",
-            ];
-            args.extend(keys);
-            let reply = self.call(from_port, &args);
-            assert!(
-                matches!(&reply, Reply::Status(s) if s == "OK" || s == "NOKEY"),
-                "MIGRATE of slot {slot} from :{from_port} to :{to_port} failed: {reply:?}"
-            );
-        }
-        // Destination first, then source, then the other primaries.
-        let mut primaries = vec![to_port, from_port];
-        primaries.extend(
-            self.primary_ports()
-                .into_iter()
-                .filter(|p| *p != to_port && *p != from_port),
-        );
-        for port in primaries {
-            expect_ok(
-                port,
-                &[b"CLUSTER", b"SETSLOT", slot_arg, b"NODE", to_id.as_bytes()],
-            );
-        }
-        wait_until(
-            CLUSTER_TIMEOUT,
-            &format!("every node to see slot {slot} on :{to_port}"),
-            || {
-                self.nodes
-                    .iter()
-                    .all(|n| slot_owner(n, slot) == Some(to_port))
-            },
-        );
-    }
-
-    /// `CLUSTER MYID` of the node on `port`.
-    pub fn node_id(&self, port: u16) -> String {
-        let reply = self.call(port, &[b"CLUSTER", b"MYID"]);
-        reply
-            .as_str()
-            .unwrap_or_else(|| panic!("unexpected CLUSTER MYID reply: {reply:?}"))
-            .to_owned()
-    }
-}
-
-/// Why `node` does not (yet) consider the cluster complete and healthy.
-fn node_health(node: &RedisServer, count: usize, primaries: usize) -> Result<(), String> {
-    let fetch = |args: &[&[u8]]| -> Result<String, String> {
-        let reply = node.try_call(args).map_err(|e| e.to_string())?;
-        reply
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("unexpected reply to {}: {reply:?}", display_args(args)))
-    };
-    let info = fetch(&[b"CLUSTER", b"INFO"])?;
-    let expected = [
-        ("cluster_state", "ok".to_owned()),
-        ("cluster_slots_ok", CLUSTER_SLOTS.to_string()),
-        ("cluster_known_nodes", count.to_string()),
-    ];
-    for (field, want) in &expected {
-        let got = info_value(&info, field);
-        if got != Some(want.as_str()) {
-            return Err(format!("{field} is {got:?}, want {want}"));
-        }
-    }
-    let view = parse_cluster_nodes(&fetch(&[b"CLUSTER", b"NODES"])?);
-    if let Some(odd) = view.iter().find(|n| {
-        n.flags
-            .iter()
-            .any(|f| matches!(f.as_str(), "handshake" | "noaddr" | "fail" | "fail?"))
-    }) {
-        return Err(format!("node :{} has flags {:?}", odd.port, odd.flags));
-    }
-    let serving = view
-        .iter()
-        .filter(|n| n.is_primary() && !n.slots.is_empty())
-        .count();
-    let replicas = view.iter().filter(|n| n.is_replica()).count();
-    if serving != primaries || replicas != count - primaries {
-        return Err(format!(
-            "sees {serving} primaries serving slots and {replicas} replicas, \
-             want {primaries} and {}",
-            count - primaries
-        ));
-    }
-    let me = view
-        .iter()
-        .find(|n| n.flags.iter().any(|f| f == "myself"))
-        .ok_or("no `myself` in CLUSTER NODES")?;
-    if me.is_replica() {
-        let replication = fetch(&[b"INFO", b"replication"])?;
-        let link = info_value(&replication, "master_link_status");
-        if link != Some("up") {
-            return Err(format!("replica link is {link:?}"));
-        }
-    }
-    Ok(())
-}
-
-/// Port of the primary serving `slot` according to `CLUSTER SLOTS` on
-/// `node`, or `None` if unassigned or the reply cannot be fetched.
-fn slot_owner(node: &RedisServer, slot: u16) -> Option<u16> {
-    let reply = node.try_call(&[b"CLUSTER", b"SLOTS"]).ok()?;
-    slot_owner_in(&reply, slot)
-}
-
-/// Port of the primary serving `slot` in a `CLUSTER SLOTS` reply.
-fn slot_owner_in(reply: &Reply, slot: u16) -> Option<u16> {
-    reply.as_array()?.iter().find_map(|range| {
-        let range = range.as_array()?;
-        let start = range.first()?.as_int()?;
-        let end = range.get(1)?.as_int()?;
-        if !(start..=end).contains(&i64::from(slot)) {
-            return None;
-        }
-        let port = range.get(2)?.as_array()?.get(1)?.as_int()?;
-        u16::try_from(port).ok()
-    })
 }
