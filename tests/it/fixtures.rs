@@ -7,16 +7,8 @@ use serde_json::Value;
 
 use crate::common::{cachectl_std, RedisCluster, RedisServer};
 
-/// RESP encoding of one command.
-pub fn resp(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
+/// RESP encoding of one command (the rig's one encoder).
+pub use crate::common::resp::encode as resp;
 
 /// Pipe raw RESP into `redis-cli --pipe` against one server; panics on errors.
 pub fn pipe_into(server: &RedisServer, payload: &[u8], expected_replies: usize) {

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::resp::Conn;
 use crate::common::{cachectl, cachectl_std, send_signal, wait_until, RedisServer};
 use crate::fixtures::{json, keys, load, run, spawn, stderr};
 
@@ -815,7 +816,6 @@ fn an_unlink_lost_before_the_server_is_counted_exactly() {
 
 #[test]
 fn until_empty_that_never_empties_does_not_claim_success() {
-    use std::io::Write as _;
     let s = RedisServer::start();
     load(&s, &keys("ne:", 100), None);
     let stop = Arc::new(AtomicBool::new(false));
@@ -824,26 +824,14 @@ fn until_empty_that_never_empties_does_not_claim_success() {
     let writer = {
         let stop = stop.clone();
         std::thread::spawn(move || {
-            let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-            let mut reader = std::io::BufReader::new(conn.try_clone().expect("clone"));
+            let mut conn = Conn::connect(port).expect("connect");
             let deadline = Instant::now() + Duration::from_secs(30);
             let mut i = 0u64;
             while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
-                let mut payload = Vec::new();
-                for _ in 0..1 {
-                    let k = format!("ne:w{i}");
-                    i += 1;
-                    payload.extend(crate::fixtures::resp(&[b"SET", k.as_bytes(), b"v"]));
-                }
-                if conn.write_all(&payload).is_err() {
+                let k = format!("ne:w{i}");
+                i += 1;
+                if conn.call(&[b"SET", k.as_bytes(), b"v"]).is_err() {
                     return;
-                }
-                let mut line = String::new();
-                for _ in 0..1 {
-                    line.clear();
-                    if std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
                 }
             }
         })

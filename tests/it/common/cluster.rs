@@ -6,10 +6,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::resp::display_args;
-use super::{
-    free_port, info_value, poll_until, redis_cli_bin, run_stdout, trimmed_text, wait_until,
-    RedisServer, Reply, ServerSpec, HOST,
-};
+use super::server::{info_value, redis_cli_bin, run_stdout, trimmed_text, ServerSpec};
+use super::{free_port, poll_until, wait_until, RedisServer, Reply, HOST};
 
 const CLUSTER_TIMEOUT: Duration = Duration::from_secs(30);
 const CLUSTER_SLOTS: u64 = 16384;
@@ -177,11 +175,6 @@ impl RedisCluster {
     /// `redis://127.0.0.1:PORT` of the first node.
     pub fn url(&self) -> String {
         self.nodes[0].url()
-    }
-
-    /// `redis://` URLs of all nodes.
-    pub fn urls(&self) -> Vec<String> {
-        self.nodes.iter().map(RedisServer::url).collect()
     }
 
     pub fn ports(&self) -> Vec<u16> {

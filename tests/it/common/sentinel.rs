@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use super::{free_port, redis_server_bin, wait_until, RedisServer, HOST};
+use super::build::server_bin;
+use super::{free_port, wait_until, RedisServer, HOST};
 
 /// Master name the sentinels watch.
 pub const MASTER: &str = "cachemaster";
@@ -237,7 +238,7 @@ fn spawn_sentinel(
     }
     let path = dir.path().join("sentinel.conf");
     fs::write(&path, conf).expect("writing sentinel.conf");
-    let child = Command::new(redis_server_bin())
+    let child = Command::new(server_bin())
         .arg(&path)
         .arg("--sentinel")
         .stdin(Stdio::null())

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use tempfile::TempDir;
 
-use super::{RedisServer, ServerSpec};
+use super::server::{RedisServer, ServerSpec};
 
 /// Options for [`RedisServer::start_tls`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,7 +23,6 @@ pub struct TlsOpts {
 #[derive(Debug, Clone)]
 pub struct TlsFiles {
     pub ca: PathBuf,
-    pub ca_key: PathBuf,
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
     pub client_cert: PathBuf,
@@ -129,7 +128,6 @@ pub fn generate_tls_files(dir: &Path, wrong_hostname: bool) -> TlsFiles {
     issue("client", "/CN=cachectl-test-client", "client_ext", 3);
     TlsFiles {
         ca: dir.join("ca.crt"),
-        ca_key: dir.join("ca.key"),
         server_cert: dir.join("server.crt"),
         server_key: dir.join("server.key"),
         client_cert: dir.join("client.crt"),
