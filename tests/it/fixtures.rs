@@ -1,13 +1,12 @@
 //! Data loading and output helpers shared by the black-box tests.
 
 use std::io::Write;
-use std::process::{Child, Output, Stdio};
+use std::process::Stdio;
 
-use serde_json::Value;
+use crate::common::{RedisCluster, RedisServer};
 
-use crate::common::{cachectl_std, RedisCluster, RedisServer};
-
-/// RESP encoding of one command (the rig's one encoder).
+// The rig's RESP encoder and run helpers, under the names tests use here.
+pub use crate::common::command::{json, run, spawn, stderr};
 pub use crate::common::resp::encode as resp;
 
 /// Pipe raw RESP into `redis-cli --pipe` against one server; panics on errors.
@@ -125,42 +124,4 @@ pub fn slot_ranges(cluster: &RedisCluster) -> Vec<(u16, u16, u16)> {
     let covered: u32 = out.iter().map(|(a, b, _)| (*b - *a) as u32 + 1).sum();
     assert_eq!(covered, 16384, "could not read CLUSTER SLOTS: {text}");
     out
-}
-
-/// Run a finished command's stdout as JSON.
-pub fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Run cachectl with args against a URL and return the raw output.
-pub fn run(url: &str, args: &[&str]) -> Output {
-    crate::common::cachectl()
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .output()
-        .expect("run cachectl")
-}
-
-/// Start `cachectl --url URL ARGS...` with its output captured, for runs a test
-/// interrupts or runs side by side; `wait_with_output` collects it.
-pub fn spawn(url: &str, args: &[&str]) -> Child {
-    cachectl_std()
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cachectl")
 }

@@ -189,28 +189,9 @@ fn bulk_deletes_use_unlink_never_del_keys_or_flush() {
 }
 
 /// Waits for `child` (bounded) and returns its exit code, JSON stdout and stderr.
-fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
-    let mut out = Vec::new();
-    let mut err = String::new();
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr_pipe = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        let _ = stderr_pipe.read_to_string(&mut err);
-        err
-    });
-    let _ = stdout.read_to_end(&mut out);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "cachectl did not stop");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let err = reader.join().unwrap_or_default();
-    let v = serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {} / {err}", String::from_utf8_lossy(&out)));
-    (status.code(), v, err)
+fn finish(child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let out = crate::common::finish(child, Duration::from_secs(60));
+    (out.status.code(), json(&out), stderr(&out))
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! concurrency with writers, interruption, checkpoints, ACL, rate cap.
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -264,32 +263,9 @@ fn spawn_delete(s: &RedisServer, extra: &[&str]) -> std::process::Child {
     spawn(&s.url(), &args)
 }
 
-fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "cachectl did not stop");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut out = Vec::new();
-    let mut err = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_end(&mut out)
-        .expect("read");
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read");
-    let v = serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
-    (status.code(), v, err)
+fn finish(child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let out = crate::common::finish(child, Duration::from_secs(60));
+    (out.status.code(), json(&out), stderr(&out))
 }
 
 #[test]

@@ -1,11 +1,17 @@
-//! The binary under test: `cachectl` commands with a clean environment,
-//! signals to spawned ones, and what its CLI definition lists.
+//! The binary under test: `cachectl` commands with a clean environment, runs
+//! and their output (JSON, stderr), signals to spawned ones, and what its CLI
+//! definition lists.
 
 use std::ffi::OsString;
+use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
+
+use serde_json::Value;
+
+use super::poll_until;
 
 /// Safety net for `cachectl()` so a hung command fails the test instead of
 /// hanging the suite. Override per test with `.timeout(..)`.
@@ -62,6 +68,78 @@ pub fn send_signal(pid: u32, signal: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|status| status.success())
+}
+
+/// Runs `cachectl --url URL ARGS...` to the end; its raw output.
+pub fn run(url: &str, args: &[&str]) -> Output {
+    cachectl()
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .output()
+        .expect("run cachectl")
+}
+
+/// Starts `cachectl --url URL ARGS...` with its output captured, for runs a
+/// test interrupts or runs side by side; [`finish`] or `wait_with_output`
+/// collects it.
+pub fn spawn(url: &str, args: &[&str]) -> Child {
+    cachectl_std()
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cachectl")
+}
+
+/// The output of a spawned child once it exits; killed after `limit`, which
+/// fails the test. Its pipes are drained meanwhile, so a large output cannot
+/// block it.
+pub fn finish(mut child: Child, limit: Duration) -> Output {
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let exited = poll_until(limit, || child.try_wait().ok().flatten());
+    if exited.is_none() {
+        let _ = child.kill();
+    }
+    let status = child.wait().expect("waiting for the child");
+    let out = Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    };
+    assert!(
+        exited.is_some(),
+        "the child did not finish within {limit:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A finished command's stdout as JSON.
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// A finished command's stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The visible subcommands, in the order `cachectl --help` lists them (its

@@ -28,7 +28,7 @@ pub mod tls;
 
 // Every pre-split `common::Name` path keeps working.
 pub use cluster::RedisCluster;
-pub use command::{cachectl, cachectl_std, send_signal, subcommands};
+pub use command::{cachectl, cachectl_std, finish, send_signal, subcommands};
 pub use resp::Reply;
 pub use server::{RedisServer, ACL_ADMIN_PASS};
 pub use tls::TlsOpts;
