@@ -82,7 +82,7 @@ pub fn slot(key: &[u8]) -> u16 {
 /// SET every key on the primary that owns its slot.
 pub fn load_cluster(cluster: &RedisCluster, keys: &[Vec<u8>]) {
     let mut by_port: std::collections::BTreeMap<u16, Vec<&Vec<u8>>> = Default::default();
-    let ranges = slot_ranges(cluster);
+    let ranges = cluster.slot_ranges();
     for k in keys {
         let s = slot(k);
         let port = ranges
@@ -99,29 +99,4 @@ pub fn load_cluster(cluster: &RedisCluster, keys: &[Vec<u8>]) {
         }
         pipe_into(cluster.node(port), &payload, ks.len());
     }
-}
-
-/// (first slot, last slot, primary port) from CLUSTER SLOTS.
-pub fn slot_ranges(cluster: &RedisCluster) -> Vec<(u16, u16, u16)> {
-    let text = cluster.cli(0, &["CLUSTER", "SLOTS"]);
-    // redis-cli prints the nested reply flat: start, end, ip, port, id, [replicas…]
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 3 < lines.len() {
-        let (a, b) = (lines[i].parse::<u16>(), lines[i + 1].parse::<u16>());
-        if let (Ok(a), Ok(b)) = (a, b) {
-            if lines[i + 2].contains('.') {
-                if let Ok(p) = lines[i + 3].parse::<u16>() {
-                    out.push((a, b, p));
-                    i += 4;
-                    continue;
-                }
-            }
-        }
-        i += 1;
-    }
-    let covered: u32 = out.iter().map(|(a, b, _)| (*b - *a) as u32 + 1).sum();
-    assert_eq!(covered, 16384, "could not read CLUSTER SLOTS: {text}");
-    out
 }

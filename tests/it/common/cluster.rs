@@ -189,11 +189,6 @@ impl RedisCluster {
             .unwrap_or_else(|| panic!("no cluster node on port {port}"))
     }
 
-    /// redis-cli (no `-c`) against `nodes[index]`.
-    pub fn cli(&self, index: usize, args: &[&str]) -> String {
-        self.nodes[index].cli(args)
-    }
-
     /// `redis-cli -c` (follows MOVED/ASK) against the first node.
     pub fn cli_c(&self, args: &[&str]) -> String {
         let mut cmd = self.nodes[0].cli_cmd();
@@ -271,6 +266,17 @@ impl RedisCluster {
         let reply = self.call_any(&[b"CLUSTER", b"SLOTS"]);
         slot_owner_in(&reply, slot)
             .unwrap_or_else(|| panic!("slot {slot} is not served according to CLUSTER SLOTS"))
+    }
+
+    /// (first slot, last slot, primary port) of every slot range, from
+    /// `CLUSTER SLOTS` on the first node that answers; they cover all 16384
+    /// slots.
+    pub fn slot_ranges(&self) -> Vec<(u16, u16, u16)> {
+        let reply = self.call_any(&[b"CLUSTER", b"SLOTS"]);
+        let ranges = slot_ranges_in(&reply);
+        let covered: u64 = ranges.iter().map(|(a, b, _)| u64::from(b - a) + 1).sum();
+        assert_eq!(covered, CLUSTER_SLOTS, "CLUSTER SLOTS: {reply:?}");
+        ranges
     }
 
     /// Port of the primary serving `key`.
@@ -444,14 +450,26 @@ fn slot_owner(node: &RedisServer, slot: u16) -> Option<u16> {
 
 /// Port of the primary serving `slot` in a `CLUSTER SLOTS` reply.
 fn slot_owner_in(reply: &Reply, slot: u16) -> Option<u16> {
-    reply.as_array()?.iter().find_map(|range| {
-        let range = range.as_array()?;
-        let start = range.first()?.as_int()?;
-        let end = range.get(1)?.as_int()?;
-        if !(start..=end).contains(&i64::from(slot)) {
-            return None;
-        }
-        let port = range.get(2)?.as_array()?.get(1)?.as_int()?;
-        u16::try_from(port).ok()
-    })
+    slot_ranges_in(reply)
+        .into_iter()
+        .find(|(start, end, _)| (*start..=*end).contains(&slot))
+        .map(|(_, _, port)| port)
+}
+
+/// (first slot, last slot, primary port) of each range in a `CLUSTER SLOTS`
+/// reply.
+fn slot_ranges_in(reply: &Reply) -> Vec<(u16, u16, u16)> {
+    let Some(ranges) = reply.as_array() else {
+        return Vec::new();
+    };
+    ranges
+        .iter()
+        .filter_map(|range| {
+            let range = range.as_array()?;
+            let start = u16::try_from(range.first()?.as_int()?).ok()?;
+            let end = u16::try_from(range.get(1)?.as_int()?).ok()?;
+            let port = range.get(2)?.as_array()?.get(1)?.as_int()?;
+            Some((start, end, u16::try_from(port).ok()?))
+        })
+        .collect()
 }
