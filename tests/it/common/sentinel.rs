@@ -9,6 +9,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use super::build::server_bin;
+use super::server::redis_cli_bin;
 use super::{free_port, wait_until, RedisServer, HOST};
 
 /// Master name the sentinels watch.
@@ -48,10 +49,6 @@ fn low_port() -> u16 {
             return p;
         }
     }
-}
-
-fn cli_bin() -> std::ffi::OsString {
-    std::env::var_os("REDIS_CLI_BIN").unwrap_or_else(|| "redis-cli".into())
 }
 
 impl SentinelSetup {
@@ -136,7 +133,7 @@ impl SentinelSetup {
 
     /// redis-cli against sentinel `i` (authenticated when it needs it).
     pub fn sentinel_cli(&self, i: usize, args: &[&str]) -> String {
-        let mut cmd = Command::new(cli_bin());
+        let mut cmd = Command::new(redis_cli_bin());
         cmd.args(["-h", HOST, "-p"])
             .arg(self.sentinels[i].port.to_string());
         if let Some(p) = &self.sentinel_pass {
