@@ -16,7 +16,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::resp::{command_name, resp_len};
+// Public as before the split: the framing of the rig's one RESP parser.
+pub use super::resp::{command_name, resp_len};
 
 /// What the proxy does to the traffic. Counting for the one-shot faults starts
 /// when the mode is set, over all connections.
