@@ -9,7 +9,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use super::build::server_bin;
-use super::server::redis_cli_bin;
+use super::server::{info_value, redis_cli_bin};
 use super::{free_port, wait_until, RedisServer, HOST};
 
 /// Master name the sentinels watch.
@@ -170,7 +170,7 @@ impl SentinelSetup {
             match ports[0] {
                 Some(p) if ports.iter().all(|q| *q == Some(p)) => {
                     port = p;
-                    self.server(p).info_field("replication", "role").as_deref() == Some("master")
+                    replication_field(self.server(p), "role").as_deref() == Some("master")
                 }
                 _ => false,
             }
@@ -197,12 +197,17 @@ impl SentinelSetup {
         let new = self.master();
         let old = self.server(old);
         wait_until(FAILOVER, "the old master to follow the new one", || {
-            old.info_field("replication", "master_link_status")
-                .as_deref()
-                == Some("up")
+            replication_field(old, "master_link_status").as_deref() == Some("up")
         });
         new
     }
+}
+
+/// One field of `INFO replication`; `None` also when the connection drops,
+/// as it does when a sentinel reconfigures the node (it kills the clients).
+fn replication_field(server: &RedisServer, field: &str) -> Option<String> {
+    let reply = server.try_call(&[b"INFO", b"replication"]).ok()?;
+    info_value(reply.as_str()?, field).map(str::to_owned)
 }
 
 /// The value after `name` in redis-cli's flat print of a field/value reply.
