@@ -229,13 +229,20 @@ impl Conn {
 /// `password` is given.
 pub(super) fn call_once(port: u16, password: Option<&str>, args: &[&[u8]]) -> io::Result<Reply> {
     let mut conn = Conn::connect(port)?;
+    // AUTH and the command go out together: one round trip.
+    let mut request = Vec::new();
     if let Some(password) = password {
-        let auth = conn.call(&[b"AUTH", password.as_bytes()])?;
+        encode_into(&mut request, &[b"AUTH", password.as_bytes()]);
+    }
+    encode_into(&mut request, args);
+    conn.stream.write_all(&request)?;
+    if password.is_some() {
+        let auth = conn.read_reply()?;
         if !auth.is_ok() {
             return Err(io::Error::other(format!("AUTH failed: {auth:?}")));
         }
     }
-    conn.call(args)
+    conn.read_reply()
 }
 
 /// A command line for messages: arguments joined by spaces.
