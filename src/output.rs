@@ -2,6 +2,8 @@
 //! this module turns it into a table, JSON or plain text on stdout. Progress bars,
 //! prompts and notices go to stderr, and only when stderr is a terminal.
 
+pub mod width;
+
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};

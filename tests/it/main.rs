@@ -8,6 +8,7 @@ mod connection;
 mod faults;
 mod fixtures;
 mod generated;
+mod help;
 mod hostile;
 mod input_promises;
 mod load;
