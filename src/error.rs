@@ -210,8 +210,17 @@ fn tidy(err: &mut clap::Error, cmd: &clap::Command, args: &[String]) {
 /// `--ttl 10s` (`--set 10s` for the ttl command), `PX` is milliseconds,
 /// `KEEPTTL` is `--keep-ttl`, `NX`/`XX` are flags.
 fn habit_hint(cmd: &clap::Command, args: &[String], bad: &str) -> Option<String> {
-    // The subcommand: the first word that names one (flags before it are global).
-    let sub = args.iter().find_map(|a| cmd.find_subcommand(a))?;
+    // The (nested) subcommand: words that name one, in turn (flags before them
+    // are global).
+    let mut sub = cmd;
+    for arg in args {
+        if let Some(found) = sub.find_subcommand(arg) {
+            sub = found;
+        }
+    }
+    if std::ptr::eq(sub, cmd) {
+        return None;
+    }
     let has = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));
     let (word, inline) = match bad.split_once('=') {
         Some((w, v)) => (w, Some(v.to_string())),
@@ -310,7 +319,8 @@ mod tests {
                     .arg(flag("nx")),
             )
             .subcommand(Command::new("ttl").arg(flag("set")).arg(flag("at")))
-            .subcommand(Command::new("get"));
+            .subcommand(Command::new("get"))
+            .subcommand(Command::new("lock").subcommand(Command::new("acquire").arg(flag("ttl"))));
         let hint = |line: &str, bad: &str| habit_hint(&cmd, &words(line), bad);
         let ttl_10s = "use --ttl 10s (durations take a unit: 90s, 1500ms, 1h30m)";
         assert_eq!(hint("set k v --ex 10", "--ex").as_deref(), Some(ttl_10s));
@@ -331,6 +341,8 @@ mod tests {
             Some("use --keep-ttl")
         );
         assert_eq!(hint("set k v NX", "NX").as_deref(), Some("use --nx"));
+        assert!(hint("lock acquire x --px 100", "--px")
+            .is_some_and(|h| h.starts_with("use --ttl 100ms")));
         // Nothing to point to: no hint, clap's own message stands.
         assert_eq!(hint("get k --ex 5", "--ex"), None);
         assert_eq!(hint("set k v --bogus", "--bogus"), None);
