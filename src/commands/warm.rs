@@ -367,7 +367,7 @@ struct Tally {
 async fn send(redis: Arc<Redis>, cmds: Vec<Routed>) -> (Tally, Option<anyhow::Error>) {
     let mut t = Tally::default();
     let sent = cmds.len() as u64;
-    let tracked = match redis.batch_tracked(cmds, Idempotent::Yes).await {
+    let tracked = match redis.batch(cmds, Idempotent::Yes).await {
         Ok(r) => r,
         Err(e) => {
             t.unconfirmed = sent;

@@ -269,15 +269,9 @@ impl Redis {
         idem: Idempotent,
     ) -> anyhow::Result<T> {
         let mut out = self
-            .batch(
-                &[Routed {
-                    slot: slot_of(key),
-                    cmd: cmd.clone(),
-                }],
-                idem,
-            )
+            .batch(vec![Routed::new(key, cmd.clone())], idem)
             .await?;
-        let v = out.pop().unwrap_or(Value::Nil);
+        let v = out.replies.pop().unwrap_or(Value::Nil);
         let node = self.node_for_slot(slot_of(key)).addr.clone();
         if let Value::ServerError(e) = &v {
             return Err(server_failure(&node, e).into());
@@ -292,31 +286,13 @@ impl Redis {
     }
 
     /// Run commands in pipelines, one per node (grouped by slot owner), all nodes
-    /// concurrently. Results come back in input order; a command's own error reply
+    /// concurrently. Replies come back in input order; a command's own error reply
     /// is returned in place as `Value::ServerError` (redirects are resolved first).
-    pub async fn batch(&self, cmds: &[Routed], idem: Idempotent) -> anyhow::Result<Vec<Value>> {
-        self.batch_owned(cmds.to_vec(), idem).await
-    }
-
-    /// [`Redis::batch`] taking the commands by value: on the hot paths (bulk
-    /// writes, deletes, keyspace scans) commands move into their pipelines and
-    /// are copied back only when one has to be sent again.
-    pub async fn batch_owned(
-        &self,
-        cmds: Vec<Routed>,
-        idem: Idempotent,
-    ) -> anyhow::Result<Vec<Value>> {
-        self.batch_tracked(cmds, idem).await.map(|t| t.replies)
-    }
-
-    /// [`Redis::batch_owned`] that also says which commands were sent again
-    /// after their connection dropped with them in flight: such a command may
-    /// have run before the drop, so its (second) reply can understate what it did.
-    pub async fn batch_tracked(
-        &self,
-        cmds: Vec<Routed>,
-        idem: Idempotent,
-    ) -> anyhow::Result<Tracked> {
+    /// The commands move into their pipelines and are copied back only when one
+    /// has to be sent again. [`Batch::resent`] names the commands sent again after
+    /// their connection dropped with them in flight: such a command may have run
+    /// before the drop, so its (second) reply can understate what it did.
+    pub async fn batch(&self, cmds: Vec<Routed>, idem: Idempotent) -> anyhow::Result<Batch> {
         let slots: Vec<u16> = cmds.iter().map(|r| r.slot).collect();
         // With a primary down, the batch still goes to the others; only when
         // every command is for a down primary does it fail as a whole.
@@ -558,7 +534,7 @@ impl Redis {
         }
         let mut resent: Vec<(usize, Cmd)> = resent.into_iter().collect();
         resent.sort_unstable_by_key(|(i, _)| *i);
-        Ok(Tracked {
+        Ok(Batch {
             replies: results
                 .into_iter()
                 .map(|v| v.unwrap_or(Value::Nil))
@@ -568,9 +544,9 @@ impl Redis {
     }
 }
 
-/// Replies of [`Redis::batch_tracked`], in input order, and the commands that
-/// were re-sent after a dropped connection (by input index, in order).
-pub struct Tracked {
+/// Replies of [`Redis::batch`], in input order, and the commands that were
+/// re-sent after a dropped connection (by input index, in order).
+pub struct Batch {
     pub replies: Vec<Value>,
     pub resent: Vec<(usize, Cmd)>,
 }
