@@ -8,6 +8,7 @@
 //! CLUSTERDOWN and LOADING are followed here; connection drops are retried only for
 //! work the caller marks idempotent. Passwords never leave this module unredacted.
 
+mod decide;
 mod errors;
 mod router;
 mod sentinel;
@@ -34,6 +35,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use crate::cli::GlobalArgs;
 use crate::error::{usage, RedisFailure};
 
+pub use decide::*;
 pub use errors::*;
 pub use router::*;
 pub use sentinel::*;
@@ -190,6 +192,16 @@ impl Redis {
             pipelines: AtomicUsize::new(0),
             replicas_counted: Mutex::new(None),
         }))
+    }
+
+    fn deployment(&self) -> Deployment {
+        if self.is_sentinel() {
+            Deployment::Sentinel
+        } else if self.cluster {
+            Deployment::Cluster
+        } else {
+            Deployment::Standalone
+        }
     }
 
     pub fn is_cluster(&self) -> bool {

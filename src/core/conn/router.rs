@@ -18,63 +18,6 @@ impl Routed {
     }
 }
 
-pub(super) enum Redirect {
-    Moved,
-    Ask(String),
-    Wait,
-    /// A replica refused a write: on a cluster the slot map is stale (as for
-    /// MOVED); a standalone replica never takes the write, however often it
-    /// is sent.
-    ReadOnly,
-}
-
-pub(super) fn redirect_of(err: &redis::ServerError) -> Option<Redirect> {
-    match err.kind() {
-        Some(ServerErrorKind::Moved) => Some(Redirect::Moved),
-        Some(ServerErrorKind::Ask) => {
-            let addr = err.details()?.split_whitespace().nth(1)?.to_string();
-            Some(Redirect::Ask(addr))
-        }
-        Some(
-            ServerErrorKind::TryAgain
-            | ServerErrorKind::ClusterDown
-            | ServerErrorKind::BusyLoading
-            | ServerErrorKind::MasterDown,
-        ) => Some(Redirect::Wait),
-        Some(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
-        // Before 7.0 a write refused inside a script comes back as a script
-        // error that quotes the READONLY reply.
-        _ if err
-            .details()
-            .is_some_and(|d| d.contains("-READONLY You can't write")) =>
-        {
-            Some(Redirect::ReadOnly)
-        }
-        _ => None,
-    }
-}
-
-pub(super) fn redirect_of_error(err: &RedisError) -> Option<Redirect> {
-    match err.kind() {
-        ErrorKind::Server(ServerErrorKind::Moved) => Some(Redirect::Moved),
-        ErrorKind::Server(ServerErrorKind::ReadOnly) => Some(Redirect::ReadOnly),
-        ErrorKind::Server(ServerErrorKind::Ask) => err
-            .redirect_node()
-            .map(|(h, p)| Redirect::Ask(format!("{h}:{p}"))),
-        ErrorKind::Server(
-            ServerErrorKind::TryAgain
-            | ServerErrorKind::ClusterDown
-            | ServerErrorKind::BusyLoading
-            | ServerErrorKind::MasterDown,
-        ) => Some(Redirect::Wait),
-        _ => None,
-    }
-}
-
-pub(super) fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis((25u64 << attempt.min(6)).min(1000))
-}
-
 impl Redis {
     /// Replace a node's connection after it dropped (once per failure generation).
     pub(super) async fn reconnect(
@@ -153,53 +96,35 @@ impl Redis {
         let mut attempt = 0;
         let started = tokio::time::Instant::now();
         loop {
+            attempt += 1;
             let (mut conn, generation) = node.conn();
-            match cmd.query_async::<T>(&mut conn).await {
+            let e = match cmd.query_async::<T>(&mut conn).await {
                 Ok(v) => return Ok(v),
-                Err(e) => {
-                    attempt += 1;
-                    if matches!(redirect_of_error(&e), Some(Redirect::ReadOnly)) {
-                        if !self.is_sentinel() {
-                            return Err(self.read_only(node).await.into());
-                        }
-                        if idem == Idempotent::No {
-                            return Err(self
-                                .failover_failure(
-                                    node,
-                                    "the master turned replica (READONLY): a Sentinel failover",
-                                )
-                                .into());
-                        }
-                        if attempt >= MAX_ATTEMPTS {
-                            return Err(failure(&node.addr, &e, self.spec.timeout).into());
-                        }
-                        self.reconnect(node, generation).await?;
-                        continue;
-                    }
-                    // LOADING, TRYAGAIN, CLUSTERDOWN: wait it out, within the budget.
-                    if matches!(redirect_of_error(&e), Some(Redirect::Wait))
-                        && started.elapsed() < SETTLE_BUDGET
-                    {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        continue;
-                    }
-                    if attempt >= MAX_ATTEMPTS {
-                        return Err(failure(&node.addr, &e, self.spec.timeout).into());
-                    }
-                    if idem == Idempotent::Yes && is_dropped(&e) {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        // A failed reconnect is retried like the command, with backoff.
-                        let _ = self.reconnect(node, generation).await;
-                        continue;
-                    }
-                    if self.is_sentinel() && is_dropped(&e) {
-                        let lost = format!(
-                            "connection to the master lost (a Sentinel failover?): {}",
-                            describe_error(&e)
-                        );
-                        return Err(self.failover_failure(node, &lost).into());
-                    }
-                    return Err(failure(&node.addr, &e, self.spec.timeout).into());
+                Err(e) => e,
+            };
+            let state = Attempt {
+                n: attempt,
+                settling: started.elapsed() < SETTLE_BUDGET,
+                idem,
+                deployment: self.deployment(),
+                routed: false,
+            };
+            match decide(Outcome::Error(&e), &state) {
+                Action::RetryAfter(d) => tokio::time::sleep(d).await,
+                Action::Reconnect { after } => {
+                    tokio::time::sleep(after).await;
+                    // A failed reconnect is retried like the command, with backoff.
+                    let _ = self.reconnect(node, generation).await;
+                }
+                Action::FindMaster => self.reconnect(node, generation).await?,
+                Action::Fail(Fail::ReadOnlyReplica) => {
+                    return Err(self.read_only(node).await.into())
+                }
+                Action::Fail(Fail::NotSafeTwice(what)) => {
+                    return Err(self.failover_failure(node, &what).into())
+                }
+                Action::Done | Action::Ask { .. } | Action::Refresh | Action::Fail(_) => {
+                    return Err(failure(&node.addr, &e, self.spec.timeout).into())
                 }
             }
         }
@@ -308,7 +233,13 @@ impl Redis {
         let started = tokio::time::Instant::now();
         while !pending.is_empty() {
             attempt += 1;
-            let settled_out = attempt >= MAX_ATTEMPTS && started.elapsed() >= SETTLE_BUDGET;
+            let state = Attempt {
+                n: attempt,
+                settling: started.elapsed() < SETTLE_BUDGET,
+                idem,
+                deployment: self.deployment(),
+                routed: true,
+            };
             // Group by target node, with one look at the slot map per attempt.
             let topo = self.topo();
             if !topo.down.is_empty() {
@@ -387,7 +318,7 @@ impl Redis {
             self.pipelines.fetch_sub(groups.len(), Ordering::Relaxed);
             let mut next = Vec::new();
             let mut need_refresh = false;
-            let mut need_wait = false;
+            let mut wait = Duration::ZERO;
             for (((node, generation, reply), (_, idxs)), (pipe, positions)) in
                 replies.into_iter().zip(groups.iter()).zip(&pipes)
             {
@@ -402,46 +333,56 @@ impl Redis {
                             };
                         let mut turned_replica = false;
                         for (&i, v) in idxs.iter().zip(values) {
-                            match &v {
-                                Value::ServerError(e) => match redirect_of(e) {
-                                    Some(Redirect::ReadOnly) if self.is_sentinel() => {
-                                        if idem == Idempotent::No {
-                                            return Err(self
-                                                .failover_failure(
-                                                    &node,
-                                                    "the master turned replica (READONLY): a Sentinel failover",
-                                                )
-                                                .into());
-                                        }
-                                        turned_replica = true;
-                                        asking.remove(&i);
-                                        again.push(i);
+                            match decide(Outcome::Reply(&v), &state) {
+                                Action::Done => {
+                                    asking.remove(&i);
+                                    results[i] = Some(v);
+                                }
+                                Action::Ask { node } => {
+                                    asking.insert(i, node);
+                                    again.push(i);
+                                }
+                                Action::Refresh => {
+                                    asking.remove(&i);
+                                    need_refresh = true;
+                                    again.push(i);
+                                }
+                                Action::RetryAfter(d) => {
+                                    wait = wait.max(d);
+                                    again.push(i);
+                                }
+                                // (A reply never says the connection dropped.)
+                                Action::FindMaster | Action::Reconnect { .. } => {
+                                    turned_replica = true;
+                                    asking.remove(&i);
+                                    again.push(i);
+                                }
+                                Action::Fail(Fail::ReadOnlyReplica) => {
+                                    return Err(self.read_only(&node).await.into());
+                                }
+                                Action::Fail(Fail::NotSafeTwice(what)) => {
+                                    return Err(self.failover_failure(&node, &what).into());
+                                }
+                                Action::Fail(Fail::KeptRedirecting) => {
+                                    let slot = slots[i];
+                                    return Err(RedisFailure::Server {
+                                        node: self.node_for_slot(slot).addr.clone(),
+                                        msg: format!(
+                                            "slot {slot} kept redirecting for {}s",
+                                            SETTLE_BUDGET.as_secs()
+                                        ),
                                     }
-                                    Some(Redirect::ReadOnly) if !self.cluster => {
-                                        return Err(self.read_only(&node).await.into());
+                                    .into());
+                                }
+                                Action::Fail(Fail::Error) => match &v {
+                                    Value::ServerError(e) => {
+                                        return Err(server_failure(&node.addr, e).into())
                                     }
-                                    Some(Redirect::Moved | Redirect::ReadOnly) => {
-                                        asking.remove(&i);
-                                        need_refresh = true;
-                                        again.push(i);
-                                    }
-                                    Some(Redirect::Ask(addr)) => {
-                                        asking.insert(i, addr);
-                                        again.push(i);
-                                    }
-                                    Some(Redirect::Wait) => {
-                                        need_wait = true;
-                                        again.push(i);
-                                    }
-                                    None => {
+                                    _ => {
                                         asking.remove(&i);
                                         results[i] = Some(v);
                                     }
                                 },
-                                _ => {
-                                    asking.remove(&i);
-                                    results[i] = Some(v);
-                                }
                             }
                         }
                         if turned_replica {
@@ -466,28 +407,27 @@ impl Redis {
                         }
                     }
                     Err(e) => {
-                        if self.is_sentinel() && is_dropped(&e) && idem == Idempotent::No {
-                            let lost = format!(
-                                "connection to the master lost (a Sentinel failover?): {}",
-                                describe_error(&e)
-                            );
-                            return Err(self.failover_failure(&node, &lost).into());
-                        }
-                        let retry = (idem == Idempotent::Yes && is_dropped(&e))
-                            || redirect_of_error(&e).is_some();
-                        // A server that is gone fails fast; a cluster that is
-                        // settling gets SETTLE_BUDGET.
-                        if !retry || (is_dropped(&e) && attempt >= MAX_ATTEMPTS) || settled_out {
-                            return Err(failure(&node.addr, &e, self.spec.timeout).into());
-                        }
-                        if is_dropped(&e) {
-                            tokio::time::sleep(backoff(attempt)).await;
-                            if self.reconnect(&node, generation).await.is_err() {
-                                // The node may have failed over: a refresh finds its successor.
-                                need_refresh = true;
+                        match decide(Outcome::Error(&e), &state) {
+                            Action::Reconnect { after } => {
+                                tokio::time::sleep(after).await;
+                                if self.reconnect(&node, generation).await.is_err() {
+                                    // The node may have failed over: a refresh finds its successor.
+                                    need_refresh = true;
+                                }
                             }
-                        } else {
-                            need_refresh = true;
+                            Action::FindMaster => self.reconnect(&node, generation).await?,
+                            Action::RetryAfter(d) => wait = wait.max(d),
+                            // The whole pipeline redirected: the slot map is stale.
+                            Action::Refresh | Action::Ask { .. } => need_refresh = true,
+                            Action::Fail(Fail::ReadOnlyReplica) => {
+                                return Err(self.read_only(&node).await.into());
+                            }
+                            Action::Fail(Fail::NotSafeTwice(what)) => {
+                                return Err(self.failover_failure(&node, &what).into());
+                            }
+                            Action::Done | Action::Fail(_) => {
+                                return Err(failure(&node.addr, &e, self.spec.timeout).into());
+                            }
                         }
                         again.extend_from_slice(idxs);
                     }
@@ -510,19 +450,8 @@ impl Redis {
                 }
             }
             if !next.is_empty() {
-                if settled_out {
-                    let slot = slots[next[0]];
-                    return Err(RedisFailure::Server {
-                        node: self.node_for_slot(slot).addr.clone(),
-                        msg: format!(
-                            "slot {slot} kept redirecting for {}s",
-                            SETTLE_BUDGET.as_secs()
-                        ),
-                    }
-                    .into());
-                }
-                if need_wait {
-                    tokio::time::sleep(backoff(attempt)).await;
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
                 }
                 if need_refresh {
                     self.refresh()
