@@ -1,6 +1,7 @@
 //! Redis errors classified and turned into one readable line each.
 
 use super::*;
+
 /// One line describing a redis error, without its internal debug form.
 pub fn describe_error(e: &RedisError) -> String {
     match (e.code(), e.detail()) {

@@ -16,7 +16,7 @@ mod spec;
 mod topology;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -32,7 +32,6 @@ use redis::{
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::cli::GlobalArgs;
 use crate::error::{usage, RedisFailure};
 
 pub use decide::*;

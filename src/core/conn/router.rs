@@ -2,6 +2,7 @@
 //! and following redirects and retryable states.
 
 use super::*;
+
 /// A command with the slot it must be sent to.
 #[derive(Clone)]
 pub struct Routed {

@@ -2,6 +2,7 @@
 //! following it through a failover.
 
 use super::*;
+
 /// The default Sentinel port.
 pub(super) const SENTINEL_PORT: u16 = 26379;
 
@@ -150,7 +151,7 @@ pub fn parse_sentinel_url(url: &str) -> Result<SentinelUrl, String> {
 
 /// The sentinel setup from the URL or the flags, and the database to use.
 pub(super) fn sentinels_from_args(
-    g: &GlobalArgs,
+    g: &ConnOptions,
     shown: &str,
 ) -> anyhow::Result<Option<(Sentinels, Option<i64>)>> {
     let url = g

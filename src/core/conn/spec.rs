@@ -2,6 +2,36 @@
 //! material, and opening one connection.
 
 use super::*;
+
+/// Connection settings as given (flags, URL, environment), before they are
+/// validated into a [`ConnSpec`]. No `Debug`: it holds passwords.
+#[derive(Clone, Default)]
+pub struct ConnOptions {
+    /// `redis://…`, `rediss://…`, `redis+unix://…` or `redis+sentinel://…`;
+    /// `redis://127.0.0.1:6379` when none.
+    pub url: Option<String>,
+    /// Override the URL's host, port and database.
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub db: Option<i64>,
+    pub user: Option<String>,
+    /// Wins over the URL's password.
+    pub password: Option<String>,
+    /// Used only when neither `password` nor the URL gives one.
+    pub env_password: Option<String>,
+    pub tls: bool,
+    pub insecure: bool,
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub timeout: Duration,
+    pub sentinels: Vec<String>,
+    pub master: Option<String>,
+    pub sentinel_user: Option<String>,
+    pub sentinel_pass: Option<String>,
+}
+
+/// Where and how to connect, validated from flags and environment.
 #[derive(Clone)]
 pub struct ConnSpec {
     pub(super) seed: ConnectionInfo,
@@ -191,8 +221,8 @@ pub(super) fn read_client_pair(
 }
 
 impl ConnSpec {
-    /// Validate the connection flags. Errors here are usage errors (exit 2).
-    pub fn from_args(g: &GlobalArgs) -> anyhow::Result<Self> {
+    /// Validate the connection settings. Errors here are usage errors (exit 2).
+    pub fn new(g: &ConnOptions) -> anyhow::Result<Self> {
         let given = g
             .url
             .clone()
@@ -238,7 +268,7 @@ impl ConnSpec {
                 host = Some("127.0.0.1".into());
             }
         }
-        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some() || g.tls_key.is_some();
+        tls_on |= g.tls || g.cacert.is_some() || g.cert.is_some() || g.key.is_some();
         insecure |= g.insecure;
         if let Some(host) = host {
             let addr = if tls_on {
@@ -279,17 +309,12 @@ impl ConnSpec {
         if let Some(user) = &g.user {
             settings = settings.set_username(user);
         }
-        let password = if g.askpass {
-            Some(ask_password()?)
-        } else if let Some(p) = &g.pass {
+        let password = if let Some(p) = &g.password {
             Some(p.clone())
         } else if settings.password().is_some() {
             None
         } else {
-            std::env::var("REDISCLI_AUTH")
-                .ok()
-                .or_else(|| std::env::var("REDIS_PASSWORD").ok())
-                .filter(|p| !p.is_empty())
+            g.env_password.clone()
         };
         match password {
             Some(p) => settings = settings.set_password(p),
@@ -318,7 +343,7 @@ impl ConnSpec {
                 .as_deref()
                 .map(|p| read_certs(p, "CA certificate").map(|(bytes, _)| bytes))
                 .transpose()?;
-            let client_tls = match (&g.cert, &g.tls_key) {
+            let client_tls = match (&g.cert, &g.key) {
                 (Some(c), Some(k)) => Some(read_client_pair(c, k)?),
                 (Some(_), None) => {
                     return Err(usage(
@@ -348,6 +373,83 @@ impl ConnSpec {
             sentinel: sentinel.map(|(s, _)| Arc::new(s)),
             timeout: g.timeout,
             display_url,
+        })
+    }
+
+    /// Another server with this spec's credentials, TLS settings and timeout
+    /// (a Redlock node): the URL gives the address and database, and its own
+    /// user and password when it has them.
+    pub fn with_url(&self, url: &str) -> anyhow::Result<ConnSpec> {
+        let shown = redact_url(url);
+        if url.starts_with("redis+sentinel://") || !url.contains("://") {
+            return Err(usage(format!(
+                "'{shown}' is not a server URL: expected redis://host:port[/db], rediss://… or redis+unix:///path"
+            )));
+        }
+        let info = url
+            .into_connection_info()
+            .map_err(|e| usage(format!("bad URL '{shown}': {}", url_error(&e))))?;
+        let mut settings = info.redis_settings().clone();
+        if !matches!(settings.protocol(), redis::ProtocolVersion::RESP2) {
+            return Err(usage(format!(
+                "'{shown}' asks for RESP3, which cachectl does not speak yet: drop ?protocol=resp3"
+            )));
+        }
+        if settings.db() < 0 {
+            return Err(usage(format!(
+                "database {} in '{shown}': database numbers are 0 or more",
+                settings.db()
+            )));
+        }
+        if lone_userinfo(url) && settings.password().is_none() {
+            // The crate reads `redis://secret@host` as a user name.
+            if let Some(secret) = settings.username().map(str::to_string) {
+                settings = RedisConnectionInfo::default()
+                    .set_db(settings.db())
+                    .set_protocol(settings.protocol())
+                    .set_password(secret);
+            }
+        }
+        let ours = self.seed.redis_settings();
+        if settings.username().is_none() && settings.password().is_none() {
+            if let Some(u) = ours.username() {
+                settings = settings.set_username(u);
+            }
+            if let Some(p) = ours.password() {
+                settings = settings.set_password(p);
+            }
+        }
+        settings = settings.set_lib_name("cachectl", env!("CARGO_PKG_VERSION"));
+        let insecure = matches!(
+            self.seed.addr(),
+            ConnectionAddr::TcpTls { insecure: true, .. }
+        );
+        let (addr, tls) = match info.addr() {
+            ConnectionAddr::Tcp(host, port) | ConnectionAddr::TcpTls { host, port, .. }
+                if self.tls.is_some() || matches!(info.addr(), ConnectionAddr::TcpTls { .. }) =>
+            {
+                let addr = ConnectionAddr::TcpTls {
+                    host: host.clone(),
+                    port: *port,
+                    insecure: insecure
+                        || matches!(info.addr(), ConnectionAddr::TcpTls { insecure: true, .. }),
+                    tls_params: None,
+                };
+                let certs = self.tls.clone().unwrap_or(TlsCertificates {
+                    client_tls: None,
+                    root_cert: None,
+                });
+                (addr, Some(certs))
+            }
+            other => (other.clone(), None),
+        };
+        let info = info.set_addr(addr).set_redis_settings(settings);
+        Ok(ConnSpec {
+            display_url: describe(&info),
+            seed: info,
+            tls,
+            sentinel: None,
+            timeout: self.timeout,
         })
     }
 
@@ -472,14 +574,6 @@ pub(super) fn describe(info: &ConnectionInfo) -> String {
     shown
 }
 
-pub(super) fn ask_password() -> anyhow::Result<String> {
-    dialoguer::Password::new()
-        .with_prompt("Redis password")
-        .allow_empty_password(true)
-        .interact()
-        .map_err(|e| usage(format!("--askpass needs a terminal: {e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,5 +621,55 @@ mod tests {
         assert!(!lone_userinfo("redis://:p@h"));
         assert!(!lone_userinfo("redis://h:1"));
         assert!(!lone_userinfo("redis+unix:///s?pass=x"));
+    }
+
+    fn spec(o: ConnOptions) -> ConnSpec {
+        match ConnSpec::new(&o) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:#}"),
+        }
+    }
+
+    #[test]
+    fn another_server_keeps_the_credentials_and_tls() {
+        let base = spec(ConnOptions {
+            url: Some("redis://app:S3CRET@10.0.0.1:7000/3".into()),
+            timeout: Duration::from_secs(5),
+            ..ConnOptions::default()
+        });
+        let node = match base.with_url("redis://10.0.0.2:7001") {
+            Ok(s) => s,
+            Err(e) => panic!("{e:#}"),
+        };
+        assert_eq!(node.display_url, "redis://app:***@10.0.0.2:7001");
+        assert_eq!(node.seed.redis_settings().password(), Some("S3CRET"));
+        assert_eq!(node.timeout, base.timeout);
+        // The node's own credentials win.
+        let own = match base.with_url("redis://other:PW@10.0.0.3:7002/1") {
+            Ok(s) => s,
+            Err(e) => panic!("{e:#}"),
+        };
+        assert_eq!(own.seed.redis_settings().username(), Some("other"));
+        assert_eq!(own.seed.redis_settings().password(), Some("PW"));
+        assert_eq!(own.display_url, "redis://other:***@10.0.0.3:7002/1");
+        // TLS carries over to a redis:// node.
+        let tls = spec(ConnOptions {
+            url: Some("rediss://10.0.0.1:7000".into()),
+            insecure: true,
+            timeout: Duration::from_secs(5),
+            ..ConnOptions::default()
+        });
+        let node = match tls.with_url("redis://10.0.0.2:7001") {
+            Ok(s) => s,
+            Err(e) => panic!("{e:#}"),
+        };
+        assert!(node.tls.is_some());
+        assert!(matches!(
+            node.seed.addr(),
+            ConnectionAddr::TcpTls { insecure: true, .. }
+        ));
+        for bad in ["10.0.0.2:7001", "redis+sentinel://h:1/m", "redis://h:1/-1"] {
+            assert!(base.with_url(bad).is_err(), "{bad}");
+        }
     }
 }

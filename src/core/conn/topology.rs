@@ -2,6 +2,7 @@
 //! refreshing the map after a redirect.
 
 use super::*;
+
 /// Cluster mode from INFO, or, for ACL users without INFO, from CLUSTER INFO
 /// (which answers an error on a server with cluster support disabled).
 pub(super) async fn detect_cluster(
