@@ -4,6 +4,7 @@
 mod basics;
 mod cluster;
 mod common;
+mod conn_errors;
 mod connection;
 mod faults;
 mod fixtures;

@@ -32,11 +32,22 @@ pub(super) fn connect_failure(label: &str, e: &RedisError, timeout: Duration) ->
             timeout: humantime::format_duration(timeout).to_string(),
         };
     }
+    if e.kind() == ErrorKind::Parse {
+        // The handshake's first reply was not RESP ("Parse error at 1" for
+        // an `HTTP/1.1 400` answer): the library's words say nothing useful.
+        return RedisFailure::Unreachable {
+            url: label.to_string(),
+            reason: NOT_RESP.into(),
+        };
+    }
     RedisFailure::Unreachable {
         url: label.to_string(),
         reason: describe_error(e),
     }
 }
+
+/// Why a connection failed when the endpoint answered, but not in RESP.
+pub(super) const NOT_RESP: &str = "the endpoint did not speak RESP (the Redis protocol), so it is not a Redis server: a web server or another service on that port?";
 
 /// The handshake's SELECT refused: the database is the user's input to fix
 /// (exit 2), not a connection problem.
@@ -189,5 +200,16 @@ mod tests {
             two.contains("keys in those slots were not reached"),
             "{two}"
         );
+    }
+
+    #[test]
+    fn an_answer_that_is_not_resp_is_named_so() {
+        let e = match redis::parse_redis_value(b"HTTP/1.1 400 Bad Request\r\n\r\n") {
+            Err(e) => e,
+            Ok(v) => panic!("parsed as RESP: {v:?}"),
+        };
+        let msg = connect_failure("redis://h:1", &e, Duration::from_secs(1)).to_string();
+        assert!(msg.contains("not a Redis server"), "{msg}");
+        assert!(!msg.contains("Parse error"), "{msg}");
     }
 }

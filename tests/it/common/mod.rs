@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 pub mod build;
+pub mod endpoint;
 pub mod replica;
 pub mod sentinel;
 pub mod subscriber;
