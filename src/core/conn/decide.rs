@@ -3,7 +3,12 @@
 //! function of the reply (or error) and the attempt's state, so that every
 //! rule is tested on scripted replies without a server.
 
-use super::*;
+use std::time::Duration;
+
+use redis::{ErrorKind, RedisError, ServerErrorKind, Value};
+
+use super::errors::{describe_error, is_dropped};
+use super::{Idempotent, MAX_ATTEMPTS};
 
 /// Which kind of deployment the command went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

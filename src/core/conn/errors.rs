@@ -1,6 +1,12 @@
 //! Redis errors classified and turned into one readable line each.
 
-use super::*;
+use std::time::Duration;
+
+use redis::{ErrorKind, RedisError, ServerErrorKind, Value};
+
+use crate::error::{usage, RedisFailure};
+
+use super::topology::DownNode;
 
 /// One line describing a redis error, without its internal debug form.
 pub fn describe_error(e: &RedisError) -> String {

@@ -1,5 +1,6 @@
-//! Connection: global flags and environment → a [`ConnSpec`] → a [`Redis`]
-//! handle that is standalone or cluster (detected, never configured).
+//! Connection: plain settings ([`ConnOptions`], gathered by the config layer)
+//! → a [`ConnSpec`] → a [`Redis`] handle that is standalone or cluster
+//! (detected, never configured).
 //!
 //! A standalone server is a cluster of one node that owns every slot, so the rest
 //! of the core has one code path. Cluster routing is ours, not the redis crate's:
@@ -7,6 +8,13 @@
 //! which is what makes deep cross-slot pipelines possible. MOVED, ASK, TRYAGAIN,
 //! CLUSTERDOWN and LOADING are followed here; connection drops are retried only for
 //! work the caller marks idempotent. Passwords never leave this module unredacted.
+//!
+//! - [`spec`]: the validated spec, redaction, TLS files, opening one connection;
+//! - [`sentinel`]: finding (and re-finding) a master through Sentinel;
+//! - [`topology`]: the slot map, discovery of primaries, refreshes;
+//! - [`router`]: batches and single commands, acting on [`decide`];
+//! - [`decide`]: what to do after one attempt (a pure function);
+//! - [`errors`]: redis errors as typed failures and readable lines.
 
 mod decide;
 mod errors;
@@ -15,31 +23,22 @@ mod sentinel;
 mod spec;
 mod topology;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use redis::aio::MultiplexedConnection;
-use redis::{
-    AsyncConnectionConfig, Client, ClientTlsConfig, Cmd, ConnectionAddr, ConnectionInfo, ErrorKind,
-    FromRedisValue, IntoConnectionInfo, RedisConnectionInfo, RedisError, ServerErrorKind,
-    TlsCertificates, Value,
-};
+use redis::ConnectionAddr;
 
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+pub use errors::{is_unreachable, server_failure, unreachable_failure};
+pub use router::Routed;
+pub use spec::{ConnOptions, ConnSpec};
+pub use topology::{slot_of, DownNode};
 
-use crate::error::{usage, RedisFailure};
+use decide::Deployment;
+use errors::bad_db;
+use topology::{detect_cluster, Topology};
 
-pub use decide::*;
-pub use errors::*;
-pub use router::*;
-pub use sentinel::*;
-pub use spec::*;
-pub use topology::*;
 /// Number of hash slots in a Redis Cluster.
 pub const SLOTS: usize = 16384;
 

@@ -1,7 +1,20 @@
 //! Sending commands: routed batches grouped per node, single commands,
 //! and following redirects and retryable states.
 
-use super::*;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use redis::{Cmd, FromRedisValue, Value};
+
+use crate::error::RedisFailure;
+
+use super::decide::{decide, Action, Attempt, Fail, Outcome};
+use super::errors::{failure, is_dropped, server_failure, unreachable_reply};
+use super::topology::{primary_of, slot_of};
+use super::{Idempotent, Node, Redis, SETTLE_BUDGET, SLOTS};
 
 /// A command with the slot it must be sent to.
 #[derive(Clone)]

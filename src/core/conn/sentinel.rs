@@ -1,7 +1,18 @@
 //! Sentinel: URL parsing, asking the sentinels for the master, and
 //! following it through a failover.
 
-use super::*;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use redis::aio::MultiplexedConnection;
+use redis::{FromRedisValue, Value};
+
+use crate::error::{usage, RedisFailure};
+
+use super::decide::backoff;
+use super::errors::{bad_db, failure, is_auth_error};
+use super::spec::{redact_url, ConnOptions, ConnSpec};
+use super::{Node, Redis, SETTLE_BUDGET};
 
 /// The default Sentinel port.
 pub(super) const SENTINEL_PORT: u16 = 26379;

@@ -1,7 +1,23 @@
 //! Where and how to connect: the validated spec, redaction of secrets, TLS
 //! material, and opening one connection.
 
-use super::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::MultiplexedConnection;
+use redis::{
+    AsyncConnectionConfig, Client, ClientTlsConfig, ConnectionAddr, ConnectionInfo,
+    IntoConnectionInfo, RedisConnectionInfo, RedisError, TlsCertificates,
+};
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::error::{usage, RedisFailure};
+
+use super::decide::backoff;
+use super::errors::{closed_by_peer, connect_failure, describe_error};
+use super::sentinel::{sentinels_from_args, Sentinels};
 
 /// Connection settings as given (flags, URL, environment), before they are
 /// validated into a [`ConnSpec`]. No `Debug`: it holds passwords.

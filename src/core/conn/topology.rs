@@ -1,7 +1,17 @@
 //! The cluster slot map: discovering primaries, routing slots to nodes, and
 //! refreshing the map after a redirect.
 
-use super::*;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use redis::aio::MultiplexedConnection;
+use redis::{FromRedisValue, Value};
+
+use crate::error::RedisFailure;
+
+use super::errors::{failure, is_dropped, unreachable_failure};
+use super::spec::ConnSpec;
+use super::{Idempotent, Node, Redis, SLOTS};
 
 /// Cluster mode from INFO, or, for ACL users without INFO, from CLUSTER INFO
 /// (which answers an error on a server with cluster support disabled).
