@@ -70,3 +70,17 @@ fn a_database_other_than_0_on_a_cluster_is_a_usage_error() {
         assert!(!err.contains("SELECT is not allowed"), "{how}: {err}");
     }
 }
+
+#[test]
+fn rediss_to_an_endpoint_that_answers_in_plain_text_hints_at_tls() {
+    let http = FakeEndpoint::answering(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    let url = http.url().replace("redis://", "rediss://");
+    let out = run(&url, &["--timeout", "2s", "get", "k"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("did not answer in TLS"),
+        "says the endpoint is no TLS port: {err}"
+    );
+    assert!(!err.contains("InvalidContentType"), "{err}");
+}

@@ -541,6 +541,11 @@ impl ConnSpec {
                 url: label.to_string(),
                 reason: format!("no TLS handshake within {timeout}: is this a TLS port? (rediss:// and --tls need one)"),
             }),
+            Ok(Err(e)) if tls && not_tls(&e) => Err(RedisFailure::Unreachable {
+                url: label.to_string(),
+                // rustls's words ("corrupt message of type InvalidContentType") say nothing to a user.
+                reason: "the endpoint did not answer in TLS: if it is a plain port, use redis:// without --tls".into(),
+            }),
             Ok(Err(e)) if !tls && closed_by_peer(&e) => {
                 Err(RedisFailure::Unreachable {
                     url: label.to_string(),
@@ -588,6 +593,21 @@ pub(super) fn describe(info: &ConnectionInfo) -> String {
         return redact_url(&shown);
     }
     shown
+}
+
+/// The TLS handshake got bytes that are no TLS record (a plain server or
+/// another protocol answered): rustls's `InvalidMessage`, inside the I/O error.
+fn not_tls(e: &RedisError) -> bool {
+    use std::error::Error as _;
+    let io = e
+        .source()
+        .and_then(|s| s.downcast_ref::<Arc<dyn std::error::Error + Send + Sync>>())
+        .and_then(|inner| inner.downcast_ref::<std::io::Error>());
+    matches!(
+        io.and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::InvalidMessage(_))
+    )
 }
 
 #[cfg(test)]
