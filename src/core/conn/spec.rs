@@ -393,8 +393,8 @@ impl ConnSpec {
     }
 
     /// Another server with this spec's credentials, TLS settings and timeout
-    /// (a Redlock node): the URL gives the address and database, and its own
-    /// user and password when it has them.
+    /// (a Redlock node): the URL gives the address and database, and the user
+    /// or password when it has them.
     pub fn with_url(&self, url: &str) -> anyhow::Result<ConnSpec> {
         let shown = redact_url(url);
         if url.starts_with("redis+sentinel://") || !url.contains("://") {
@@ -426,14 +426,14 @@ impl ConnSpec {
                     .set_password(secret);
             }
         }
+        // What the URL leaves out comes from this spec, as `--user`/`--pass`
+        // apply to every server.
         let ours = self.seed.redis_settings();
-        if settings.username().is_none() && settings.password().is_none() {
-            if let Some(u) = ours.username() {
-                settings = settings.set_username(u);
-            }
-            if let Some(p) = ours.password() {
-                settings = settings.set_password(p);
-            }
+        if let (None, Some(u)) = (settings.username(), ours.username()) {
+            settings = settings.set_username(u);
+        }
+        if let (None, Some(p)) = (settings.password(), ours.password()) {
+            settings = settings.set_password(p);
         }
         settings = settings.set_lib_name("cachectl", env!("CARGO_PKG_VERSION"));
         let insecure = matches!(
@@ -688,6 +688,13 @@ mod tests {
         assert_eq!(own.seed.redis_settings().username(), Some("other"));
         assert_eq!(own.seed.redis_settings().password(), Some("PW"));
         assert_eq!(own.display_url, "redis://other:***@10.0.0.3:7002/1");
+        // A password alone goes with this spec's user.
+        let pw = match base.with_url("redis://:PW2@10.0.0.4:7003") {
+            Ok(s) => s,
+            Err(e) => panic!("{e:#}"),
+        };
+        assert_eq!(pw.seed.redis_settings().username(), Some("app"));
+        assert_eq!(pw.seed.redis_settings().password(), Some("PW2"));
         // TLS carries over to a redis:// node.
         let tls = spec(ConnOptions {
             url: Some("rediss://10.0.0.1:7000".into()),
