@@ -9,7 +9,8 @@
 //! CLUSTERDOWN and LOADING are followed here; connection drops are retried only for
 //! work the caller marks idempotent. Passwords never leave this module unredacted.
 //!
-//! - [`spec`]: the validated spec, redaction, TLS files, opening one connection;
+//! - [`spec`]: the validated spec, TLS files, opening one connection;
+//! - [`redact`]: secrets out of echoed URLs;
 //! - [`sentinel`]: finding (and re-finding) a master through Sentinel;
 //! - [`topology`]: the slot map, discovery of primaries, refreshes;
 //! - [`router`]: batches and single commands, acting on [`decide`];
@@ -18,6 +19,7 @@
 
 mod decide;
 mod errors;
+mod redact;
 mod router;
 mod sentinel;
 mod spec;

@@ -11,7 +11,8 @@ use crate::error::{usage, RedisFailure};
 
 use super::decide::backoff;
 use super::errors::{bad_db, failure, is_auth_error};
-use super::spec::{redact_url, ConnOptions, ConnSpec};
+use super::redact::redact_url;
+use super::spec::{ConnOptions, ConnSpec};
 use super::{Node, Redis, SETTLE_BUDGET};
 
 /// The default Sentinel port.
