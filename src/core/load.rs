@@ -487,7 +487,7 @@ impl std::ops::AddAssign for Tally {
 async fn send(redis: &Redis, cmds: Vec<Routed>) -> anyhow::Result<(Tally, Option<anyhow::Error>)> {
     let mut t = Tally::default();
     let sent = cmds.len() as u64;
-    let tracked = match redis.batch_tracked(cmds, Idempotent::Yes).await {
+    let tracked = match redis.batch(cmds, Idempotent::Yes).await {
         Ok(r) => r,
         Err(e) => {
             t.unconfirmed = sent;
