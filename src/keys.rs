@@ -417,3 +417,13 @@ mod tests {
         }
     }
 }
+
+/// `#[serde(with = "crate::keys::escaped")]`: a key name in a report, escaped
+/// as everywhere else (`\xff`, `\n`), so JSON and plain output agree.
+pub mod escaped {
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::escape_bytes(bytes))
+    }
+}

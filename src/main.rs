@@ -3,6 +3,7 @@
 mod child;
 mod cli;
 mod commands;
+mod config;
 mod core;
 mod error;
 mod keys;

@@ -301,7 +301,7 @@ pub async fn run(action: &LockAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
                     };
                     // Printed here, not by the caller: a token that could not be
                     // delivered leaves a lock nobody can release, so it is undone.
-                    match ctx.printer.print(&report) {
+                    match ctx.printer.print_render(&report) {
                         Ok(()) => Ok(Outcome {
                             report: None,
                             failure: None,

@@ -16,11 +16,12 @@ mod warm;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::cli::{Command, GlobalArgs, OutputFormat};
+use crate::cli::{Command, GlobalArgs};
+use crate::config;
 use crate::core::conn::{ConnSpec, Redis};
 use crate::error;
 use crate::keys::Namespace;
-use crate::output::{Outcome, Printer};
+use crate::output::{Format, Outcome, Printer};
 
 /// Everything a command needs besides its own flags.
 pub struct Ctx {
@@ -32,7 +33,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(g: &GlobalArgs) -> anyhow::Result<Self> {
-        let printer = Printer::new(g);
+        let printer = Printer::new(config::output(g));
         if g.pass.is_some() && !g.quiet {
             // As redis-cli does: command lines are visible in `ps` and shell history.
             eprintln!("Warning: Using a password with '-a' or '--pass' option on the command line interface may not be safe.");
@@ -72,7 +73,7 @@ impl Ctx {
 }
 
 pub async fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    if ctx.printer.format == OutputFormat::Prometheus && !matches!(cmd, Command::Stats(_)) {
+    if ctx.printer.format == Format::Prometheus && !matches!(cmd, Command::Stats(_)) {
         return Err(error::usage("-o prometheus is only for stats"));
     }
     match cmd {

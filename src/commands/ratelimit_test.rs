@@ -558,12 +558,6 @@ impl Render for RunReport {
         serde_json::to_value(RunJson(self)).unwrap_or(Json::Null)
     }
 
-    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut out = io::BufWriter::new(out);
-        serde_json::to_writer_pretty(&mut out, &RunJson(self))?;
-        out.flush()
-    }
-
     fn tables(&self) -> Vec<comfy_table::Table> {
         let many = self.concurrency > 1;
         let mut header = vec!["#", "offset"];

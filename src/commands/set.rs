@@ -1,9 +1,8 @@
 //! `set KEY [VALUE | --file F | -]`: one SET with PX / NX / XX / KEEPTTL.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use redis::Value;
-use serde_json::json;
 
 use super::Ctx;
 use crate::cli::SetArgs;
@@ -11,7 +10,8 @@ use crate::core::conn::Idempotent;
 use crate::core::tags::{add_to_tags, check_layout, tag_key};
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes};
-use crate::output::{table, Outcome, Render};
+use crate::output::Outcome;
+use crate::report::set::SetReport;
 
 fn read_value(args: &SetArgs) -> anyhow::Result<Vec<u8>> {
     if let Some(path) = &args.file {
@@ -112,38 +112,5 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         };
         negative(format!("{} not set: {why}", escape_bytes(&name)))
     });
-    Ok(Outcome::with_failure(report, failure))
-}
-
-struct SetReport {
-    key: Vec<u8>,
-    set: bool,
-    bytes: usize,
-    ttl_ms: Option<u64>,
-}
-
-impl Render for SetReport {
-    fn json(&self) -> serde_json::Value {
-        json!({"key": escape_bytes(&self.key), "set": self.set, "bytes": self.bytes, "ttl_ms": self.ttl_ms})
-    }
-
-    fn tables(&self) -> Vec<comfy_table::Table> {
-        let mut t = table(&["key", "set", "bytes", "ttl_ms"]);
-        t.add_row(vec![
-            escape_bytes(&self.key),
-            self.set.to_string(),
-            self.bytes.to_string(),
-            self.ttl_ms
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "-".into()),
-        ]);
-        vec![t]
-    }
-
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.set {
-            writeln!(out, "OK")?;
-        }
-        Ok(())
-    }
+    Ok(Outcome::failed(report, failure))
 }

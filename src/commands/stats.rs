@@ -10,7 +10,7 @@ use redis::Value;
 use serde_json::json;
 
 use super::Ctx;
-use crate::cli::{OutputFormat, StatsArgs};
+use crate::cli::StatsArgs;
 use crate::core::bulk::compat::{drive_counting as drive, Flow};
 use crate::core::conn::{unreachable_failure, DownNode, Idempotent, Redis, Routed};
 use crate::core::info::{interval, node_stats, replicas, total, Replica, ServerStats};
@@ -19,6 +19,7 @@ use crate::core::scan::{scan_all, KeyBatch, ScanOpts};
 use crate::error::CliError;
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::keyspace::Keyspace;
+use crate::output::Format;
 use crate::output::{table, Outcome, Render};
 
 /// TYPE, PTTL and MEMORY USAGE of every key, in one pipeline.
@@ -241,7 +242,7 @@ async fn watch(
     every: Duration,
 ) -> anyhow::Result<Outcome> {
     let interrupt = Interrupt::listen();
-    let redraw = io::stdout().is_terminal() && ctx.printer.format == OutputFormat::Table;
+    let redraw = io::stdout().is_terminal() && ctx.printer.format == Format::Table;
     let (_, mut prev, _) = server_part(redis).await?;
     let mut prev_at = Instant::now();
     let mut rounds = 0u64;
@@ -267,7 +268,7 @@ async fn watch(
             // Clear the screen and draw from the top: a refresh in place.
             print!("\x1b[2J\x1b[H");
         }
-        ctx.printer.print(&report)?;
+        ctx.printer.print_render(&report)?;
         rounds += 1;
         if args.iterations.is_some_and(|n| rounds >= n) {
             return Ok(Outcome {

@@ -15,7 +15,10 @@ pub mod lock;
 // The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
 #[allow(dead_code)]
 pub mod meta;
+#[allow(dead_code)] // wired into the bulk engine once it has landed
+pub mod pace;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;
+pub mod ttl;
 pub mod unlink;

@@ -1,4 +1,6 @@
-//! What commands found, as data: one module per command, `Serialize` structs
-//! whose field names are SPEC.md's JSON names. Views of them live in `output`.
-
+//! What each command found, as data: `#[derive(Serialize)]` structs whose
+//! field names are SPEC.md's JSON names. Commands build them from the core's
+//! typed facts; `output/` shows them. No display strings live here.
+pub mod set;
+pub mod ttl;
 pub mod warm;

@@ -25,4 +25,5 @@ mod stats;
 mod tags;
 mod topology_promises;
 mod type_promises;
+mod ux_promises;
 mod warm;
