@@ -16,6 +16,7 @@ pub mod width;
 
 mod set;
 mod ttl;
+mod warm;
 
 #[cfg(test)]
 pub mod testing;
