@@ -11,6 +11,8 @@ pub mod interrupt;
 pub mod limiter;
 pub mod lock;
 pub mod pipeline;
+pub mod read;
+pub mod remember;
 pub mod scan;
 pub mod tags;
 pub mod unlink;

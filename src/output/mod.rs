@@ -14,6 +14,8 @@ pub mod fmt;
 pub mod grid;
 pub mod width;
 
+mod get;
+mod remember;
 mod set;
 
 #[cfg(test)]

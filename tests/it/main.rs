@@ -8,6 +8,7 @@ mod connection;
 mod faults;
 mod fixtures;
 mod generated;
+mod get_view_promises;
 mod hostile;
 mod input_promises;
 mod load;
