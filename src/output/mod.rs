@@ -15,6 +15,7 @@ pub mod grid;
 pub mod width;
 
 mod get;
+mod lock;
 mod remember;
 mod set;
 
