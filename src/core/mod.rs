@@ -11,10 +11,13 @@ pub mod interrupt;
 pub mod limiter;
 pub mod lock;
 pub mod lock_list;
+#[allow(dead_code)] // wired into the bulk engine once it has landed
+pub mod pace;
 pub mod pipeline;
 pub mod read;
 pub mod redlock;
 pub mod remember;
 pub mod scan;
 pub mod tags;
+pub mod ttl;
 pub mod unlink;

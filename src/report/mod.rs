@@ -5,3 +5,4 @@ pub mod get;
 pub mod lock;
 pub mod remember;
 pub mod set;
+pub mod ttl;
