@@ -1,6 +1,7 @@
 //! `lock`: for scripts, the token (acquire), the word done (`released`…),
-//! `held\tTOKEN\tTTL_MS` or `free` (status) and `NAME\tTOKEN\tTTL_MS` lines
-//! (list, -1 for no TTL); on a terminal, summaries and tables.
+//! `held\tTOKEN\tTTL` or `free` (status) and `NAME\tTOKEN\tTTL` lines (list),
+//! a TTL being `29500ms` or `persistent` as in `ttl`; on a terminal, summaries
+//! and tables.
 
 use std::io::{self, Write};
 
@@ -20,6 +21,12 @@ fn yes_no(b: bool) -> &'static str {
 
 fn ttl(ms: Option<i64>, none: &str) -> String {
     ms.map(fmt::ms_int).unwrap_or_else(|| none.into())
+}
+
+/// A TTL for scripts: whole milliseconds with their unit, as `ttl` prints them.
+fn plain_ttl(ms: Option<i64>) -> String {
+    ms.map(|v| format!("{v}ms"))
+        .unwrap_or_else(|| "persistent".into())
 }
 
 impl View for AcquireReport {
@@ -128,12 +135,9 @@ impl View for StatusReport {
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
         match (&self.token, self.held) {
-            (Some(t), true) => writeln!(
-                out,
-                "held\t{}\t{}",
-                escape_bytes(t),
-                self.ttl_ms.unwrap_or(-1)
-            ),
+            (Some(t), true) => {
+                writeln!(out, "held\t{}\t{}", escape_bytes(t), plain_ttl(self.ttl_ms))
+            }
             _ => writeln!(out, "free"),
         }
     }
@@ -162,7 +166,7 @@ impl View for ListReport {
                 "{}\t{}\t{}",
                 escape_bytes(&l.name),
                 escape_bytes(&l.token),
-                l.ttl_ms.unwrap_or(-1)
+                plain_ttl(l.ttl_ms)
             )?;
         }
         Ok(())
@@ -261,7 +265,7 @@ mod tests {
             );
             insta::assert_snapshot!(format!("lock_status_table_{w}"), table(&status(false), w));
         }
-        assert_eq!(plain(&status(true)), format!("held\t{TOKEN}\t29500\n"));
+        assert_eq!(plain(&status(true)), format!("held\t{TOKEN}\t29500ms\n"));
         let mut foreign = status(false);
         foreign.held = false;
         foreign.token = None;

@@ -13,6 +13,7 @@ mod hostile;
 mod input_promises;
 mod load;
 mod lock;
+mod lock_view_promises;
 mod output_promises;
 mod ratelimit;
 mod readme_promises;
