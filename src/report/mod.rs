@@ -6,3 +6,4 @@ pub mod lock;
 pub mod remember;
 pub mod set;
 pub mod ttl;
+pub mod warm;

@@ -26,5 +26,6 @@ mod sentinel;
 mod stats;
 mod tags;
 mod topology_promises;
+mod type_promises;
 mod ux_promises;
 mod warm;
