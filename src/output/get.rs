@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::fmt;
-use super::grid::Grid;
+use super::grid::{Grid, Pairs};
 use super::View;
 use crate::core::read::{Data, Entry};
 use crate::keys::escape_bytes;
@@ -76,7 +76,34 @@ impl View for GetReport {
                 g.row([head, vec![field.join(" "), escape_bytes(value)]].concat());
             }
         }
-        g.render(out, width)
+        if g.fits(width) {
+            return g.render(out, width);
+        }
+        // Too wide: one block per key, its rows under its name and type.
+        for e in &self.entries {
+            let mut p = Pairs::new();
+            p.add("key", escape_bytes(&e.name))
+                .add("type", e.kind.clone())
+                .add("ttl", ttl(e));
+            let lines = rows(&e.data);
+            if lines.is_empty() {
+                p.add("value", "(missing)");
+            }
+            for cells in &lines {
+                let Some((value, field)) = cells.split_last() else {
+                    continue;
+                };
+                let field: Vec<String> = field.iter().map(|c| escape_bytes(c)).collect();
+                let label = if field.is_empty() {
+                    "value".to_string()
+                } else {
+                    field.join(" ")
+                };
+                p.add(label, escape_bytes(value));
+            }
+            p.render(out, width)?;
+        }
+        Ok(())
     }
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -188,5 +215,24 @@ mod tests {
             )],
         };
         insta::assert_snapshot!("get_table_long_80", table(&long, 80));
+        let hash = GetReport {
+            many: true,
+            entries: vec![
+                entry(
+                    "user:42",
+                    "hash",
+                    Some(86_400_000),
+                    Data::Hash(vec![
+                        (b"name".to_vec(), b"Ada".to_vec()),
+                        (
+                            b"bio".to_vec(),
+                            "Wrote the first program. ".repeat(4).into_bytes(),
+                        ),
+                    ]),
+                ),
+                entry("gone", "none", None, Data::Missing),
+            ],
+        };
+        insta::assert_snapshot!("get_table_hash_long_80", table(&hash, 80));
     }
 }
