@@ -14,6 +14,9 @@ pub mod fmt;
 pub mod grid;
 pub mod width;
 
+mod get;
+mod lock;
+mod remember;
 mod set;
 mod ttl;
 mod warm;
