@@ -18,6 +18,7 @@ use crate::core::bulk::compat::{drive_counting as drive, Flow, NodeTally, Stop};
 use crate::core::checkpoint::{server_of, Checkpoint, NodeMark, Scope};
 use crate::core::conn::unreachable_failure;
 use crate::core::interrupt::Interrupt;
+use crate::core::probe::Neighbour;
 use crate::core::scan::{changed_nodes, estimate_matches, node_ids, scan_all, ScanOpts};
 use crate::core::unlink::{unlink_keys, Denied};
 use crate::error::{negative, usage, RedisFailure};
@@ -134,6 +135,10 @@ pub async fn delete_matching(
         rate: opts.rate,
         max_latency: opts.max_latency,
         limit: opts.limit,
+        neighbour: match opts.max_latency {
+            Some(budget) => Some(Neighbour::start(&redis, budget).await),
+            None => None,
+        },
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
     let unconfirmed = Arc::new(AtomicU64::new(0));

@@ -198,6 +198,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             rate: None,
             max_latency: None,
             limit: None,
+            neighbour: None,
         };
         let mut result = drive(
             rx,

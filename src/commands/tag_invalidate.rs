@@ -227,6 +227,7 @@ pub async fn run(args: &TagInvalidateArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         rate: args.rate,
         max_latency: None,
         limit: None,
+        neighbour: None,
     };
     let denied = Arc::new(Mutex::new(Denied::default()));
     // Members whose keys are on a primary that is down: left tagged.

@@ -21,11 +21,13 @@ use tokio::sync::mpsc;
 
 use super::conn::Node;
 use super::interrupt::Interrupt;
+use super::pace::Pacer;
 use super::pipeline::RateCap;
+use super::probe::Neighbour;
 use super::scan::KeyBatch;
 
 /// How hard to push.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Flow {
     /// Items per chunk (one pipeline round trip).
     pub batch: usize,
@@ -37,6 +39,9 @@ pub struct Flow {
     pub max_latency: Option<Duration>,
     /// Stop after this many items were handed to the operation.
     pub limit: Option<u64>,
+    /// `--max-latency` measured as a neighbour sees it: the probe whose round
+    /// trips steer rate and chunk size (then `max_latency` is not used).
+    pub neighbour: Option<Arc<Neighbour>>,
 }
 
 /// Per-node tallies.
@@ -216,6 +221,14 @@ impl Governor {
     }
 }
 
+/// The next probe sample, or never when there is no probe.
+async fn next_sample(samples: &mut Option<mpsc::Receiver<Duration>>) -> Option<Duration> {
+    match samples {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// A chunk waiting to start: its batch's sequence number, the node, the items.
 type Queued<N, I> = (u64, N, Vec<I>);
 
@@ -248,8 +261,19 @@ where
     Fut: Future<Output = anyhow::Result<T>>,
 {
     let mut rate = RateCap::new(flow.rate);
-    let chunk_size = rate.batch_limit(flow.batch.max(1));
-    let mut governor = Governor::new(flow.max_latency, flow.in_flight.max(1));
+    let mut chunk_size = rate.batch_limit(flow.batch.max(1));
+    // With a neighbour probe, its round trips steer the pace; without one,
+    // the governor reacts to our own round trips.
+    let mut pacer = flow
+        .neighbour
+        .as_ref()
+        .map(|n| Pacer::new(n.budget, flow.batch.max(1), flow.in_flight, flow.rate));
+    let mut samples = flow.neighbour.as_ref().and_then(|n| n.take_samples());
+    let own_latency = flow.max_latency.filter(|_| pacer.is_none());
+    let mut governor = Governor::new(own_latency, flow.in_flight.max(1));
+    if let Some(p) = &pacer {
+        p.apply(&mut rate, &mut chunk_size, &mut governor.allowed);
+    }
     let mut nodes: BTreeMap<String, NodeTally> = BTreeMap::new();
     let mut books: HashMap<String, CursorBook> = HashMap::new();
     let mut queue: VecDeque<Queued<B::Node, B::Item>> = VecDeque::new();
@@ -295,6 +319,16 @@ where
                 stopping = true;
                 if !matches!(stop, Stop::Failed(_)) {
                     stop = Stop::Interrupted;
+                }
+            }
+            Some(rtt) = next_sample(&mut samples), if samples.is_some() => {
+                if let Some(p) = pacer.as_mut() {
+                    if p.observe(rtt) {
+                        p.apply(&mut rate, &mut chunk_size, &mut governor.allowed);
+                        if let (Some(n), Some(seen)) = (&flow.neighbour, p.signal()) {
+                            n.status.set(seen, p.chunk(), p.depth(), p.rate());
+                        }
+                    }
                 }
             }
             Some(((addr, seq), took, res)) = inflight.next(), if !inflight.is_empty() => {
@@ -375,6 +409,9 @@ where
                 }
             }
         }
+    }
+    if let (Some(n), Some(rx)) = (&flow.neighbour, samples) {
+        n.put_back(rx);
     }
     // What is still queued was found but not handed to `op`.
     for (_, node, items) in queue {
@@ -480,9 +517,8 @@ mod tests {
         Flow {
             batch,
             in_flight,
-            rate: None,
-            max_latency: None,
             limit,
+            ..Flow::default()
         }
     }
 

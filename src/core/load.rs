@@ -424,6 +424,7 @@ pub async fn load(
         rate: None,
         max_latency: None,
         limit: None,
+        neighbour: None,
     };
     let mut tally = Tally::default();
     let drive = drive(

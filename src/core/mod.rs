@@ -16,9 +16,9 @@ pub mod lock_list;
 // The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
 #[allow(dead_code)]
 pub mod meta;
-#[allow(dead_code)] // wired into the bulk engine once it has landed
 pub mod pace;
 pub mod pipeline;
+pub mod probe;
 pub mod read;
 pub mod redlock;
 pub mod remember;

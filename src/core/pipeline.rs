@@ -26,6 +26,11 @@ impl RateCap {
         }
     }
 
+    /// Change the cap from now on (the time already paid for stays paid).
+    pub fn set_per_second(&mut self, rate: f64) {
+        self.per_op = (rate.is_finite() && rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate));
+    }
+
     /// How long to wait before the next batch may be sent (each batch's cost
     /// is paid after it, by [`RateCap::take`]).
     pub fn delay(&self) -> Duration {

@@ -297,6 +297,7 @@ pub async fn run_pattern(
         rate: None,
         max_latency: None,
         limit: None,
+        neighbour: None,
     };
     let apply = job.change.filter(|_| !job.dry_run);
     let mut facts = PatternFacts::default();

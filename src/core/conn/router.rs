@@ -73,6 +73,20 @@ impl Redis {
         Ok(())
     }
 
+    /// A connection of its own to `node`, apart from the one our work uses:
+    /// what is measured on it is what any other client of the node sees.
+    pub async fn side_connection(
+        &self,
+        node: &Node,
+    ) -> anyhow::Result<redis::aio::MultiplexedConnection> {
+        let info = if self.cluster {
+            self.spec.info_for(&node.host, node.port)
+        } else {
+            self.spec.seed.clone()
+        };
+        Ok(self.spec.open(info, &node.addr).await?)
+    }
+
     pub(super) async fn node_by_addr(&self, addr: &str) -> anyhow::Result<Arc<Node>> {
         if let Some(n) = self.topo().nodes.iter().find(|n| n.addr == addr) {
             return Ok(n.clone());
