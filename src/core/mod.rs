@@ -12,5 +12,6 @@ pub mod limiter;
 pub mod lock;
 pub mod pipeline;
 pub mod scan;
+pub mod stats;
 pub mod tags;
 pub mod unlink;

@@ -15,6 +15,7 @@ pub mod grid;
 pub mod width;
 
 mod set;
+mod stats;
 
 #[cfg(test)]
 pub mod testing;

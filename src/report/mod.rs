@@ -2,3 +2,4 @@
 //! field names are SPEC.md's JSON names. Commands build them from the core's
 //! typed facts; `output/` shows them. No display strings live here.
 pub mod set;
+pub mod stats;
