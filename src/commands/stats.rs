@@ -64,7 +64,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         };
         let bar = ctx.printer.progress(
             Some(report.server.keys.max(1)),
-            "{spinner} [{bar:30}] {pos}/{len} keys {per_sec} eta {eta}",
+            "{spinner} [{bar:30}] {human_pos}/{human_len} keys, eta {eta}",
         );
         let interrupt = Interrupt::listen();
         let mut t = tally(&redis, source, grouping, &interrupt, |n| {

@@ -84,7 +84,12 @@ fn server_block(r: &StatsReport) -> Pairs {
             p.add("role", s.role.clone());
         }
     }
-    p.add("uptime", fmt::ms(s.uptime_s as f64 * 1000.0))
+    // Whole seconds: a server up for less than one is up "0s", not "0ms".
+    let uptime = match s.uptime_s {
+        0 => "0s".to_string(),
+        n => fmt::ms(n as f64 * 1000.0),
+    };
+    p.add("uptime", uptime)
         .add(
             "keys",
             format!(

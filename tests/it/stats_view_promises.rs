@@ -70,6 +70,34 @@ fn the_table_reads_at_80_columns_and_at_a_zero_width_terminal() {
     }
 }
 
+#[test]
+fn a_terminal_that_reports_zero_columns_gets_80() {
+    let s = RedisServer::start();
+    dataset(&s);
+    // A pseudo-terminal with no size set (stdin is not a terminal, so none is
+    // copied to it) reports 0 rows and 0 columns, as some CI runners do.
+    let line = format!(
+        "{} --url {} --no-progress stats --scan",
+        env!("CARGO_BIN_EXE_cachectl"),
+        s.url()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script(1) from util-linux runs a command on a pseudo-terminal");
+    let t = text(&out).replace('\r', "");
+    assert!(t.contains('┌'), "a table on a terminal:\n{t}");
+    for line in t.lines() {
+        assert!(console::measure_text_width(line) <= 80, "{line}\n{t}");
+    }
+    for cell in ["master", "3,151", "2,999", "price:", "noeviction"] {
+        assert!(t.contains(cell), "{cell} broken or missing:\n{t}");
+    }
+}
+
 /// The plain line a JSON leaf must appear as.
 fn plain_key(path: &[String]) -> String {
     match path.first().map(String::as_str) {
