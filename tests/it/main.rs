@@ -25,4 +25,5 @@ mod stats;
 mod stats_view_promises;
 mod tags;
 mod topology_promises;
+mod ux_promises;
 mod warm;
