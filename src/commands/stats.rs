@@ -12,7 +12,8 @@ use crate::core::interrupt::Interrupt;
 use crate::core::stats::{ping_latency, servers, tally, Grouping, Servers, Source};
 use crate::error::CliError;
 use crate::keys::arg_bytes;
-use crate::output::{width, Format, Outcome};
+use crate::keyspace::MAX_PREFIXES;
+use crate::output::{fmt, width, Format, Outcome};
 use crate::report::stats::{
     ClusterPart, Interval, KeyspaceReport, KeyspaceScan, StatsReport, Unreachable,
 };
@@ -74,6 +75,13 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         bar.finish_and_clear();
         if let Some(e) = t.failure {
             failure = Some(e);
+        }
+        if t.keyspace.overflowed && ctx.printer.format != Format::Table {
+            // The table says so itself; JSON and plain readers learn it here.
+            ctx.printer.notice(&format!(
+                "more than {} prefixes: the rest are counted as (other) (see --depth)",
+                fmt::count(MAX_PREFIXES as u64)
+            ));
         }
         let sampled = args.sample.map(|_| t.inspected);
         if sampled.is_some() && t.inspected > 0 {

@@ -284,4 +284,13 @@ fn depth_collapses_id_segments_and_a_capped_list_says_so() {
         t.contains("more than 10,000 prefixes"),
         "no notice of the merge:\n{t}"
     );
+    let out = run(
+        &s.url(),
+        &["--json", "stats", "--scan", "--depth", "2", "--no-collapse"],
+    );
+    assert!(
+        stderr(&out).contains("more than 10,000 prefixes"),
+        "JSON readers are told on stderr: {}",
+        stderr(&out)
+    );
 }
