@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::keys::KeyType;
+use crate::core::keytype::KeyType;
 use crate::parse::{parse_duration, parse_positive_duration};
 
 const ROOT_EXAMPLES: &str = "\
@@ -306,6 +306,20 @@ pub struct RatelimitTestArgs {
     /// On a terminal: each Enter sends one request and shows the verdict and the state; q quits
     #[arg(long)]
     pub interactive: bool,
+}
+
+/// `--type`: one of the key types a filter can name, as a closed set (a typo
+/// is exit 2 listing them).
+fn key_types() -> impl clap::builder::TypedValueParser<Value = KeyType> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(KeyType::FILTERS.map(|t| {
+        let v = PossibleValue::new(t.as_str());
+        match t.describe() {
+            Some(help) => v.help(help),
+            None => v,
+        }
+    }))
+    .try_map(|name| name.parse::<KeyType>())
 }
 
 fn parse_rps(s: &str) -> Result<f64, String> {
@@ -770,7 +784,7 @@ pub struct DeleteOpts {
     pub in_flight: u32,
 
     /// Only keys of this type
-    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    #[arg(long = "type", value_name = "TYPE", value_parser = key_types())]
     pub key_type: Option<KeyType>,
 
     /// Delete at most N keys
@@ -910,7 +924,7 @@ pub struct TtlArgs {
     pub only_persistent: bool,
 
     /// With --pattern: only keys of this type
-    #[arg(long = "type", value_name = "TYPE", value_enum, requires = "pattern")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = key_types(), requires = "pattern")]
     pub key_type: Option<KeyType>,
 
     /// SCAN COUNT hint

@@ -2,16 +2,16 @@
 //! the keyspace by prefix from a SCAN or a RANDOMKEY sample with pipelined
 //! TYPE / PTTL / MEMORY USAGE, and PING round trips. Typed facts only.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
-use redis::Value;
 use serde::Serialize;
 
 use super::bulk::{drive, Flow};
-use super::conn::{DownNode, Idempotent, Redis, Routed};
+use super::conn::{DownNode, Idempotent, Redis};
 use super::info::{node_stats, replicas, total, Replica, ServerStats};
 use super::interrupt::Interrupt;
+use super::meta::{meta, Meta, What};
 use super::scan::{scan_all, KeyBatch, ScanOpts};
 use crate::keyspace::Keyspace;
 
@@ -78,9 +78,8 @@ pub async fn tally(
     interrupt: &Interrupt,
     progress: impl Fn(u64),
 ) -> Tally {
-    let agg = Arc::new(Mutex::new(
-        Keyspace::new(grouping.depth, grouping.top).collapse_ids(grouping.collapse_ids),
-    ));
+    let mut keyspace =
+        Keyspace::new(grouping.depth, grouping.top).collapse_ids(grouping.collapse_ids);
     let rx = match source {
         Source::Sample { n, sizes } => sample_stream(redis, n, sizes),
         Source::Scan { pattern, count } => {
@@ -100,74 +99,38 @@ pub async fn tally(
         max_latency: None,
         limit: None,
     };
-    let mut result = drive(
+    let what = What::TYPE | What::TTL | What::MEMORY;
+    let result = drive(
         rx,
         &flow,
         interrupt,
         |nodes| progress(nodes.values().map(|t| t.done).sum()),
         |_, _| {},
-        |_, keys| {
+        |_, keys: Vec<Vec<u8>>| {
             let redis = redis.clone();
-            let agg = agg.clone();
-            async move { inspect_keys(&redis, &keys, &agg).await }
+            async move {
+                let facts = meta(&redis, &keys, what).await?;
+                Ok((keys, facts))
+            }
+        },
+        // On the driver's task, one chunk at a time: a plain local tally.
+        |_, (keys, facts): (Vec<Vec<u8>>, Vec<Meta>)| {
+            for (key, m) in keys.iter().zip(&facts) {
+                // Expired or deleted between the scan and the read.
+                let (Some(kind), Some(ttl), false) = (m.kind, m.ttl, m.gone) else {
+                    continue;
+                };
+                keyspace.add(key, kind.as_str(), ttl.pttl(), m.memory.unwrap_or(0));
+            }
+            Ok(keys.len() as u64)
         },
     )
     .await;
-    let failure = result.failure();
-    let keyspace = Arc::try_unwrap(agg)
-        .ok()
-        .and_then(|m| m.into_inner().ok())
-        .unwrap_or_default();
     Tally {
         inspected: keyspace.keys,
         keyspace,
-        failure,
+        failure: result.stop.into_failure(),
     }
-}
-
-/// TYPE, PTTL and MEMORY USAGE of every key, in one pipeline.
-async fn inspect_keys(
-    redis: &Redis,
-    keys: &[Vec<u8>],
-    into: &Mutex<Keyspace>,
-) -> anyhow::Result<u64> {
-    let mut cmds = Vec::with_capacity(keys.len() * 3);
-    for k in keys {
-        let mut t = redis::cmd("TYPE");
-        t.arg(k);
-        let mut p = redis::cmd("PTTL");
-        p.arg(k);
-        let mut m = redis::cmd("MEMORY");
-        m.arg("USAGE").arg(k);
-        cmds.push(Routed::new(k, t));
-        cmds.push(Routed::new(k, p));
-        cmds.push(Routed::new(k, m));
-    }
-    let r = redis.batch_owned(cmds, Idempotent::Yes).await?;
-    let mut ks = into
-        .lock()
-        .map_err(|_| anyhow::anyhow!("keyspace tally poisoned"))?;
-    let mut replies = r.into_iter();
-    for k in keys {
-        let (Some(t), Some(p), Some(m)) = (replies.next(), replies.next(), replies.next()) else {
-            break;
-        };
-        let kind = match t {
-            Value::SimpleString(s) => s,
-            Value::BulkString(b) => String::from_utf8_lossy(&b).into_owned(),
-            _ => continue,
-        };
-        let pttl = match p {
-            Value::Int(n) => n,
-            _ => -2,
-        };
-        let bytes = match m {
-            Value::Int(n) => n.max(0) as u64,
-            _ => 0,
-        };
-        ks.add(k, &kind, pttl, bytes);
-    }
-    Ok(keys.len() as u64)
 }
 
 /// Sample keys with RANDOMKEY, spread over the primaries by their size.

@@ -4,3 +4,4 @@
 pub mod set;
 pub mod stats;
 pub mod ttl;
+pub mod warm;

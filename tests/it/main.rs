@@ -25,5 +25,6 @@ mod stats;
 mod stats_view_promises;
 mod tags;
 mod topology_promises;
+mod type_promises;
 mod ux_promises;
 mod warm;
