@@ -768,7 +768,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Estimate the keyspace from N random keys instead of a full scan')
             [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Only keys matching this pattern (with --scan)')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Prefix depth: how many '':''-separated segments name a prefix (ids do not count)')
-            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'How many prefixes the table lists (JSON and plain output list all)')
+            [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'How many prefixes the table lists (JSON and plain output list all)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many of the biggest keys to list')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Measure N PING round trips and report percentiles')

@@ -739,7 +739,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --sample 'Estimate the keyspace from N random keys instead of a full scan'
             cand --pattern 'Only keys matching this pattern (with --scan)'
             cand --depth 'Prefix depth: how many '':''-separated segments name a prefix (ids do not count)'
-            cand --prefixes 'How many prefixes the table lists (JSON and plain output list all)'
+            cand --rows 'How many prefixes the table lists (JSON and plain output list all)'
             cand --top 'How many of the biggest keys to list'
             cand --count 'SCAN COUNT hint'
             cand --latency 'Measure N PING round trips and report percentiles'

@@ -642,7 +642,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Prin
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sample -d 'Estimate the keyspace from N random keys instead of a full scan' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l pattern -d 'Only keys matching this pattern (with --scan)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l depth -d 'Prefix depth: how many \':\'-separated segments name a prefix (ids do not count)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l prefixes -d 'How many prefixes the table lists (JSON and plain output list all)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l rows -d 'How many prefixes the table lists (JSON and plain output list all)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l top -d 'How many of the biggest keys to list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SCAN COUNT hint' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r

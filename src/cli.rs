@@ -684,7 +684,7 @@ pub struct StatsArgs {
 
     /// How many prefixes the table lists (JSON and plain output list all)
     #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub prefixes: u64,
+    pub rows: u64,
 
     /// How many of the biggest keys to list
     #[arg(long, default_value_t = 10, value_name = "N")]

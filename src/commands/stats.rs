@@ -93,7 +93,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             scan: Some(KeyspaceScan::new(
                 &t.keyspace,
                 sampled,
-                usize::try_from(args.prefixes).unwrap_or(usize::MAX),
+                usize::try_from(args.rows).unwrap_or(usize::MAX),
             )),
         };
     }

@@ -154,7 +154,7 @@ fn prefix_grid(ks: &KeyspaceScan) -> Grid {
     let mut notes = Vec::new();
     if shown < ks.by_prefix.len() {
         notes.push(format!(
-            "showing {} of {} prefixes; --prefixes N for more",
+            "showing {} of {} prefixes; --rows N for more",
             fmt::count(shown as u64),
             fmt::count(ks.by_prefix.len() as u64)
         ));

@@ -81,7 +81,7 @@ pub struct KeyspaceScan {
     /// More prefixes than are kept apart: the rest are in `(other)`.
     #[serde(skip)]
     pub overflowed: bool,
-    /// Prefix rows a table shows (`--prefixes`); JSON and plain list all.
+    /// Prefix rows a table shows (`--rows`); JSON and plain list all.
     #[serde(skip)]
     pub show_prefixes: usize,
 }

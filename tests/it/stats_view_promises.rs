@@ -264,14 +264,7 @@ fn depth_collapses_id_segments_and_a_capped_list_says_so() {
     let wide = table(
         &s,
         "80",
-        &[
-            "--scan",
-            "--depth",
-            "2",
-            "--no-collapse",
-            "--prefixes",
-            "30",
-        ],
+        &["--scan", "--depth", "2", "--no-collapse", "--rows", "30"],
     );
     assert!(wide.contains("showing 30 of 10,001 prefixes"), "{wide}");
 
