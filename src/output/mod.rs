@@ -17,6 +17,7 @@ pub mod width;
 mod set;
 mod stats;
 mod ttl;
+mod warm;
 
 #[cfg(test)]
 pub mod testing;
