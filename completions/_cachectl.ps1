@@ -767,7 +767,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
         'cachectl;stats' {
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Estimate the keyspace from N random keys instead of a full scan')
             [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Only keys matching this pattern (with --scan)')
-            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Prefix depth: how many '':''-separated segments name a prefix')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Prefix depth: how many '':''-separated segments name a prefix (ids do not count)')
+            [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'How many prefixes the table lists (JSON and plain output list all)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many of the biggest keys to list')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Measure N PING round trips and report percentiles')
@@ -796,6 +797,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: table on a terminal, plain otherwise)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)')
             [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs')
+            [CompletionResult]::new('--no-collapse', '--no-collapse', [CompletionResultType]::ParameterName, 'Keep id-like segments (numbers, UUIDs, hex, tokens) apart instead of `user:*:profile`')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Prompt for the password on the terminal')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (as rediss:// does)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (TLS without authentication)')

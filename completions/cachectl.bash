@@ -2762,7 +2762,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__stats)
-            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --no-collapse --rows --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2777,6 +2777,10 @@ _cachectl() {
                     return 0
                     ;;
                 --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rows)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

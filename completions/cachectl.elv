@@ -738,7 +738,8 @@ set edit:completion:arg-completer[cachectl] = {|@words|
         &'cachectl;stats'= {
             cand --sample 'Estimate the keyspace from N random keys instead of a full scan'
             cand --pattern 'Only keys matching this pattern (with --scan)'
-            cand --depth 'Prefix depth: how many '':''-separated segments name a prefix'
+            cand --depth 'Prefix depth: how many '':''-separated segments name a prefix (ids do not count)'
+            cand --rows 'How many prefixes the table lists (JSON and plain output list all)'
             cand --top 'How many of the biggest keys to list'
             cand --count 'SCAN COUNT hint'
             cand --latency 'Measure N PING round trips and report percentiles'
@@ -767,6 +768,7 @@ set edit:completion:arg-completer[cachectl] = {|@words|
             cand --output 'Output format (default: table on a terminal, plain otherwise)'
             cand --timeout 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)'
             cand --scan 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs'
+            cand --no-collapse 'Keep id-like segments (numbers, UUIDs, hex, tokens) apart instead of `user:*:profile`'
             cand --askpass 'Prompt for the password on the terminal'
             cand --tls 'Use TLS (as rediss:// does)'
             cand --insecure 'Do not verify the server''s certificate (TLS without authentication)'

@@ -641,7 +641,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s y -l yes -d '
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sample -d 'Estimate the keyspace from N random keys instead of a full scan' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l pattern -d 'Only keys matching this pattern (with --scan)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l depth -d 'Prefix depth: how many \':\'-separated segments name a prefix' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l depth -d 'Prefix depth: how many \':\'-separated segments name a prefix (ids do not count)' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l rows -d 'How many prefixes the table lists (JSON and plain output list all)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l top -d 'How many of the biggest keys to list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SCAN COUNT hint' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r
@@ -667,6 +668,7 @@ plain\t''
 prometheus\t'Prometheus text exposition format (stats only)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l timeout -d 'Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l scan -d 'Walk the whole keyspace (SCAN) for per-prefix counts, memory and TTLs'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l no-collapse -d 'Keep id-like segments (numbers, UUIDs, hex, tokens) apart instead of `user:*:profile`'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l askpass -d 'Prompt for the password on the terminal'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l tls -d 'Use TLS (as rediss:// does)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l insecure -d 'Do not verify the server\'s certificate (TLS without authentication)'

@@ -730,9 +730,17 @@ pub struct StatsArgs {
     #[arg(long, value_name = "PATTERN")]
     pub pattern: Option<OsString>,
 
-    /// Prefix depth: how many ':'-separated segments name a prefix
+    /// Prefix depth: how many ':'-separated segments name a prefix (ids do not count)
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
     pub depth: u32,
+
+    /// Keep id-like segments (numbers, UUIDs, hex, tokens) apart instead of `user:*:profile`
+    #[arg(long)]
+    pub no_collapse: bool,
+
+    /// How many prefixes the table lists (JSON and plain output list all)
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rows: u64,
 
     /// How many of the biggest keys to list
     #[arg(long, default_value_t = 10, value_name = "N")]

@@ -23,6 +23,7 @@ pub mod read;
 pub mod redlock;
 pub mod remember;
 pub mod scan;
+pub mod stats;
 pub mod tags;
 pub mod ttl;
 pub mod unlink;

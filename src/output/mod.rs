@@ -18,6 +18,7 @@ mod get;
 mod lock;
 mod remember;
 mod set;
+mod stats;
 mod ttl;
 mod warm;
 
@@ -237,11 +238,6 @@ impl Printer {
             },
         }
         out.flush()
-    }
-
-    /// Print an old-shape report (see [`Render`]).
-    pub fn print_render(&self, report: &dyn Render) -> io::Result<()> {
-        self.print(&Legacy(report))
     }
 
     /// A progress bar on stderr, hidden when progress is not wanted.

@@ -5,5 +5,6 @@ pub mod get;
 pub mod lock;
 pub mod remember;
 pub mod set;
+pub mod stats;
 pub mod ttl;
 pub mod warm;

@@ -27,6 +27,7 @@ mod scan_delete;
 mod security;
 mod sentinel;
 mod stats;
+mod stats_view_promises;
 mod tags;
 mod topology_promises;
 mod tour_promises;

@@ -230,21 +230,58 @@ fn cluster_totals_count_primaries_and_list_replicas() {
     check_prometheus(&String::from_utf8_lossy(
         &run(&c.url(), &["-o", "prometheus", "stats"]).stdout,
     ));
+    // On a wide terminal each replica value stands under its own header.
+    let out = crate::common::cachectl()
+        .env("COLUMNS", "200")
+        .args(["--url", &c.url(), "-o", "table", "stats"])
+        .output()
+        .expect("run cachectl");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let cells = |line: &str| -> Vec<String> {
+        line.split(['│', '┆'])
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let lines: Vec<&str> = table.lines().collect();
+    let replica_row = lines
+        .iter()
+        .position(|l| l.contains("connected"))
+        .unwrap_or_else(|| panic!("no replica link state:\n{table}"));
+    let header = lines[..replica_row]
+        .iter()
+        .rev()
+        .find(|l| l.contains("node"))
+        .unwrap_or_else(|| panic!("no header above the replicas:\n{table}"));
+    let row = cells(lines[replica_row]);
+    let head = cells(header);
+    let at = row.iter().position(|c| c == "connected").expect("cell");
+    assert_eq!(
+        head.get(at).map(String::as_str),
+        Some("link"),
+        "a replica's link under another header:\n{table}"
+    );
 }
 
 #[test]
 fn watch_stops_on_ctrl_c_with_130() {
     let s = RedisServer::start();
-    let mut child = crate::common::cachectl_std()
-        .args(["--url", &s.url(), "--json", "stats", "--watch", "100ms"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut out = child.stdout.take().expect("stdout");
-    // The first refresh on stdout shows it is running.
-    let mut first = [0u8; 1];
-    std::io::Read::read_exact(&mut out, &mut first).expect("first report");
-    assert!(crate::common::send_signal(child.id(), "INT"));
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(130));
+    for format in ["json", "table", "plain"] {
+        let mut child = crate::common::cachectl_std()
+            .args(["--url", &s.url(), "-o", format, "stats", "--watch", "100ms"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut out = child.stdout.take().expect("stdout");
+        // The first refresh on stdout shows it is running.
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut out, &mut first).expect("first report");
+        assert!(crate::common::send_signal(child.id(), "INT"));
+        let done = child.wait_with_output().expect("wait");
+        assert_eq!(done.status.code(), Some(130), "{format}");
+        // Leaving --watch is how it ends: said once, not as an error.
+        let err = String::from_utf8_lossy(&done.stderr);
+        assert!(!err.contains("error"), "{format}: {err}");
+    }
 }
