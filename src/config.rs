@@ -1,6 +1,8 @@
 //! The config layer: clap's types become the plain settings the rest of the
 //! program uses, once, here. Nothing under `core/` or `output/` sees `cli`.
 
+pub mod ratelimit;
+
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::output::{Format, OutputSettings};
 

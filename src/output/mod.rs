@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod grid;
 pub mod width;
 
+pub mod ratelimit;
 mod set;
 
 #[cfg(test)]

@@ -1387,3 +1387,76 @@ fn a_counter_that_may_be_either_layout_is_shown_as_ambiguous() {
     let v = rl(&s.url(), "ratelimit:7", &["--inspect", "--limit", "10"]);
     assert_eq!(v["layout"], "fixed-window");
 }
+
+/// `calls=` of one command in INFO commandstats (0 when never called).
+fn command_calls(s: &RedisServer, name: &str) -> u64 {
+    let field = format!("cmdstat_{name}");
+    s.info_field("commandstats", &field)
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|kv| kv.strip_prefix("calls=")?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Requests go as EVALSHA (the ~1 KB script is sent once, not per request);
+/// a SCRIPT FLUSH from another client mid-run answers NOSCRIPT, and the run
+/// loads the script again and goes on without losing or doubling a request.
+#[test]
+fn requests_use_evalsha_and_survive_a_script_flush_mid_run() {
+    let s = RedisServer::start();
+    let key = "rl:sha";
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "ratelimit-test",
+            key,
+            "--algo",
+            "fixed-window",
+            "--limit",
+            "1000",
+            "--requests",
+            "40",
+            "--interval",
+            "20ms",
+        ],
+    );
+    let count = || s.cli(&["GET", key]).parse::<i64>().unwrap_or(0);
+    wait_until(Duration::from_secs(20), "a few requests sent", || {
+        count() >= 5
+    });
+    assert!(s.call(&[b"SCRIPT", b"FLUSH"]).is_ok());
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(int(&v, "requests"), 40, "{v}");
+    assert_eq!(int(&v, "allowed"), 40, "{v}");
+    assert_eq!(count(), 40, "every request counted once");
+    assert!(
+        command_calls(&s, "evalsha") >= 38,
+        "requests not sent as EVALSHA"
+    );
+    // Once at the start, once after the flush (if the flush came before the last).
+    assert!(
+        command_calls(&s, "eval") <= 2,
+        "the full script was sent again"
+    );
+}
+
+/// A restarted server has an empty script cache: the next run loads it again.
+#[test]
+fn a_server_restart_between_runs_is_fine() {
+    let mut s = RedisServer::start();
+    for algo in ALGOS {
+        let key = format!("rl:restart:{algo}");
+        let args = ["--algo", algo, "--limit", "3", "--requests", "4"];
+        let v = rl(&s.url(), &key, &args);
+        assert_eq!(int(&v, "allowed"), 3, "{v}");
+        s.restart(true);
+        // SIGKILL without a save: the key went too, a fresh limiter again.
+        let v = rl(&s.url(), &key, &args);
+        assert_eq!(int(&v, "allowed"), 3, "{v}");
+        assert_eq!(int(&v, "denied"), 1, "{v}");
+    }
+}
