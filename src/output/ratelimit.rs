@@ -419,3 +419,241 @@ pub fn policy_text(p: &crate::core::limiter::Policy) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::core::limiter::explain::{Explanation, Note};
+    use crate::core::limiter::run::Run;
+    use crate::core::limiter::state::{Body, Snapshot};
+    use crate::core::limiter::{Algorithm, Clock, Policy, TimeUnit};
+    use crate::output::testing::{plain, table};
+
+    const NOW_US: i64 = 1_763_000_000_000_000;
+
+    fn policy(algo: Algorithm) -> Policy {
+        Policy {
+            algo,
+            limit: 3,
+            window_ms: 60_000,
+            burst: 5,
+            cost: 1,
+            count_denied: algo == Algorithm::FixedWindow,
+            unit: TimeUnit::Ms,
+        }
+    }
+
+    /// `n` requests 250µs apart from `clients` clients; the first `allowed` pass.
+    fn rows(n: u64, allowed: u64, clients: u32) -> Vec<Row> {
+        (1..=n)
+            .map(|i| Row {
+                n: i,
+                worker: (i as u32 - 1) % clients + 1,
+                offset: Duration::from_micros(250 * (i - 1)),
+                latency: Duration::from_micros(420),
+                verdict: Verdict {
+                    allowed: i <= allowed,
+                    remaining: allowed.saturating_sub(i) as i64,
+                    retry_after_ms: if i <= allowed { Some(0) } else { Some(59_998) },
+                    reset_after_ms: Some(60_000),
+                },
+            })
+            .collect()
+    }
+
+    fn run_report(
+        algo: Algorithm,
+        rows: Vec<Row>,
+        clients: u32,
+        planned: Option<u64>,
+    ) -> RunReport {
+        let run = Run {
+            planned: planned.unwrap_or(rows.len() as u64),
+            interrupted: planned.is_some(),
+            rows,
+            failure: None,
+        };
+        RunReport::new(b"ratelimit:api:user:42", &policy(algo), clients, run)
+    }
+
+    #[test]
+    fn run_views() {
+        let r = run_report(Algorithm::SlidingLog, rows(5, 3, 1), 1, None);
+        for w in [80, 120] {
+            insta::assert_snapshot!(format!("ratelimit_run_table_{w}"), table(&r, w));
+        }
+        insta::assert_snapshot!("ratelimit_run_plain", plain(&r));
+        // Two clients, --count-denied, stopped by Ctrl-C.
+        let r = run_report(Algorithm::FixedWindow, rows(4, 3, 2), 2, Some(1000));
+        insta::assert_snapshot!("ratelimit_run_interrupted_table_80", table(&r, 80));
+        insta::assert_snapshot!("ratelimit_run_interrupted_plain", plain(&r));
+    }
+
+    #[test]
+    fn a_long_run_shows_its_ends_and_says_where_the_rest_is() {
+        let r = run_report(Algorithm::TokenBucket, rows(1200, 5, 1), 1, None);
+        let text = table(&r, 80);
+        assert!(text.contains("700 more"), "{text}");
+        assert!(text.contains("--json has every request"), "{text}");
+        assert!(text.contains("│ 1,200 "), "{text}");
+        assert!(!text.contains("│ 251 "), "{text}");
+        assert_eq!(plain(&r).lines().count(), 1201);
+    }
+
+    fn inspection(layout: Layout, body: Body, kind: &str, e: Explanation) -> InspectReport {
+        InspectReport {
+            key: b"ratelimit:scraper:amazon".to_vec(),
+            inspection: Inspection {
+                snapshot: Snapshot {
+                    kind: kind.into(),
+                    ttl_ms: Some(59_000),
+                    now_us: NOW_US,
+                    body,
+                    previous: None,
+                    braced: false,
+                    previous_of: None,
+                },
+                layout,
+                explanation: e,
+            },
+        }
+    }
+
+    fn full_log() -> InspectReport {
+        let clock = Clock::Unix(TimeUnit::Ns);
+        inspection(
+            Layout::SlidingLog { clock: Some(clock) },
+            Body::Zset {
+                card: 12,
+                oldest: None,
+                newest: None,
+            },
+            "zset",
+            Explanation {
+                facts: vec![
+                    Fact::Entries(12),
+                    Fact::Unit {
+                        clock: Some(clock),
+                        field: None,
+                    },
+                    Fact::OldestAgeMs(90_000),
+                    Fact::NewestAgeMs(1_000),
+                    Fact::WindowMs {
+                        ms: 60_000,
+                        from: WindowFrom::TtlAndNewestAge,
+                    },
+                    Fact::InWindow(10),
+                    Fact::Expired(2),
+                    Fact::ResetAfterMs(59_000),
+                    Fact::Limit(10),
+                    Fact::Remaining(0),
+                    Fact::NextSlotMs(15_000),
+                    Fact::TtlMs(Some(59_000)),
+                ],
+                notes: vec![Note::ExpiredEntries(2), Note::LogFull { for_ms: 15_000 }],
+            },
+        )
+    }
+
+    fn gcra() -> InspectReport {
+        inspection(
+            Layout::Gcra {
+                tat: 281_771_200.5,
+                clock: Clock::Since2017,
+            },
+            Body::Text(b"281771200.5".to_vec()),
+            "string",
+            Explanation {
+                facts: vec![
+                    Fact::Encoding(Clock::Since2017),
+                    Fact::Tat(281_771_200.5),
+                    Fact::TatAheadMs(1_050),
+                    Fact::ResetAfterMs(1_050),
+                    Fact::Limit(10),
+                    Fact::Remaining(0),
+                    Fact::Limited(true),
+                    Fact::RetryAfterMs(150),
+                    Fact::EmissionMs(100),
+                    Fact::TtlMs(None),
+                ],
+                notes: vec![Note::NoTtl],
+            },
+        )
+    }
+
+    #[test]
+    fn inspect_views() {
+        for w in [80, 120] {
+            insta::assert_snapshot!(
+                format!("ratelimit_inspect_log_table_{w}"),
+                table(&full_log(), w)
+            );
+        }
+        insta::assert_snapshot!("ratelimit_inspect_log_plain", plain(&full_log()));
+        insta::assert_snapshot!("ratelimit_inspect_gcra_table_80", table(&gcra(), 80));
+        insta::assert_snapshot!("ratelimit_inspect_gcra_plain", plain(&gcra()));
+        let missing = inspection(
+            Layout::Missing,
+            Body::Missing,
+            "none",
+            Explanation {
+                facts: vec![],
+                notes: vec![Note::Fresh],
+            },
+        );
+        insta::assert_snapshot!("ratelimit_inspect_missing_table_80", table(&missing, 80));
+    }
+
+    #[test]
+    fn inspect_json_has_the_facts_under_their_names() {
+        let mut out = Vec::new();
+        crate::output::Report::write_json(&gcra(), &mut out).expect("json");
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+        assert_eq!(v["layout"], "gcra");
+        assert_eq!(v["encoding"], "s-since-2017");
+        assert_eq!(v["limited"], true);
+        assert_eq!(v["retry_after_ms"], 150);
+        assert_eq!(v["ttl_ms"], serde_json::Value::Null);
+        assert_eq!(v["server_time_ms"], NOW_US / 1000);
+        assert!(v["notes"][0].as_str().is_some_and(|n| n.contains("no TTL")));
+        // Alphabetical, as the JSON always was.
+        let text = String::from_utf8(out).expect("utf-8");
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  \"")?.split('"').next())
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn reset_views() {
+        let gone = ResetReport {
+            key: b"rl:api".to_vec(),
+            deleted: true,
+        };
+        insta::assert_snapshot!("ratelimit_reset_table_80", table(&gone, 80));
+        assert_eq!(plain(&gone), "deleted\n");
+        let none = ResetReport {
+            key: b"rl:api".to_vec(),
+            deleted: false,
+        };
+        assert_eq!(plain(&none), "not found\n");
+    }
+
+    #[test]
+    fn interactive_screen() {
+        let p = policy(Algorithm::SlidingLog);
+        let state = full_log();
+        let lines = screen(
+            b"rl:tty",
+            &policy_text(&p),
+            &rows(4, 3, 1),
+            &state.inspection,
+        );
+        insta::assert_snapshot!("ratelimit_screen", lines.join("\n"));
+    }
+}
