@@ -17,8 +17,8 @@ use crate::cli::RatelimitTestArgs;
 use crate::config::ratelimit as config;
 use crate::core::conn::Redis;
 use crate::core::interrupt::Interrupt;
-use crate::core::limiter::run::{send_all, Run, Session};
-use crate::core::limiter::{self, existing_unit, misfit, Hints, Layout, Policy};
+use crate::core::limiter::run::{send_all, Session};
+use crate::core::limiter::{self, Hints, Layout, Policy};
 use crate::error::{usage, CliError};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::ratelimit::{policy_text, screen};
@@ -44,9 +44,25 @@ pub async fn run(args: &RatelimitTestArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
         ));
     }
     let redis = ctx.connect().await?;
-    prepare(&redis, &key, &mut policy, &hints, ctx).await?;
+    // Refuse a key another layout wrote: the script would misread or
+    // overwrite it.
+    let layout = limiter::adopt(&redis, &key, &mut policy, hints.unit)
+        .await?
+        .map_err(|why| {
+            usage(format!(
+                "{} {why}: pick the matching --algo, look with --inspect, or start over with --reset",
+                escape_bytes(&key)
+            ))
+        })?;
+    if layout != Layout::Missing {
+        ctx.printer.notice(&format!(
+            "{} already holds {} state: requests count from it (--reset starts fresh)",
+            escape_bytes(&key),
+            layout.name()
+        ));
+    }
     if args.interactive {
-        return interactive(&redis, key, policy, hints).await;
+        return interactive(&redis, key, policy).await;
     }
     let plan = config::plan(args, &policy);
     let interrupt = Interrupt::listen();
@@ -55,45 +71,6 @@ pub async fn run(args: &RatelimitTestArgs, ctx: &Ctx) -> anyhow::Result<Outcome>
     let failure = failure.or_else(|| run.interrupted.then(|| CliError::Interrupted.into()));
     let report = RunReport::new(&key, &policy, plan.concurrency, run);
     Ok(Outcome::failed(report, failure))
-}
-
-/// Refuse a key whose existing contents another layout wrote (the script would
-/// misread or overwrite them), and take the timestamp unit an existing log or
-/// bucket uses, so that cachectl's entries mix with the application's.
-async fn prepare(
-    redis: &Redis,
-    key: &[u8],
-    policy: &mut Policy,
-    given: &Hints,
-    ctx: &Ctx,
-) -> anyhow::Result<()> {
-    // Classified without --algo as a hint: the hint would read any number as
-    // the algorithm's own state and let the script overwrite, say, a counter.
-    let hints = Hints {
-        unit: given.unit,
-        ..Hints::default()
-    };
-    let snapshot = limiter::snapshot(redis, key).await?;
-    let layout = limiter::classify(&snapshot, &hints);
-    if let Some(why) = misfit(&layout, policy.algo) {
-        return Err(usage(format!(
-            "{} {why}: pick the matching --algo, look with --inspect, or start over with --reset",
-            escape_bytes(key)
-        )));
-    }
-    if given.unit.is_none() {
-        if let Some(u) = existing_unit(&layout) {
-            policy.unit = u;
-        }
-    }
-    if layout != Layout::Missing {
-        ctx.printer.notice(&format!(
-            "{} already holds {} state: requests count from it (--reset starts fresh)",
-            escape_bytes(key),
-            layout.name()
-        ));
-    }
-    Ok(())
 }
 
 async fn reset(redis: &Redis, key: &[u8], hints: &Hints, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -134,17 +111,8 @@ async fn reset(redis: &Redis, key: &[u8], hints: &Hints, ctx: &Ctx) -> anyhow::R
 /// One request per Enter; the verdict and the limiter's state are redrawn
 /// after each. The screen goes to stderr, so the final report on stdout can be
 /// redirected. q or Esc quits (exit 0), Ctrl-C too (exit 130).
-async fn interactive(
-    redis: &Redis,
-    key: Vec<u8>,
-    policy: Policy,
-    mut hints: Hints,
-) -> anyhow::Result<Outcome> {
-    hints.algo = Some(policy.algo);
-    hints.limit = Some(policy.limit);
-    hints.window_ms = Some(policy.window_ms);
-    hints.unit = Some(policy.unit);
-    hints.burst = policy.algo.has_burst().then_some(policy.burst);
+async fn interactive(redis: &Redis, key: Vec<u8>, policy: Policy) -> anyhow::Result<Outcome> {
+    let hints = Hints::of(&policy);
     let term = Term::stderr();
     let title = policy_text(&policy);
     let mut session = Session::default();
@@ -174,14 +142,7 @@ async fn interactive(
         }
         state = limiter::inspect(redis, &key, &hints).await?;
     }
-    let planned = session.rows.len() as u64;
-    let run = Run {
-        rows: session.rows,
-        planned,
-        interrupted: false,
-        failure: None,
-    };
-    let report = RunReport::new(&key, &policy, 1, run);
+    let report = RunReport::new(&key, &policy, 1, session.into_run());
     let failure = failure.or_else(|| interrupted.then(|| CliError::Interrupted.into()));
     Ok(Outcome::failed(report, failure))
 }

@@ -36,7 +36,7 @@ mod tests;
 
 pub use explain::{inspect, Inspection};
 pub use scripts::{request, reset};
-pub use state::{classify, existing_unit, misfit, previous_key, snapshot, Hints, Layout};
+pub use state::{adopt, classify, previous_key, snapshot, Hints, Layout};
 
 /// The rate-limiting algorithms, each in the key layout common libraries use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -152,6 +152,16 @@ impl Session {
         });
         Ok(())
     }
+
+    /// What was sent, as a run that was planned so.
+    pub fn into_run(self) -> Run {
+        Run {
+            planned: self.rows.len() as u64,
+            rows: self.rows,
+            interrupted: false,
+            failure: None,
+        }
+    }
 }
 
 /// The most allowed requests that started within any span of one window: above

@@ -260,6 +260,19 @@ pub struct Hints {
     pub unit: Option<TimeUnit>,
 }
 
+impl Hints {
+    /// Everything a policy says, for reading the state it writes.
+    pub fn of(p: &super::Policy) -> Self {
+        Hints {
+            algo: Some(p.algo),
+            limit: Some(p.limit),
+            window_ms: Some(p.window_ms),
+            burst: p.algo.has_burst().then_some(p.burst),
+            unit: Some(p.unit),
+        }
+    }
+}
+
 /// Why a key holds no layout cachectl knows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Unknown {
@@ -475,6 +488,33 @@ pub fn misfit(layout: &Layout, algo: Algorithm) -> Option<Misfit> {
         _ => false,
     };
     (!fits).then(|| Misfit::Holds(layout.clone(), algo))
+}
+
+/// Before a run: the layout `key` holds, once it fits `policy` (classified
+/// without `--algo` as a hint, which would read any number as the algorithm's
+/// own state and let the script overwrite, say, a counter). Without a `unit`
+/// from the user, the policy takes the one an existing log or bucket uses, so
+/// that cachectl's entries mix with the application's.
+pub async fn adopt(
+    redis: &Redis,
+    key: &[u8],
+    policy: &mut super::Policy,
+    unit: Option<TimeUnit>,
+) -> anyhow::Result<Result<Layout, Misfit>> {
+    let hints = Hints {
+        unit,
+        ..Hints::default()
+    };
+    let layout = classify(&snapshot(redis, key).await?, &hints);
+    if let Some(why) = misfit(&layout, policy.algo) {
+        return Ok(Err(why));
+    }
+    if unit.is_none() {
+        if let Some(u) = existing_unit(&layout) {
+            policy.unit = u;
+        }
+    }
+    Ok(Ok(layout))
 }
 
 /// The timestamp unit an existing key uses (sliding-log scores, bucket `ts`).
