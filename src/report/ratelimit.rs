@@ -208,12 +208,13 @@ impl Serialize for InspectReport {
     }
 }
 
-/// `--reset`: whether the limiter's key existed and is gone.
+/// `--reset`: whether the limiter's key existed and is gone (fields in the
+/// JSON's alphabetical order).
 #[derive(Debug, Serialize)]
 pub struct ResetReport {
+    pub deleted: bool,
     #[serde(with = "crate::keys::escaped")]
     pub key: Vec<u8>,
-    pub deleted: bool,
 }
 
 /// How a clock writes time, in words.

@@ -855,8 +855,18 @@ fn prefix_and_plain_output() {
         "{text}"
     );
     assert!(lines[2].contains("\tdenied\t0\t"), "{text}");
+    // n, sent at, verdict, remaining, retry after, reset after, latency, client.
+    for l in &lines[..3] {
+        let fields: Vec<&str> = l.split('\t').collect();
+        assert_eq!(fields.len(), 8, "{l}");
+        assert!(fields[5].parse::<u64>().is_ok_and(|ms| ms <= 60_000), "{l}");
+        assert!(fields[6].parse::<f64>().is_ok(), "{l}");
+        assert_eq!(fields[7], "1", "{l}");
+    }
     assert!(
-        lines[3].starts_with("summary: 2 allowed, 1 denied of 3"),
+        lines[3].starts_with("summary: 2 allowed, 1 denied of 3")
+            && lines[3].contains("sliding-log: 2 per 1m")
+            && lines[3].contains("peak 2 allowed in a window"),
         "{text}"
     );
     assert_eq!(s.cli(&["ZCARD", "tenant:api"]), "2");
