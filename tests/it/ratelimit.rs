@@ -1470,3 +1470,44 @@ fn a_server_restart_between_runs_is_fine() {
         assert_eq!(int(&v, "denied"), 1, "{v}");
     }
 }
+
+/// On a cluster each primary has its own script cache: each is sent the
+/// script once, and a flush on one node costs that node one reload only.
+#[test]
+fn the_script_cache_is_per_node_on_a_cluster() {
+    let c = RedisCluster::start();
+    let primaries = c.primary_ports();
+    // One key per primary.
+    let mut keys: Vec<(u16, String)> = Vec::new();
+    for i in 0.. {
+        let key = format!("cl:sha:{i}");
+        let port = c.port_for_key(key.as_bytes());
+        if !keys.iter().any(|(p, _)| *p == port) {
+            keys.push((port, key));
+        }
+        if keys.len() == primaries.len() {
+            break;
+        }
+    }
+    let send_all = || {
+        for (_, key) in &keys {
+            let v = rl(&c.url(), key, &["--limit", "100", "--requests", "3"]);
+            assert_eq!(int(&v, "allowed"), 3, "{key}: {v}");
+        }
+    };
+    send_all();
+    send_all();
+    // The cache outlives a cachectl run: the second run sends no script.
+    for (port, key) in &keys {
+        let node = c.node(*port);
+        assert_eq!(command_calls(node, "eval"), 1, "{key}: loaded once");
+        assert!(command_calls(node, "evalsha") >= 6, "{key}");
+    }
+    let (flushed, _) = keys[0];
+    assert!(c.call(flushed, &[b"SCRIPT", b"FLUSH"]).is_ok());
+    send_all();
+    for (port, key) in &keys {
+        let loads = if *port == flushed { 2 } else { 1 };
+        assert_eq!(command_calls(c.node(*port), "eval"), loads, "{key}");
+    }
+}
