@@ -261,10 +261,10 @@ fn shown(f: &Fact) -> String {
         | Fact::NextSlotMs(ms)
         | Fact::OldestLeavesMs(ms)
         | Fact::PreviousTtlMs(ms)
-        | Fact::UpdatedAgeMs(ms)
         | Fact::RetryAfterMs(ms)
         | Fact::TatAheadMs(ms)
         | Fact::EmissionMs(ms) => fmt::ms_int(*ms),
+        Fact::UpdatedAgeMs(ms) => format!("{} ago", fmt::ms_int(*ms)),
         Fact::TtlMs(t) => t.map(fmt::ms_int).unwrap_or_else(|| "none".into()),
         Fact::WindowMs { ms, from } => {
             let w = fmt::ms_int(*ms as i64);
@@ -583,8 +583,73 @@ mod tests {
         )
     }
 
+    fn bucket() -> InspectReport {
+        inspection(
+            Layout::TokenBucket {
+                tokens: 2.0,
+                stamp: None,
+            },
+            Body::Hash {
+                len: 2,
+                fields: vec![],
+            },
+            "hash",
+            Explanation {
+                facts: vec![
+                    Fact::Fields(2),
+                    Fact::Tokens(2.0),
+                    Fact::Unit {
+                        clock: Some(Clock::Unix(TimeUnit::Ms)),
+                        field: Some("ts".into()),
+                    },
+                    Fact::UpdatedAgeMs(1_500),
+                    Fact::Capacity(5),
+                    Fact::TokensNow(3.5),
+                    Fact::Remaining(3),
+                    Fact::RetryAfterMs(0),
+                    Fact::ResetAfterMs(1_500),
+                    Fact::TtlMs(Some(3_000)),
+                ],
+                notes: vec![],
+            },
+        )
+    }
+
+    fn window_counter() -> InspectReport {
+        inspection(
+            Layout::WindowCounter {
+                current: 1,
+                previous: 10,
+            },
+            Body::Text(b"1".to_vec()),
+            "string",
+            Explanation {
+                facts: vec![
+                    Fact::Count(1),
+                    Fact::PreviousCount(10),
+                    Fact::PreviousTtlMs(30_000),
+                    Fact::WindowMs {
+                        ms: 60_000,
+                        from: WindowFrom::TwoTtls,
+                    },
+                    Fact::WeightedCount(6),
+                    Fact::Limit(10),
+                    Fact::Remaining(4),
+                    Fact::ResetAfterMs(0),
+                    Fact::TtlMs(Some(90_000)),
+                ],
+                notes: vec![Note::WindowCounterLayout],
+            },
+        )
+    }
+
     #[test]
     fn inspect_views() {
+        insta::assert_snapshot!("ratelimit_inspect_bucket_table_80", table(&bucket(), 80));
+        insta::assert_snapshot!(
+            "ratelimit_inspect_window_counter_table_80",
+            table(&window_counter(), 80)
+        );
         for w in [80, 120] {
             insta::assert_snapshot!(
                 format!("ratelimit_inspect_log_table_{w}"),
