@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::{DeleteOpts, ScanDeleteArgs};
-use crate::core::bulk::{drive, Flow, NodeTally, Stop};
+use crate::core::bulk::compat::{drive_counting as drive, Flow, NodeTally, Stop};
 use crate::core::checkpoint::{server_of, Checkpoint, NodeMark, Scope};
 use crate::core::conn::unreachable_failure;
 use crate::core::interrupt::Interrupt;

@@ -16,8 +16,8 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::TagInvalidateArgs;
-use crate::core::bulk::Stop;
-use crate::core::bulk::{drive, Flow, NodeTally};
+use crate::core::bulk::compat::Stop;
+use crate::core::bulk::compat::{drive_counting as drive, Flow, NodeTally};
 use crate::core::conn::{server_failure, Idempotent, Redis, Routed};
 use crate::core::conn::{slot_of, unreachable_failure};
 use crate::core::interrupt::Interrupt;

@@ -4,3 +4,4 @@
 pub mod ratelimit;
 pub mod set;
 pub mod ttl;
+pub mod warm;
