@@ -263,7 +263,7 @@ fn request_args(p: &Policy, member: &str) -> Vec<String> {
 
 /// `EVALSHA sha 1 KEY ARGS…`, or with `full` the `EVAL` that also loads the
 /// script into the node's cache.
-fn request_cmd(p: &Policy, key: &[u8], member: &str, full: bool) -> redis::Cmd {
+pub(super) fn request_cmd(p: &Policy, key: &[u8], member: &str, full: bool) -> redis::Cmd {
     let lua = script_of(p.algo);
     let mut c = if full {
         let mut c = redis::cmd("EVAL");

@@ -294,3 +294,33 @@ fn verdicts_decode_waits() {
     assert_eq!((v.retry_after_ms, v.reset_after_ms), (None, None));
     assert_eq!(parse_verdict(&[1, 2]), None);
 }
+
+#[test]
+fn requests_name_the_script_by_its_sha_and_send_it_only_on_noscript() {
+    let p = Policy {
+        algo: Algorithm::Gcra,
+        limit: 5,
+        window_ms: 1000,
+        burst: 5,
+        cost: 1,
+        count_denied: false,
+        unit: TimeUnit::Ms,
+    };
+    let args = |full| {
+        let c = scripts::request_cmd(&p, b"rate:k", "m", full);
+        c.args_iter()
+            .map(|a| match a {
+                redis::Arg::Simple(b) => String::from_utf8_lossy(b).into_owned(),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let sha = args(false);
+    assert_eq!(sha[0], "EVALSHA");
+    assert!(sha[1].len() == 40 && sha[1].chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(&sha[2..4], ["1", "rate:k"]);
+    let eval = args(true);
+    assert_eq!(eval[0], "EVAL");
+    assert!(eval[1].contains("redis.call('TIME')"));
+    assert_eq!(sha[2..], eval[2..], "the same keys and arguments");
+}
