@@ -154,7 +154,7 @@ pub async fn read_entries(
         meta.push(Routed::new(k, t));
         meta.push(Routed::new(k, p));
     }
-    let meta = redis.batch(&meta, Idempotent::Yes).await?;
+    let meta = redis.batch(meta, Idempotent::Yes).await?.replies;
     // A key on a primary that is down is shown as unreachable; the others are read.
     if let Some((i, Value::ServerError(e))) = meta
         .iter()
@@ -187,8 +187,9 @@ pub async fn read_entries(
         }
     }
     let mut values = redis
-        .batch(&reads, Idempotent::Yes)
+        .batch(reads, Idempotent::Yes)
         .await?
+        .replies
         .into_iter()
         .map(Some)
         .collect::<Vec<_>>();

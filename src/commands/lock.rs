@@ -725,7 +725,7 @@ async fn list(ctx: &Ctx, pattern: Option<&[u8]>) -> anyhow::Result<Outcome> {
             cmds.push(Routed::new(k, g));
             cmds.push(Routed::new(k, p));
         }
-        let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+        let replies = redis.batch(cmds, Idempotent::Yes).await?.replies;
         for ((k, own), pair) in chunk.iter().zip(replies.chunks(2)) {
             // Gone since the scan, or not a string: not held.
             let Ok(Some(token)) = Option::<Vec<u8>>::from_redis_value(pair[0].clone()) else {

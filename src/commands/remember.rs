@@ -47,7 +47,7 @@ async fn read(redis: &Redis, k: &Keys) -> anyhow::Result<Option<Cached>> {
         Routed::new(&k.value, p),
         Routed::new(&k.meta, m),
     ];
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    let r = redis.batch(cmds.into(), Idempotent::Yes).await?.replies;
     redis.first_error(&r)?;
     let Value::BulkString(value) = &r[0] else {
         return Ok(None);
@@ -148,7 +148,7 @@ async fn compute_locked(
         meta.arg("PX").arg(ms);
     }
     let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    let r = redis.batch(cmds.into(), Idempotent::Yes).await?.replies;
     redis.first_error(&r)?;
     release(redis, &k.lock, token.as_bytes()).await?;
     Ok(Computed::Stored(out, delta))

@@ -17,6 +17,7 @@ pub mod width;
 pub mod ratelimit;
 mod set;
 mod ttl;
+mod warm;
 
 #[cfg(test)]
 pub mod testing;

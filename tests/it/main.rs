@@ -4,6 +4,8 @@
 mod basics;
 mod cluster;
 mod common;
+mod conn_config_promises;
+mod conn_errors;
 mod connection;
 mod faults;
 mod fixtures;

@@ -338,8 +338,9 @@ pub async fn request(
 /// One command to the key's node, its reply as it came (error replies too).
 async fn send(redis: &Redis, key: &[u8], cmd: redis::Cmd) -> anyhow::Result<Value> {
     let mut replies = redis
-        .batch(&[Routed::new(key, cmd)], Idempotent::No)
-        .await?;
+        .batch(vec![Routed::new(key, cmd)], Idempotent::No)
+        .await?
+        .replies;
     Ok(replies.pop().unwrap_or(Value::Nil))
 }
 

@@ -135,7 +135,7 @@ pub(super) async fn read(
     cmds: Vec<redis::Cmd>,
 ) -> anyhow::Result<Vec<Value>> {
     let routed: Vec<Routed> = cmds.into_iter().map(|c| Routed::new(key, c)).collect();
-    let replies = redis.batch(&routed, Idempotent::Yes).await?;
+    let replies = redis.batch(routed, Idempotent::Yes).await?.replies;
     if let Some(Value::ServerError(e)) = replies.iter().find(|v| matches!(v, Value::ServerError(_)))
     {
         let node = redis.node_for_slot(slot_of(key)).addr.clone();
