@@ -14,7 +14,10 @@ pub mod fmt;
 pub mod grid;
 pub mod width;
 
+mod get;
+mod lock;
 pub mod ratelimit;
+mod remember;
 mod set;
 mod ttl;
 mod warm;
