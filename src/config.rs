@@ -3,6 +3,8 @@
 //! The environment and the terminal (the password prompt) are read here,
 //! never in the core.
 
+pub mod ratelimit;
+
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::core::conn::{ConnOptions, ConnSpec};
 use crate::error::usage;

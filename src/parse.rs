@@ -120,27 +120,6 @@ pub fn human_ms(ms: i64) -> String {
     humantime::format_duration(secs).to_string()
 }
 
-/// Milliseconds with a tenth of a second under a minute: `850ms`, `59.9s`,
-/// `2m 5s`. Waits shorter than a minute are where a tenth matters (retry-after).
-pub fn short_ms(ms: f64) -> String {
-    if ms.abs() < 1000.0 {
-        return format!("{ms:.0}ms");
-    }
-    // Round first, so that 59.98s reads "1m" like 60s does, not "60.0s".
-    let tenths = (ms.abs() / 100.0).round();
-    if tenths < 600.0 {
-        let secs = ms.signum() * tenths / 10.0;
-        return if tenths % 10.0 == 0.0 {
-            format!("{secs:.0}s")
-        } else {
-            format!("{secs:.1}s")
-        };
-    }
-    let sign = if ms < 0.0 { "-" } else { "" };
-    let secs = Duration::from_secs((ms.abs() / 1000.0).round() as u64);
-    format!("{sign}{}", humantime::format_duration(secs))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,13 +185,6 @@ mod tests {
     fn human() {
         assert_eq!(human_ms(250), "250ms");
         assert_eq!(human_ms(3_723_000), "1h 2m 3s");
-        assert_eq!(short_ms(850.4), "850ms");
-        assert_eq!(short_ms(59_876.0), "59.9s");
-        assert_eq!(short_ms(125_000.0), "2m 5s");
-        assert_eq!(short_ms(-1500.0), "-1.5s");
-        assert_eq!(short_ms(59_980.0), "1m");
-        assert_eq!(short_ms(1000.0), "1s");
-        assert_eq!(short_ms(3_599_993.0), "1h");
     }
 
     proptest::proptest! {

@@ -16,6 +16,7 @@ pub mod width;
 
 mod get;
 mod lock;
+pub mod ratelimit;
 mod remember;
 mod set;
 mod stats;
@@ -57,7 +58,11 @@ pub trait Report: View {
 
 impl<T: Serialize + View> Report for T {
     fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(out, self).map_err(io::Error::from)
+        // Buffered: stdout is line-buffered, and a big report (a run's every
+        // request) is millions of short lines streamed straight from serde.
+        let mut buf = io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut buf, self).map_err(io::Error::from)?;
+        buf.flush()
     }
 }
 

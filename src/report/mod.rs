@@ -3,6 +3,7 @@
 //! typed facts; `output/` shows them. No display strings live here.
 pub mod get;
 pub mod lock;
+pub mod ratelimit;
 pub mod remember;
 pub mod set;
 pub mod stats;

@@ -858,8 +858,18 @@ fn prefix_and_plain_output() {
         "{text}"
     );
     assert!(lines[2].contains("\tdenied\t0\t"), "{text}");
+    // n, sent at, verdict, remaining, retry after, reset after, latency, client.
+    for l in &lines[..3] {
+        let fields: Vec<&str> = l.split('\t').collect();
+        assert_eq!(fields.len(), 8, "{l}");
+        assert!(fields[5].parse::<u64>().is_ok_and(|ms| ms <= 60_000), "{l}");
+        assert!(fields[6].parse::<f64>().is_ok(), "{l}");
+        assert_eq!(fields[7], "1", "{l}");
+    }
     assert!(
-        lines[3].starts_with("summary: 2 allowed, 1 denied of 3"),
+        lines[3].starts_with("summary: 2 allowed, 1 denied of 3")
+            && lines[3].contains("sliding-log: 2 per 1m")
+            && lines[3].contains("peak 2 allowed in a window"),
         "{text}"
     );
     assert_eq!(s.cli(&["ZCARD", "tenant:api"]), "2");
@@ -1382,4 +1392,118 @@ fn a_counter_that_may_be_either_layout_is_shown_as_ambiguous() {
     s.cli(&["SET", "ratelimit:7", "3", "PX", "50000"]);
     let v = rl(&s.url(), "ratelimit:7", &["--inspect", "--limit", "10"]);
     assert_eq!(v["layout"], "fixed-window");
+}
+
+/// `calls=` of one command in INFO commandstats (0 when never called).
+fn command_calls(s: &RedisServer, name: &str) -> u64 {
+    let field = format!("cmdstat_{name}");
+    s.info_field("commandstats", &field)
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|kv| kv.strip_prefix("calls=")?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Requests go as EVALSHA (the ~1 KB script is sent once, not per request);
+/// a SCRIPT FLUSH from another client mid-run answers NOSCRIPT, and the run
+/// loads the script again and goes on without losing or doubling a request.
+#[test]
+fn requests_use_evalsha_and_survive_a_script_flush_mid_run() {
+    let s = RedisServer::start();
+    let key = "rl:sha";
+    let child = spawn(
+        &s.url(),
+        &[
+            "--json",
+            "ratelimit-test",
+            key,
+            "--algo",
+            "fixed-window",
+            "--limit",
+            "1000",
+            "--requests",
+            "40",
+            "--interval",
+            "20ms",
+        ],
+    );
+    let count = || s.cli(&["GET", key]).parse::<i64>().unwrap_or(0);
+    wait_until(Duration::from_secs(20), "a few requests sent", || {
+        count() >= 5
+    });
+    assert!(s.call(&[b"SCRIPT", b"FLUSH"]).is_ok());
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(int(&v, "requests"), 40, "{v}");
+    assert_eq!(int(&v, "allowed"), 40, "{v}");
+    assert_eq!(count(), 40, "every request counted once");
+    assert!(
+        command_calls(&s, "evalsha") >= 38,
+        "requests not sent as EVALSHA"
+    );
+    // Once at the start, once after the flush (if the flush came before the last).
+    assert!(
+        command_calls(&s, "eval") <= 2,
+        "the full script was sent again"
+    );
+}
+
+/// A restarted server has an empty script cache: the next run loads it again.
+#[test]
+fn a_server_restart_between_runs_is_fine() {
+    let mut s = RedisServer::start();
+    for algo in ALGOS {
+        let key = format!("rl:restart:{algo}");
+        let args = ["--algo", algo, "--limit", "3", "--requests", "4"];
+        let v = rl(&s.url(), &key, &args);
+        assert_eq!(int(&v, "allowed"), 3, "{v}");
+        s.restart(true);
+        // SIGKILL without a save: the key went too, a fresh limiter again.
+        let v = rl(&s.url(), &key, &args);
+        assert_eq!(int(&v, "allowed"), 3, "{v}");
+        assert_eq!(int(&v, "denied"), 1, "{v}");
+    }
+}
+
+/// On a cluster each primary has its own script cache: each is sent the
+/// script once, and a flush on one node costs that node one reload only.
+#[test]
+fn the_script_cache_is_per_node_on_a_cluster() {
+    let c = RedisCluster::start();
+    let primaries = c.primary_ports();
+    // One key per primary.
+    let mut keys: Vec<(u16, String)> = Vec::new();
+    for i in 0.. {
+        let key = format!("cl:sha:{i}");
+        let port = c.port_for_key(key.as_bytes());
+        if !keys.iter().any(|(p, _)| *p == port) {
+            keys.push((port, key));
+        }
+        if keys.len() == primaries.len() {
+            break;
+        }
+    }
+    let send_all = || {
+        for (_, key) in &keys {
+            let v = rl(&c.url(), key, &["--limit", "100", "--requests", "3"]);
+            assert_eq!(int(&v, "allowed"), 3, "{key}: {v}");
+        }
+    };
+    send_all();
+    send_all();
+    // The cache outlives a cachectl run: the second run sends no script.
+    for (port, key) in &keys {
+        let node = c.node(*port);
+        assert_eq!(command_calls(node, "eval"), 1, "{key}: loaded once");
+        assert!(command_calls(node, "evalsha") >= 6, "{key}");
+    }
+    let (flushed, _) = keys[0];
+    assert!(c.call(flushed, &[b"SCRIPT", b"FLUSH"]).is_ok());
+    send_all();
+    for (port, key) in &keys {
+        let loads = if *port == flushed { 2 } else { 1 };
+        assert_eq!(command_calls(c.node(*port), "eval"), loads, "{key}");
+    }
 }
