@@ -6,6 +6,7 @@
 pub mod bulk;
 pub mod checkpoint;
 pub mod conn;
+pub mod delete;
 pub mod info;
 pub mod interrupt;
 pub mod limiter;

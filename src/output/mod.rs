@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod grid;
 pub mod width;
 
+pub mod delete;
 mod set;
 
 #[cfg(test)]
@@ -258,6 +259,22 @@ impl Printer {
         if !self.quiet {
             eprintln!("cachectl: {msg}");
         }
+    }
+
+    /// [`Printer::confirm`] with the details on a line of their own before a
+    /// short question: a question wider than the terminal wraps, and the
+    /// prompt's redraw then leaves its first line behind (drawn twice).
+    pub async fn confirm_after(&self, details: &str, question: String) -> anyhow::Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+            return Err(usage(format!(
+                "refusing to go on without confirmation: {details} (stdin is not a terminal; pass --yes)"
+            )));
+        }
+        eprintln!("{details}");
+        self.confirm(question).await
     }
 
     /// Ask before destructive work: `--yes` passes; a terminal is asked; without a

@@ -1,4 +1,5 @@
 //! What each command found, as data: `#[derive(Serialize)]` structs whose
 //! field names are SPEC.md's JSON names. Commands build them from the core's
 //! typed facts; `output/` shows them. No display strings live here.
+pub mod delete;
 pub mod set;
