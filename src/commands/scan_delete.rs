@@ -88,7 +88,13 @@ pub async fn delete_matching(
         &mut on_event,
     )
     .await?;
-    bar.finish_and_clear();
+    if done.interrupted {
+        // The last progress line stays, drawn with the final counts: the
+        // summary's `matched` is the number it shows.
+        bar.abandon();
+    } else {
+        bar.finish_and_clear();
+    }
     if done.unconfirmed > 0 {
         ctx.printer.notice(&format!(
             "replies were lost with a dropped connection: {} of the {} deleted keys were already gone when their UNLINK was re-sent and are counted as deleted by it (unconfirmed)",

@@ -5,6 +5,7 @@ mod basics;
 mod cluster;
 mod common;
 mod connection;
+mod delete_view_promises;
 mod faults;
 mod fixtures;
 mod generated;

@@ -30,6 +30,7 @@ use tempfile::TempDir;
 
 pub mod build;
 pub mod replica;
+pub mod screen;
 pub mod sentinel;
 pub mod subscriber;
 

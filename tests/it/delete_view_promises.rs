@@ -1,0 +1,116 @@
+//! scan-delete as a person sees it on a terminal: the question, the progress
+//! line, the summary after Ctrl-C.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use crate::common::screen::{replay, spawn_on_terminal, type_keys};
+use crate::common::{wait_until, RedisServer};
+use crate::fixtures::{keys, load};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cachectl")
+}
+
+/// Wait for a terminal session to end; its exit code and everything it drew.
+fn finish(mut child: std::process::Child) -> (Option<i32>, Vec<u8>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "cachectl did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut raw = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_end(&mut raw)
+        .expect("read");
+    (status.code(), raw)
+}
+
+#[test]
+fn at_80_columns_the_question_is_one_line_drawn_once() {
+    let s = RedisServer::start();
+    load(&s, &keys("tty80:", 40), None);
+    let mut child = spawn_on_terminal(
+        80,
+        &format!("{} --url {} scan-delete 'tty80:*'", bin(), s.url()),
+    );
+    type_keys(&mut child, "n");
+    let (code, raw) = finish(child);
+    let screen = replay(&raw, 80);
+    let text = screen.join("\n");
+    assert_eq!(code, Some(2), "{text}");
+    assert_eq!(s.dbsize(), 40, "a no changes nothing");
+    assert_eq!(
+        screen.iter().filter(|l| l.contains("'tty80:*'")).count(),
+        1,
+        "the target is named once, the question is not drawn twice:\n{text}"
+    );
+    let answered: Vec<&String> = screen.iter().filter(|l| l.ends_with("? no")).collect();
+    assert_eq!(answered.len(), 1, "one answered question:\n{text}");
+    assert!(answered[0].contains("about 40"), "{text}");
+    assert!(!text.contains("error"), "a no is no error:\n{text}");
+}
+
+/// The number before `word` in the last place it was drawn.
+fn last_count_before(raw: &[u8], word: &str) -> Option<u64> {
+    let text = String::from_utf8_lossy(raw);
+    let at = text.rfind(&format!(" {word}"))?;
+    let digits: String = text[..at]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn after_ctrl_c_the_summary_matches_what_the_progress_showed() {
+    let s = RedisServer::start();
+    let total = 20_000;
+    load(&s, &keys("int:", total), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json_path = dir.path().join("summary.json");
+    let mut child = spawn_on_terminal(
+        200,
+        &format!(
+            "{} --url {} --json scan-delete 'int:*' --yes --rate 4000 --batch 100 > {}",
+            bin(),
+            s.url(),
+            json_path.display()
+        ),
+    );
+    wait_until(Duration::from_secs(20), "some keys deleted", || {
+        s.count_matching("int:*") < total - 1000
+    });
+    type_keys(&mut child, "\x03");
+    let (code, raw) = finish(child);
+    assert_eq!(code, Some(130), "{}", String::from_utf8_lossy(&raw));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("summary")).expect("json");
+    assert_eq!(summary["interrupted"], true);
+    let left = s.count_matching("int:*") as u64;
+    let matched = summary["matched"].as_u64().expect("matched");
+    assert_eq!(summary["deleted"].as_u64(), Some(total as u64 - left));
+    assert_eq!(
+        matched,
+        total as u64 - left,
+        "matched: the keys given to UNLINK"
+    );
+    let shown = last_count_before(&raw, "matched");
+    assert_eq!(
+        shown,
+        Some(matched),
+        "the progress line's last count is the summary's: {}",
+        String::from_utf8_lossy(&raw)
+    );
+}
