@@ -94,22 +94,24 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let code = exit_code(err);
-    let silent = err.downcast_ref::<CliError>().is_some_and(|e| {
-        matches!(e, CliError::Negative(m) if m.is_empty()) || matches!(e, CliError::Child { .. })
-    });
-    // Ctrl-C and a "no" are ends the user chose: said once, not as an error.
-    let chosen = match err.downcast_ref::<CliError>() {
-        Some(CliError::Interrupted) => Some("stopped by Ctrl-C"),
-        Some(CliError::Declined) => Some("nothing was changed"),
-        _ => None,
-    };
-    if let Some(msg) = chosen {
-        eprintln!("cachectl: {msg}");
-    } else if !silent {
-        let line = format!("{err:#}").replace('\n', " ");
-        eprintln!("cachectl: error: {line}");
+    if let Some(line) = stderr_line(err) {
+        eprintln!("{line}");
     }
     ExitCode::from(code)
+}
+
+/// The one line an error leaves on stderr, if any. Ctrl-C and a "no" are
+/// ends the user chose: said plainly, not as an error.
+fn stderr_line(err: &anyhow::Error) -> Option<String> {
+    match err.downcast_ref::<CliError>() {
+        Some(CliError::Interrupted) => return Some("cachectl: stopped by Ctrl-C".into()),
+        Some(CliError::Declined) => return Some("cachectl: nothing was changed".into()),
+        Some(CliError::Negative(m)) if m.is_empty() => return None,
+        Some(CliError::Child { .. }) => return None,
+        _ => {}
+    }
+    let line = format!("{err:#}").replace('\n', " ");
+    Some(format!("cachectl: error: {line}"))
 }
 
 /// A command line clap rejected, as one `cachectl: error:` line (exit 2);
@@ -170,6 +172,14 @@ mod tests {
         assert_eq!(exit_code(&usage("x")), 2);
         assert_eq!(exit_code(&negative("x")), 1);
         assert_eq!(exit_code(&CliError::Interrupted.into()), 130);
+        assert_eq!(exit_code(&CliError::Declined.into()), 2);
+        let chosen = [CliError::Interrupted, CliError::Declined];
+        for e in chosen {
+            let line = stderr_line(&e.into()).unwrap_or_default();
+            assert!(!line.contains("error"), "{line}");
+        }
+        let line = stderr_line(&usage("bad flag")).unwrap_or_default();
+        assert_eq!(line, "cachectl: error: bad flag");
         let e: anyhow::Error = RedisFailure::Timeout {
             node: "n".into(),
             timeout: "1s".into(),

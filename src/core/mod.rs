@@ -11,7 +11,10 @@ pub mod info;
 pub mod interrupt;
 pub mod limiter;
 pub mod lock;
+#[allow(dead_code)] // wired into the bulk engine once it has landed
+pub mod pace;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;
+pub mod ttl;
 pub mod unlink;

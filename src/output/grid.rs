@@ -162,9 +162,12 @@ fn looks_numeric(text: &str) -> bool {
     t.split_whitespace().all(|word| {
         word.trim_start_matches('-')
             .starts_with(|c: char| c.is_ascii_digit())
-            || (word.len() <= 3 && word.chars().all(|c| c.is_ascii_alphabetic()))
+            || UNITS.contains(&word)
     })
 }
+
+/// Unit words that may follow a number (as `fmt` writes them).
+const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "keys"];
 
 fn text_width(text: &str) -> usize {
     text.lines()

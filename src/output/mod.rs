@@ -16,6 +16,7 @@ pub mod width;
 
 pub mod delete;
 mod set;
+mod ttl;
 
 #[cfg(test)]
 pub mod testing;
@@ -161,6 +162,12 @@ pub fn table(header: &[&str]) -> Table {
     t
 }
 
+/// Progress is drawn on a terminal stderr unless -q or --no-progress; the
+/// format of stdout (`--json`) has no say in it.
+fn shows_progress(o: &OutputSettings, stderr_is_terminal: bool) -> bool {
+    !o.quiet && !o.no_progress && stderr_is_terminal
+}
+
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -200,7 +207,7 @@ impl Printer {
         });
         // Progress follows stderr alone: `--json > file` on a terminal still
         // shows it, `2>log` does not.
-        let progress = !o.quiet && !o.no_progress && io::stderr().is_terminal();
+        let progress = shows_progress(&o, io::stderr().is_terminal());
         Printer {
             format,
             quiet: o.quiet,
@@ -303,5 +310,39 @@ impl Printer {
         } else {
             Err(CliError::Declined.into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_follows_stderr_alone() {
+        let json = OutputSettings {
+            format: Some(Format::Json),
+            quiet: false,
+            no_progress: false,
+            yes: false,
+        };
+        assert!(
+            shows_progress(&json, true),
+            "--json on a terminal shows progress"
+        );
+        assert!(!shows_progress(&json, false));
+        assert!(!shows_progress(
+            &OutputSettings {
+                quiet: true,
+                ..json
+            },
+            true
+        ));
+        assert!(!shows_progress(
+            &OutputSettings {
+                no_progress: true,
+                ..json
+            },
+            true
+        ));
     }
 }

@@ -3,3 +3,4 @@
 //! typed facts; `output/` shows them. No display strings live here.
 pub mod delete;
 pub mod set;
+pub mod ttl;

@@ -25,4 +25,5 @@ mod sentinel;
 mod stats;
 mod tags;
 mod topology_promises;
+mod ux_promises;
 mod warm;
