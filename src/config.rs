@@ -1,10 +1,12 @@
 //! The config layer: clap's types become the plain settings the rest of the
 //! program uses, once, here. Nothing under `core/` or `output/` sees `cli`.
 
-use crate::cli::{DeleteOpts, GlobalArgs, OutputFormat};
+use crate::cli::{DeleteOpts, GlobalArgs, OutputFormat, TagInvalidateArgs, TagLayoutArgs};
 use crate::core::bulk::Flow;
 use crate::core::delete::DeleteJob;
+use crate::core::invalidate::{InvalidateJob, Mode};
 use crate::core::scan::ScanOpts;
+use crate::core::tags::TagLayout;
 use crate::keys::escape_bytes;
 use crate::output::{Format, OutputSettings};
 
@@ -48,5 +50,35 @@ pub fn delete_job(o: &DeleteOpts, pattern: Vec<u8>) -> DeleteJob {
         until_empty: o.until_empty,
         checkpoint: o.checkpoint.clone(),
         sample: o.sample,
+    }
+}
+
+/// Where tag sets live: `--tag-key TEMPLATE` (which must hold `{tag}`), else
+/// `--tag-prefix`. A bad template is a usage error.
+pub fn tag_layout(a: &TagLayoutArgs) -> anyhow::Result<TagLayout> {
+    match &a.tag_key {
+        Some(t) => TagLayout::template(t).map_err(crate::error::usage),
+        None => Ok(TagLayout::Prefix(a.tag_prefix.clone())),
+    }
+}
+
+/// A tag invalidation's job from its flags.
+pub fn invalidate_job(a: &TagInvalidateArgs) -> InvalidateJob {
+    InvalidateJob {
+        mode: match (a.dry_run, a.prune) {
+            (true, _) => Mode::DryRun,
+            (false, true) => Mode::Prune,
+            (false, false) => Mode::Invalidate,
+        },
+        flow: Flow {
+            batch: a.batch as usize,
+            in_flight: 4,
+            rate: a.rate,
+            max_latency: None,
+            limit: None,
+        },
+        count: a.count,
+        del: a.del,
+        publish: a.publish.clone(),
     }
 }

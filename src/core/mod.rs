@@ -9,6 +9,7 @@ pub mod conn;
 pub mod delete;
 pub mod info;
 pub mod interrupt;
+pub mod invalidate;
 pub mod limiter;
 pub mod lock;
 #[allow(dead_code)] // wired into the bulk engine once it has landed

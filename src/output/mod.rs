@@ -16,6 +16,7 @@ pub mod width;
 
 pub mod delete;
 mod set;
+pub mod tag;
 mod ttl;
 
 #[cfg(test)]

@@ -3,4 +3,5 @@
 //! typed facts; `output/` shows them. No display strings live here.
 pub mod delete;
 pub mod set;
+pub mod tag;
 pub mod ttl;
