@@ -290,13 +290,22 @@ fn page_share(start: u64, next: u64) -> f64 {
     (end - scan_position(start)).max(0.0)
 }
 
-/// Matches on a whole node from `found` matches in pages that together
-/// examined `share` of it, at most `size`.
-fn scale(found: u64, share: f64, size: u64) -> u64 {
-    if share <= 0.0 {
+/// Matches on a whole node from sampled pages, each `(found, share)`: the
+/// matches a page found and the share of the table it examined. Each page
+/// stands for an equal stretch of the table (they start evenly spread), so
+/// the estimate is the mean of the pages' own estimates. (Pooling them would
+/// let pages that walked far through an emptied stretch outweigh the others.)
+/// At most `size`.
+fn from_pages(pages: &[(u64, f64)], size: u64) -> u64 {
+    let own: Vec<f64> = pages
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .map(|&(found, share)| found as f64 / share.min(1.0))
+        .collect();
+    if own.is_empty() {
         return 0;
     }
-    ((found as f64 / share.min(1.0)).round() as u64).min(size)
+    ((own.iter().sum::<f64>() / own.len() as f64).round() as u64).min(size)
 }
 
 /// Estimate how many keys match: small nodes are counted in full; on larger
@@ -340,16 +349,15 @@ pub async fn estimate(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<Est
             count: SAMPLE_COUNT,
             ..opts.clone()
         };
-        let (mut found, mut share) = (0u64, 0f64);
+        let mut pages = Vec::with_capacity(SAMPLE_PAGES as usize);
         for k in 0..SAMPLE_PAGES {
             let start = spread_cursor(k, SAMPLE_PAGES);
             let (next, keys): (u64, Vec<Vec<u8>>) = redis
                 .on_node(&node, &scan_cmd(start, &probe), Idempotent::Yes)
                 .await?;
-            found += keys.len() as u64;
-            share += page_share(start, next);
+            pages.push((keys.len() as u64, page_share(start, next)));
         }
-        out.matches += scale(found, share, size);
+        out.matches += from_pages(&pages, size);
     }
     Ok(out)
 }
@@ -637,15 +645,25 @@ mod tests {
     }
 
     #[test]
-    fn matches_scale_by_the_share_examined() {
-        // 16 pages that examined 1/16 of the table found 1,250 matches.
-        assert_eq!(scale(1250, 1.0 / 16.0, 1_000_000), 20_000);
+    fn matches_are_the_mean_of_the_pages_estimates() {
+        // 16 pages, each 1/256 of the table, found 80 matches each.
+        let even = vec![(80, 1.0 / 256.0); 16];
+        assert_eq!(from_pages(&even, 1_000_000), 20_480);
+        // A stopped run emptied the first quarter: its 4 pages found nothing
+        // but walked far (0.15 of the table each); the 12 others found 1,000
+        // in 0.017 each. The stretch is a quarter of the estimate's weight,
+        // not (as pooled counts would make it) three quarters.
+        let mut stopped = vec![(0, 0.15); 4];
+        stopped.extend(vec![(1000, 0.017); 12]);
+        let est = from_pages(&stopped, 1_000_000);
+        assert_eq!(est, 44_118);
+        let pooled = 12_000.0 / (4.0 * 0.15 + 12.0 * 0.017);
+        assert!((pooled as u64) < est / 2, "pooling: {pooled}");
         // Never more than the node holds, never a division by nothing.
-        assert_eq!(scale(10, 0.001, 5000), 5000);
-        assert_eq!(scale(10, 0.0, 5000), 0);
-        assert_eq!(scale(0, 0.5, 5000), 0);
-        // Overlapping pages on a small table: the share is at most all of it.
-        assert_eq!(scale(300, 1.5, 5000), 300);
+        assert_eq!(from_pages(&[(10, 0.001)], 5000), 5000);
+        assert_eq!(from_pages(&[(10, 0.0)], 5000), 0);
+        assert_eq!(from_pages(&[], 5000), 0);
+        assert_eq!(from_pages(&[(0, 0.5)], 5000), 0);
     }
 
     #[test]

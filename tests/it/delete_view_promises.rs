@@ -114,3 +114,90 @@ fn after_ctrl_c_the_summary_matches_what_the_progress_showed() {
         String::from_utf8_lossy(&raw)
     );
 }
+
+#[test]
+fn on_a_cluster_the_question_names_the_cluster_not_the_seed() {
+    use crate::common::RedisCluster;
+    use crate::fixtures::load_cluster;
+    let c = RedisCluster::start();
+    load_cluster(&c, &keys("cq:", 300));
+    for args in [
+        vec!["scan-delete", "cq:*"],
+        vec!["flush-prefix", "cq:"],
+        vec!["tag-invalidate", "cqtag"],
+    ] {
+        let out = crate::fixtures::run(&c.url(), &args);
+        let err = crate::fixtures::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("on cluster, 3 primaries"), "{args:?}: {err}");
+        assert!(!err.contains(&c.url()), "{args:?}: not the seed: {err}");
+    }
+    assert_eq!(c.dbsize_total(), 300, "nothing deleted");
+}
+
+#[test]
+fn a_resumed_run_says_how_much_the_checkpoint_covered_and_estimates_the_rest() {
+    let s = RedisServer::start();
+    let total = 60_000;
+    load(&s, &keys("res:", total), None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cp = dir.path().join("run.ckpt");
+    let cp_arg = cp.to_str().expect("path");
+    let child = crate::fixtures::spawn(
+        &s.url(),
+        &[
+            "--json",
+            "scan-delete",
+            "res:*",
+            "--yes",
+            "--rate",
+            "20000",
+            "--checkpoint",
+            cp_arg,
+        ],
+    );
+    wait_until(Duration::from_secs(30), "a quarter deleted", || {
+        s.count_matching("res:*") < total * 3 / 4
+    });
+    assert!(crate::common::send_signal(child.id(), "INT"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130));
+    let left = s.count_matching("res:*") as u64;
+    let again = crate::fixtures::run(&s.url(), &["scan-delete", "res:*", "--checkpoint", cp_arg]);
+    let err = crate::fixtures::stderr(&again);
+    assert_eq!(again.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the checkpoint already covered about"),
+        "{err}"
+    );
+    let deleted_before = total as u64 - left;
+    assert!(
+        err.contains(&format!("{} keys deleted", fmt_count(deleted_before))),
+        "{deleted_before} deleted before: {err}"
+    );
+    let at = err.find("about ").expect("estimate");
+    let est: u64 = err[at + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .expect("count");
+    assert!(
+        est * 2 >= left && est <= left * 2,
+        "estimated {est} of the {left} keys left: {err}"
+    );
+}
+
+/// `20763` → `20,763`, as the terminal shows counts.
+fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
