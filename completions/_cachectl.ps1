@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cachectl' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Read keys, whatever their type (string, hash, list, set, zset, stream)')
@@ -71,8 +71,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             break
         }
         'cachectl;get' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -102,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;set' {
@@ -111,8 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Add the key to tag set T (repeatable); the tag outlives its members')
             [CompletionResult]::new('--tag-prefix', '--tag-prefix', [CompletionResultType]::ParameterName, 'Tag sets are PREFIX + tag name')
             [CompletionResult]::new('--tag-key', '--tag-key', [CompletionResultType]::ParameterName, 'Tag key template with {tag} for the name, e.g. ''myapp:tag:{tag}:entries'' (overrides --tag-prefix)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -145,7 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;ttl' {
@@ -154,8 +154,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'With --pattern: only keys of this type')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;scan-delete' {
@@ -202,8 +202,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--max-latency', '--max-latency', [CompletionResultType]::ParameterName, 'Slow down when a batch takes longer than this (e.g. 5ms)')
             [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'Record each node''s cursor in FILE; an interrupted run resumes from it')
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'How many matching keys to show with --dry-run')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -237,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;flush-prefix' {
@@ -250,8 +250,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--max-latency', '--max-latency', [CompletionResultType]::ParameterName, 'Slow down when a batch takes longer than this (e.g. 5ms)')
             [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'Record each node''s cursor in FILE; an interrupted run resumes from it')
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'How many matching keys to show with --dry-run')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -285,7 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;remember' {
@@ -293,8 +293,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for another process computing the same key')
             [CompletionResult]::new('--beta', '--beta', [CompletionResultType]::ParameterName, 'Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice')
             [CompletionResult]::new('--lock-ttl', '--lock-ttl', [CompletionResultType]::ParameterName, 'TTL of the single-flight lock (kept alive while CMD runs)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -325,12 +325,12 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -360,12 +360,12 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('acquire', 'acquire', [CompletionResultType]::ParameterValue, 'Take the lock; print its token (exit 1 if not acquired in time)')
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -376,8 +376,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Keep trying this long (default: one attempt)')
             [CompletionResult]::new('--fence-ttl', '--fence-ttl', [CompletionResultType]::ParameterName, 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -407,7 +407,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;release' {
@@ -415,8 +415,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--signal-list', '--signal-list', [CompletionResultType]::ParameterName, 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`')
             [CompletionResult]::new('--signal-expire', '--signal-expire', [CompletionResultType]::ParameterName, 'Expiry of the signal list')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -446,15 +446,15 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;extend' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token `lock acquire` printed')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'New validity, from now')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -484,13 +484,13 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;status' {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -520,12 +520,12 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;list' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -555,15 +555,15 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;break' {
             [CompletionResult]::new('--signal-list', '--signal-list', [CompletionResultType]::ParameterName, 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`')
             [CompletionResult]::new('--signal-expire', '--signal-expire', [CompletionResultType]::ParameterName, 'Expiry of the signal list')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -594,7 +594,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;run' {
@@ -603,8 +603,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires')
             [CompletionResult]::new('--fence-ttl', '--fence-ttl', [CompletionResultType]::ParameterName, 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -634,7 +634,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;lock;help' {
@@ -642,7 +642,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -683,8 +683,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent clients sharing the requests')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Units each request consumes [sliding-log: at most 1000]')
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'Timestamp unit of the sliding log''s scores or the token bucket''s ts field')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -718,7 +718,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;warm' {
@@ -727,8 +727,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--ttl-jitter', '--ttl-jitter', [CompletionResultType]::ParameterName, 'Add up to P% to every TTL, at random, so keys do not all expire together')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Lines per pipeline')
             [CompletionResult]::new('--in-flight', '--in-flight', [CompletionResultType]::ParameterName, 'Pipelines in flight at once')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -761,7 +761,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;stats' {
@@ -773,8 +773,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Measure N PING round trips and report percentiles')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION, in place, with rates over the interval')
             [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'With --watch: stop after N refreshes')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -805,7 +805,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;tag-invalidate' {
@@ -815,8 +815,8 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Members per SSCAN/ZSCAN call')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Keys per UNLINK round trip')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N deletions per second')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -849,12 +849,12 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;generate' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -884,15 +884,15 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completion script for a shell, on stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'A man page (roff) on stdout: the main page, or one subcommand''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'cachectl;generate;completions' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -922,12 +922,12 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;generate;man' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default redis://127.0.0.1:6379)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Server host (overrides the URL''s host)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (overrides the URL''s port)')
@@ -957,7 +957,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cachectl;generate;help' {
@@ -1014,7 +1014,7 @@ Register-ArgumentCompleter -Native -CommandName 'cachectl' -ScriptBlock {
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Release the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend the lock if TOKEN holds it (exit 1 otherwise)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who holds the lock, and for how long')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Held locks, with tokens and TTLs')
             [CompletionResult]::new('break', 'break', [CompletionResultType]::ParameterValue, 'Force-release a lock whoever holds it (asks first)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run CMD while holding the lock; extend it every TTL/3; release at the end')
             break

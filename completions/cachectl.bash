@@ -315,7 +315,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream vectorset json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2521,7 +2521,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream vectorset json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -3041,7 +3041,7 @@ _cachectl() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "string list set zset hash stream json timeseries bloom" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "string list set zset hash stream vectorset json timeseries bloom" -- "${cur}"))
                     return 0
                     ;;
                 --count)

@@ -24,7 +24,7 @@ function __fish_cachectl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c cachectl -n "__fish_cachectl_needs_command" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_needs_command" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_needs_command" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -50,7 +50,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -l json -d 'Same as --ou
 complete -c cachectl -n "__fish_cachectl_needs_command" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_needs_command" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_needs_command" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_needs_command" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_needs_command" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_needs_command" -s V -l version -d 'Print version'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "get" -d 'Read keys, whatever their type (string, hash, list, set, zset, stream)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "set" -d 'Write a string value, optionally with a TTL'
@@ -65,7 +65,7 @@ complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "stats" -d 'Server
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "tag-invalidate" -d 'Delete every key in one or more tag sets, then the tags themselves'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "generate" -d 'Print shell completions or man pages (used to refresh completions/ and man/)'
 complete -c cachectl -n "__fish_cachectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -91,13 +91,13 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l json -d 'Same 
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand get" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand get" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l file -d 'Read the value from a file' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l ttl -d 'Expire after this long (90s, 1h30m; plain numbers are seconds)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag -d 'Add the key to tag set T (repeatable); the tag outlives its members' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -126,7 +126,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l json -d 'Same 
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand set" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand set" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l pattern -d 'Work on every key matching this glob pattern (SCAN, never KEYS)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l set -d 'Set the TTL to this duration' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l at -d 'Expire at this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)' -r
@@ -136,11 +136,12 @@ set\t''
 zset\t''
 hash\t''
 stream\t''
+vectorset\t'vector sets (Redis 8)'
 json\t'RedisJSON documents (TYPE ReJSON-RL)'
 timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l count -d 'SCAN COUNT hint' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -170,7 +171,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l json -d 'Same 
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l in-flight -d 'Batches in flight at once' -r
@@ -180,6 +181,7 @@ set\t''
 zset\t''
 hash\t''
 stream\t''
+vectorset\t'vector sets (Redis 8)'
 json\t'RedisJSON documents (TYPE ReJSON-RL)'
 timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
@@ -188,7 +190,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l rate -
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sample -d 'How many matching keys to show with --dry-run' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -218,7 +220,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l json -
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l count -d 'SCAN COUNT hint (keys examined per SCAN call)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l in-flight -d 'Batches in flight at once' -r
@@ -228,6 +230,7 @@ set\t''
 zset\t''
 hash\t''
 stream\t''
+vectorset\t'vector sets (Redis 8)'
 json\t'RedisJSON documents (TYPE ReJSON-RL)'
 timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
@@ -236,7 +239,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l rate 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Slow down when a batch takes longer than this (e.g. 5ms)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sample -d 'How many matching keys to show with --dry-run' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -266,12 +269,12 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l json 
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l ttl -d 'How long the computed value lives' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l wait -d 'How long to wait for another process computing the same key' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l beta -d 'Probabilistic early recomputation (XFetch); 0 disables, 1 is the usual choice' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l lock-ttl -d 'TTL of the single-flight lock (kept alive while CMD runs)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -298,8 +301,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l json -d '
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand remember" -l help -d 'Print help (see more with \'--help\')'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -325,12 +328,12 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "list" -d 'Held locks, with tokens and TTLs'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and not __fish_seen_subcommand_from acquire release extend status list break run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -338,7 +341,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'Keep trying this long (default: one attempt)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -364,12 +367,12 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'The token `lock acquire` printed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -395,11 +398,11 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from release" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l token -d 'The token `lock acquire` printed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l ttl -d 'New validity, from now' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -425,9 +428,9 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from extend" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -453,8 +456,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from status" -l help -d 'Print help (see more with \'--help\')'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -480,11 +483,11 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from list" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-list -d 'List to signal after the lock is freed, as python-redis-lock does (DEL, LPUSH 1, PEXPIRE); found by itself for `lock:NAME` beside `lock-signal:NAME`' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l signal-expire -d 'Expiry of the signal list' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -511,13 +514,13 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from break" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l ttl -d 'Lock validity; extended every TTL/3 while CMD runs' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'Keep trying to acquire this long (default: one attempt)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l kill-grace -d 'SIGTERM to SIGKILL when CMD must stop (default: TTL/5, at most 2s); the kill still lands before the lock expires' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l fence-ttl -d 'TTL of the fencing counter, refreshed on every acquisition (default: 30 days or 100 x --ttl, whichever is longer; 0 = persistent)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l node -d 'Independent server for Redlock quorum locking (repeat; an odd number, at least 3)' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -543,12 +546,12 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from run" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "acquire" -d 'Take the lock; print its token (exit 1 if not acquired in time)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
+complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Held locks, with tokens and TTLs'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -569,7 +572,7 @@ s\t'Seconds'
 ms\t'Milliseconds (Date.now())'
 us\t'Microseconds'
 ns\t'Nanoseconds (Go\'s time.Now().UnixNano())'"
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -599,14 +602,14 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l jso
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand ratelimit-test" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l format -d 'Input format (default: by extension; JSON lines for stdin)' -r -f -a "jsonl\t''
 csv\t''"
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl -d 'TTL for lines that give none' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl-jitter -d 'Add up to P% to every TTL, at random, so keys do not all expire together' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l batch -d 'Lines per pipeline' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l in-flight -d 'Pipelines in flight at once' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -635,7 +638,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l json -d 'Same
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l sample -d 'Estimate the keyspace from N random keys instead of a full scan' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l pattern -d 'Only keys matching this pattern (with --scan)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l depth -d 'Prefix depth: how many \':\'-separated segments name a prefix' -r
@@ -644,7 +647,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SC
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l watch -d 'Refresh every DURATION, in place, with rates over the interval' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l iterations -d 'With --watch: stop after N refreshes' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -671,14 +674,14 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l json -d 'Sam
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-prefix -d 'Tag sets are PREFIX + tag name' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l tag-key -d 'Tag key template with {tag} for the name, e.g. \'myapp:tag:{tag}:entries\' (overrides --tag-prefix)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l publish -d 'Announce the invalidation on this pub/sub channel (JSON message)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l count -d 'Members per SSCAN/ZSCAN call' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l rate -d 'At most N deletions per second' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -707,8 +710,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l jso
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l help -d 'Print help (see more with \'--help\')'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -734,11 +737,11 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fi
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -764,8 +767,8 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l help -d 'Print help'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l url -d 'Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l help -d 'Print help (see more with \'--help\')'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s n -l db -d 'Database number (overrides the URL\'s /db)' -r
@@ -791,7 +794,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_s
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'No progress bars and no notices on stderr'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-progress -d 'No progress bars'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to confirmations (needed for destructive work when stdin is not a terminal)'
-complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l help -d 'Print help'
+complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from man" -l help -d 'Print help (see more with \'--help\')'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion script for a shell, on stdout'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'A man page (roff) on stdout: the main page, or one subcommand\'s'
 complete -c cachectl -n "__fish_cachectl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -812,7 +815,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "extend" -d 'Extend the lock if TOKEN holds it (exit 1 otherwise)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Who holds the lock, and for how long'
-complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys holding a token, or the keys matching PATTERN whose value looks like a token'
+complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Held locks, with tokens and TTLs'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "break" -d 'Force-release a lock whoever holds it (asks first)'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "run" -d 'Run CMD while holding the lock; extend it every TTL/3; release at the end'
 complete -c cachectl -n "__fish_cachectl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion script for a shell, on stdout'

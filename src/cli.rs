@@ -9,15 +9,15 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::keys::KeyType;
+use crate::core::keytype::KeyType;
 use crate::parse::{parse_duration, parse_positive_duration};
 
-const ROOT_EXAMPLES: &str = "\
-Examples:
-  cachectl get user:42                      # type-aware read of one key
-  cachectl --json ttl --pattern 'session:*' # TTL distribution as JSON
+const ROOT_EXAMPLES: &str = r#"Examples:
+  cachectl get user:42                        # type-aware read of one key
+  cachectl --json ttl --pattern 'session:*'   # TTL distribution as JSON
   cachectl -u redis://10.0.0.5:6379/2 set greeting hello --ttl 1h
-  REDIS_URL=redis://127.0.0.1:7000 cachectl ttl --pattern 'cache:*' --only-persistent --set 1d --yes";
+  REDIS_URL=redis://127.0.0.1:7000 cachectl ttl --pattern 'cache:*' \
+    --only-persistent --set 1d --yes"#;
 
 /// Operations toolkit for Redis caches: invalidate, warm, inspect, debug locks and rate limiters.
 #[derive(Debug, Parser)]
@@ -36,54 +36,66 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every subcommand accepts (connection, output, safety).
+/// The short help (`cachectl` alone) says there is more, as clap's own flag does.
+const HELP_SHORT: &str = "Print help (see more with '--help')";
+
+/// Help heading of the options that say where and how to connect.
+const CONN: &str = "Connection options";
+
+/// Options every subcommand accepts (connection, output, safety). Help lists
+/// them after a command's own options: connection options, then the others.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options", next_display_order = 1000)]
 pub struct GlobalArgs {
-    /// Server URL: redis://[user:pass@]host:port[/db], rediss:// (TLS), redis+unix:///path.sock, redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]
+    /// Server URL (default redis://127.0.0.1:6379)
+    ///
+    /// redis://[user:pass@]host:port[/db], rediss://… (TLS), redis+unix:///path.sock, or
+    /// redis+sentinel://[user:pass@]host:port[,host:port…]/MASTER[/db]
     #[arg(
         short = 'u',
         long,
         env = "REDIS_URL",
         global = true,
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        help_heading = CONN
     )]
     pub url: Option<String>,
 
     /// Server host (overrides the URL's host)
-    #[arg(short = 'h', long, global = true, value_name = "HOST")]
+    #[arg(short = 'h', long, global = true, value_name = "HOST", help_heading = CONN)]
     pub host: Option<String>,
 
     /// Server port (overrides the URL's port)
-    #[arg(short = 'p', long, global = true, value_name = "PORT")]
+    #[arg(short = 'p', long, global = true, value_name = "PORT", help_heading = CONN)]
     pub port: Option<u16>,
 
     /// Database number (overrides the URL's /db)
-    #[arg(short = 'n', long, global = true, value_name = "DB")]
+    #[arg(short = 'n', long, global = true, value_name = "DB", help_heading = CONN)]
     pub db: Option<i64>,
 
     /// ACL user name
-    #[arg(long, global = true, value_name = "USER")]
+    #[arg(long, global = true, value_name = "USER", help_heading = CONN)]
     pub user: Option<String>,
 
     /// Password (prefer REDISCLI_AUTH / REDIS_PASSWORD or --askpass: command lines are visible to other users)
-    #[arg(short = 'a', long = "pass", global = true, value_name = "PASSWORD")]
+    #[arg(short = 'a', long = "pass", global = true, value_name = "PASSWORD", help_heading = CONN)]
     pub pass: Option<String>,
 
     /// Prompt for the password on the terminal
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = CONN)]
     pub askpass: bool,
 
     /// Use TLS (as rediss:// does)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = CONN)]
     pub tls: bool,
 
     /// CA certificate (PEM) to verify the server with
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = CONN)]
     pub cacert: Option<PathBuf>,
 
     /// Client certificate (PEM) for servers that demand one
-    #[arg(long, global = true, value_name = "FILE", requires = "tls_key")]
+    #[arg(long, global = true, value_name = "FILE", requires = "tls_key", help_heading = CONN)]
     pub cert: Option<PathBuf>,
 
     /// Client private key (PEM) for --cert
@@ -92,28 +104,29 @@ pub struct GlobalArgs {
         id = "tls_key",
         global = true,
         value_name = "FILE",
-        requires = "cert"
+        requires = "cert",
+        help_heading = CONN
     )]
     pub tls_key: Option<PathBuf>,
 
     /// Do not verify the server's certificate (TLS without authentication)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = CONN)]
     pub insecure: bool,
 
     /// A Sentinel to ask for the master's address (host:port; repeat for each), with --master
-    #[arg(long = "sentinel", global = true, value_name = "HOST:PORT", action = ArgAction::Append)]
+    #[arg(long = "sentinel", global = true, value_name = "HOST:PORT", action = ArgAction::Append, help_heading = CONN)]
     pub sentinels: Vec<String>,
 
     /// Name of the master the sentinels watch (with --sentinel)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = CONN)]
     pub master: Option<String>,
 
     /// ACL user for the sentinels (not the data node's: that is --user)
-    #[arg(long, global = true, value_name = "USER")]
+    #[arg(long, global = true, value_name = "USER", help_heading = CONN)]
     pub sentinel_user: Option<String>,
 
     /// Password for the sentinels (not the data node's: that is --pass)
-    #[arg(long, global = true, value_name = "PASSWORD")]
+    #[arg(long, global = true, value_name = "PASSWORD", help_heading = CONN)]
     pub sentinel_pass: Option<String>,
 
     /// Namespace: NS: is put before every key, pattern, tag and lock name given
@@ -129,7 +142,7 @@ pub struct GlobalArgs {
     pub json: bool,
 
     /// Per-command timeout (500ms, 5s, 2m; plain numbers are seconds)
-    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s", value_name = "DURATION")]
+    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s", value_name = "DURATION", help_heading = CONN)]
     pub timeout: Duration,
 
     /// No progress bars and no notices on stderr
@@ -145,7 +158,7 @@ pub struct GlobalArgs {
     pub yes: bool,
 
     /// Print help
-    #[arg(long, global = true, action = ArgAction::Help)]
+    #[arg(long, global = true, action = ArgAction::Help, help = HELP_SHORT, long_help = "Print help")]
     pub help: Option<bool>,
 }
 
@@ -158,7 +171,10 @@ pub enum OutputFormat {
     Prometheus,
 }
 
+// The global options took display orders from 1000 on; commands count from 0
+// again so they keep their order, with clap's `help` last.
 #[derive(Debug, Subcommand)]
+#[command(next_display_order = 0)]
 pub enum Command {
     /// Read keys, whatever their type (string, hash, list, set, zset, stream)
     #[command(after_help = GET_EXAMPLES)]
@@ -208,13 +224,17 @@ pub enum Command {
     Generate(GenerateArgs),
 }
 
-const RATELIMIT_TEST_EXAMPLES: &str = "\
-Examples:
-  cachectl ratelimit-test api:user:42 --limit 10 --window 1m --requests 15   # 10 allowed
-  cachectl --json ratelimit-test ci:probe --algo token-bucket --burst 20 --rps 50 --concurrency 4
-  cachectl ratelimit-test ratelimit:scraper:amazon --inspect --limit 10     # changes nothing
-  cachectl ratelimit-test rate:user:42 --algo gcra --limit 5 --window 1s --interactive
-  Each request is one atomic Lua call on the server's clock (TIME); every key written has a TTL.";
+const RATELIMIT_TEST_EXAMPLES: &str = r#"Examples:
+  # 15 requests against a limit of 10 per minute: 10 allowed
+  cachectl ratelimit-test api:user:42 --limit 10 --window 1m --requests 15
+  cachectl --json ratelimit-test ci:probe --algo token-bucket --burst 20 \
+    --rps 50 --concurrency 4
+  # explain an application's limiter; changes nothing
+  cachectl ratelimit-test ratelimit:scraper:amazon --inspect --limit 10
+  cachectl ratelimit-test rate:user:42 --algo gcra --limit 5 --window 1s \
+    --interactive
+  Each request is one atomic Lua call on the server's clock (TIME); every
+  key written has a TTL."#;
 
 /// Rate-limiting algorithms, each in the key layout common libraries use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -308,6 +328,20 @@ pub struct RatelimitTestArgs {
     pub interactive: bool,
 }
 
+/// `--type`: one of the key types a filter can name, as a closed set (a typo
+/// is exit 2 listing them).
+fn key_types() -> impl clap::builder::TypedValueParser<Value = KeyType> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(KeyType::FILTERS.map(|t| {
+        let v = PossibleValue::new(t.as_str());
+        match t.describe() {
+            Some(help) => v.help(help),
+            None => v,
+        }
+    }))
+    .try_map(|name| name.parse::<KeyType>())
+}
+
 fn parse_rps(s: &str) -> Result<f64, String> {
     // The slowest rate is one request per 100 years, as --interval's longest.
     const SLOWEST: f64 = 1.0 / (100.0 * 365.25 * 86_400.0);
@@ -319,12 +353,15 @@ fn parse_rps(s: &str) -> Result<f64, String> {
     }
 }
 
-const TAG_INVALIDATE_EXAMPLES: &str = "\
-Examples:
-  cachectl tag-invalidate products --dry-run            # members of tag:products, nothing deleted
+const TAG_INVALIDATE_EXAMPLES: &str = r#"Examples:
+  # the members of tag:products; nothing deleted
+  cachectl tag-invalidate products --dry-run
   cachectl tag-invalidate products prices --yes --publish cache-invalidations
-  cachectl tag-invalidate users --tag-key 'laravel_cache:tag:{tag}:entries' --yes   # Laravel layout
-  cachectl tag-invalidate products --prune              # drop members whose keys are gone";
+  # Laravel's layout
+  cachectl tag-invalidate users --yes \
+    --tag-key 'laravel_cache:tag:{tag}:entries'
+  # drop members whose keys are gone
+  cachectl tag-invalidate products --prune"#;
 
 /// Where tag sets live: `tag:NAME` by default.
 #[derive(Debug, Args, Clone)]
@@ -377,12 +414,14 @@ pub struct TagInvalidateArgs {
     pub del: bool,
 }
 
-const REMEMBER_EXAMPLES: &str = "\
-Examples:
-  cachectl remember deps:hash --ttl 1h -- ./compute-deps.sh     # CI: run once, reuse for an hour
-  cachectl remember report:daily --ttl 1d --beta 1 -- make report   # refresh early, before expiry
-  cachectl remember config --forever -- curl -sf https://config.example/app.json
-  Concurrent runs on one missing key compute once; the others wait (--wait) and print the same value.";
+const REMEMBER_EXAMPLES: &str = r#"Examples:
+  # CI: run once, reuse for an hour
+  cachectl remember deps:hash --ttl 1h -- ./compute-deps.sh
+  # refresh early, before expiry
+  cachectl remember report:daily --ttl 1d --beta 1 -- make report
+  cachectl remember config --forever -- curl -sf https://config.example/app
+  Concurrent runs on one missing key compute once; the others wait (--wait)
+  and print the same value."#;
 
 /// Arguments of `remember`.
 #[derive(Debug, Args)]
@@ -425,13 +464,44 @@ fn parse_beta(s: &str) -> Result<f64, String> {
     }
 }
 
-const LOCK_EXAMPLES: &str = "\
-Examples:
-  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s)   # prints the token
-  cachectl lock release deploy --token \"$TOKEN\"
-  cachectl lock run nightly-import --ttl 30s -- ./import.sh     # extended every 10s, released at exit
+const LOCK_ACQUIRE_EXAMPLES: &str = r#"Examples:
+  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s) || exit 1
+  cachectl --json lock acquire job --ttl 10s \
+    --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"#;
+
+const LOCK_STATUS_EXAMPLES: &str = r#"Examples:
+  cachectl lock status lock:scraper:amazon   # an application's lock
+  cachectl --json lock status job \
+    --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"#;
+
+const LOCK_RUN_EXAMPLES: &str = r#"Examples:
+  # cron on several hosts: one runs
+  cachectl lock run nightly-import --ttl 30s -- ./import.sh
+  # queue behind the current holder
+  cachectl lock run deploy --ttl 1m --wait 10m -- make deploy"#;
+
+const LOCK_RELEASE_EXAMPLES: &str = r#"Examples:
+  cachectl lock release deploy --token "$TOKEN"   # exit 1 if no longer held"#;
+
+const LOCK_EXTEND_EXAMPLES: &str = r#"Examples:
+  cachectl lock extend deploy --token "$TOKEN" --ttl 5m   # 5 minutes from now"#;
+
+const LOCK_LIST_EXAMPLES: &str = r#"Examples:
+  cachectl lock list                    # cachectl's locks and *lock* keys
+  cachectl --json lock list 'lock:*'    # keys matching lock:* holding a token"#;
+
+const LOCK_BREAK_EXAMPLES: &str = r#"Examples:
+  cachectl lock break deploy --dry-run  # who holds it; nothing changed
+  cachectl lock break deploy --yes"#;
+
+const LOCK_EXAMPLES: &str = r#"Examples:
+  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s)  # prints the token
+  cachectl lock release deploy --token "$TOKEN"
+  # extended every 10s, released at exit
+  cachectl lock run nightly-import --ttl 30s -- ./import.sh
   cachectl --json lock status lock:scraper:amazon
-  cachectl lock acquire job --ttl 10s --node redis://a:6379 --node redis://b:6379 --node redis://c:6379";
+  cachectl lock acquire job --ttl 10s \
+    --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"#;
 
 /// Arguments of `lock`.
 #[derive(Debug, Args)]
@@ -472,9 +542,7 @@ pub struct FenceArgs {
 #[derive(Debug, Subcommand)]
 pub enum LockAction {
     /// Take the lock; print its token (exit 1 if not acquired in time)
-    #[command(
-        after_help = "Examples:\n  TOKEN=$(cachectl lock acquire deploy --ttl 5m --wait 30s) || exit 1\n  cachectl --json lock acquire job --ttl 10s --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"
-    )]
+    #[command(after_help = LOCK_ACQUIRE_EXAMPLES)]
     Acquire {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -491,6 +559,7 @@ pub enum LockAction {
         nodes: NodesArgs,
     },
     /// Release the lock if TOKEN holds it (exit 1 otherwise)
+    #[command(after_help = LOCK_RELEASE_EXAMPLES)]
     Release {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -504,6 +573,7 @@ pub enum LockAction {
         nodes: NodesArgs,
     },
     /// Extend the lock if TOKEN holds it (exit 1 otherwise)
+    #[command(after_help = LOCK_EXTEND_EXAMPLES)]
     Extend {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -518,9 +588,7 @@ pub enum LockAction {
         nodes: NodesArgs,
     },
     /// Who holds the lock, and for how long
-    #[command(
-        after_help = "Examples:\n  cachectl lock status lock:scraper:amazon          # an application's lock\n  cachectl --json lock status job --node redis://a:6379 --node redis://b:6379 --node redis://c:6379"
-    )]
+    #[command(after_help = LOCK_STATUS_EXAMPLES)]
     Status {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -528,14 +596,18 @@ pub enum LockAction {
         #[command(flatten)]
         nodes: NodesArgs,
     },
-    /// Held locks, with tokens and TTLs: every lock cachectl took and `*lock*` keys
-    /// holding a token, or the keys matching PATTERN whose value looks like a token
+    /// Held locks, with tokens and TTLs
+    ///
+    /// Every lock cachectl took and `*lock*` keys holding a token, or the keys
+    /// matching PATTERN whose value looks like a token.
+    #[command(after_help = LOCK_LIST_EXAMPLES)]
     List {
         /// Glob pattern of lock keys (string keys whose value looks like a token)
         #[arg(value_name = "PATTERN")]
         pattern: Option<OsString>,
     },
     /// Force-release a lock whoever holds it (asks first)
+    #[command(after_help = LOCK_BREAK_EXAMPLES)]
     Break {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -549,9 +621,7 @@ pub enum LockAction {
         nodes: NodesArgs,
     },
     /// Run CMD while holding the lock; extend it every TTL/3; release at the end
-    #[command(
-        after_help = "Examples:\n  cachectl lock run nightly-import --ttl 30s -- ./import.sh        # cron on several hosts: one runs\n  cachectl lock run deploy --ttl 1m --wait 10m -- make deploy      # queue behind the current holder"
-    )]
+    #[command(after_help = LOCK_RUN_EXAMPLES)]
     Run {
         /// Lock key (it holds the owner's token)
         #[arg(value_name = "NAME")]
@@ -576,12 +646,13 @@ pub enum LockAction {
     },
 }
 
-const WARM_EXAMPLES: &str = "\
-Examples:
-  cachectl warm fixtures.jsonl --ttl 1h            # {\"key\": \"..\", \"value\": .., \"ttl\": \"1h\" | 3600}
-  cachectl warm prices.csv --ttl-jitter 10%        # key,value[,ttl] with a header
-  generate-cache | cachectl warm - --only-missing --json   # CI: stdin, never overwrite
-  cachectl warm big.jsonl --dry-run                # validate only";
+const WARM_EXAMPLES: &str = r#"Examples:
+  # lines such as {"key": "..", "value": .., "ttl": "1h" | 3600}
+  cachectl warm fixtures.jsonl --ttl 1h
+  cachectl warm prices.csv --ttl-jitter 10%   # key,value[,ttl] with a header
+  # CI: from stdin, never overwrite
+  generate-cache | cachectl warm - --only-missing --json
+  cachectl warm big.jsonl --dry-run           # validate only"#;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -637,13 +708,12 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
-const STATS_EXAMPLES: &str = "\
-Examples:
-  cachectl stats                                  # server: memory, hit rate, evictions, ops/s
-  cachectl stats --scan --depth 2 --top 20        # keys and memory per prefix, biggest keys
-  cachectl stats --sample 10000 --json            # estimate from 10k random keys
-  cachectl stats --watch 2s                       # refresh in place; rates over each interval
-  cachectl stats --scan -o prometheus > /var/lib/node_exporter/cachectl.prom";
+const STATS_EXAMPLES: &str = r#"Examples:
+  cachectl stats                            # memory, hit rate, ops/s, evictions
+  cachectl stats --scan --depth 2 --top 20  # per prefix; the biggest keys
+  cachectl stats --sample 10000 --json      # estimate from 10k random keys
+  cachectl stats --watch 2s                 # redraw; rates over each interval
+  cachectl stats --scan -o prometheus > /var/lib/node_exporter/cachectl.prom"#;
 
 /// Arguments of `stats`.
 #[derive(Debug, Args)]
@@ -707,17 +777,18 @@ pub enum Generate {
     },
 }
 
-const SCAN_DELETE_EXAMPLES: &str = "\
-Examples:
-  cachectl scan-delete 'price:amazon:*' --dry-run        # count and a sample, nothing deleted
-  cachectl scan-delete 'session:*' --yes --json          # in CI: no prompt, JSON summary
-  cachectl scan-delete 'feed:*' --rate 5000 --max-latency 5ms   # spare a busy production server
-  cachectl scan-delete 'tmp:*' --checkpoint ~/tmp.ckpt --yes   # resumable after Ctrl-C; keep it out of /tmp";
+const SCAN_DELETE_EXAMPLES: &str = r#"Examples:
+  cachectl scan-delete 'price:amazon:*' --dry-run  # count and a sample only
+  cachectl scan-delete 'session:*' --yes --json    # CI: no prompt, JSON out
+  # spare a busy production server
+  cachectl scan-delete 'feed:*' --rate 5000 --max-latency 5ms
+  # resumable after Ctrl-C (keep the checkpoint out of /tmp)
+  cachectl scan-delete 'tmp:*' --checkpoint ~/tmp.ckpt --yes"#;
 
 /// Arguments of `scan-delete`.
 #[derive(Debug, Args)]
 pub struct ScanDeleteArgs {
-    /// Glob pattern (as in SCAN MATCH: * ? [abc] \\x)
+    /// Glob pattern (as in SCAN MATCH: * ? [abc] \x)
     #[arg(value_name = "PATTERN")]
     pub pattern: OsString,
 
@@ -725,11 +796,11 @@ pub struct ScanDeleteArgs {
     pub delete: DeleteOpts,
 }
 
-const FLUSH_PREFIX_EXAMPLES: &str = "\
-Examples:
-  cachectl flush-prefix 'price:amazon:' --dry-run   # literal: * ? [ ] \\ in the prefix are escaped
+const FLUSH_PREFIX_EXAMPLES: &str = r#"Examples:
+  # literal: * ? [ ] \ in the prefix are escaped
+  cachectl flush-prefix 'price:amazon:' --dry-run
   cachectl flush-prefix 'cache:v1:' --yes
-  cachectl --prefix tenant-42 flush-prefix --yes    # the whole tenant-42: namespace";
+  cachectl --prefix tenant-42 flush-prefix --yes   # all of tenant-42:"#;
 
 /// Arguments of `flush-prefix`.
 #[derive(Debug, Args)]
@@ -762,7 +833,7 @@ pub struct DeleteOpts {
     pub in_flight: u32,
 
     /// Only keys of this type
-    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    #[arg(long = "type", value_name = "TYPE", value_parser = key_types())]
     pub key_type: Option<KeyType>,
 
     /// Delete at most N keys
@@ -798,11 +869,10 @@ pub struct DeleteOpts {
     pub sample: usize,
 }
 
-const GET_EXAMPLES: &str = "\
-Examples:
-  cachectl get price:amazon:B0042            # the value, raw bytes in plain output
-  cachectl get user:1 user:2 --json          # several keys in one round trip, JSON array
-  cachectl --prefix tenant-a get settings    # reads tenant-a:settings";
+const GET_EXAMPLES: &str = r#"Examples:
+  cachectl get price:amazon:B0042          # the value (raw bytes when piped)
+  cachectl get user:1 user:2 --json        # several keys, one round trip
+  cachectl --prefix tenant-a get settings  # reads tenant-a:settings"#;
 
 /// Arguments of `get`.
 #[derive(Debug, Args)]
@@ -863,12 +933,13 @@ pub struct SetArgs {
     pub layout: TagLayoutArgs,
 }
 
-const TTL_EXAMPLES: &str = "\
-Examples:
-  cachectl ttl session:abc                          # remaining time, or 'persistent'
-  cachectl ttl price:a price:b --set 6h             # change TTLs of given keys
-  cachectl ttl --pattern 'price:*'                  # distribution: none, <1m, <1h, <1d, >=1d
-  cachectl ttl --pattern 'cache:*' --only-persistent --set 1d --yes   # 'always set a TTL' repair";
+const TTL_EXAMPLES: &str = r#"Examples:
+  cachectl ttl session:abc                # remaining time, or 'persistent'
+  cachectl ttl price:a price:b --set 6h   # change the TTLs of given keys
+  # distribution: none, <1m, <1h, <1d, >=1d
+  cachectl ttl --pattern 'price:*'
+  # the 'always set a TTL' repair
+  cachectl ttl --pattern 'cache:*' --only-persistent --set 1d --yes"#;
 
 /// Arguments of `ttl`.
 #[derive(Debug, Args)]
@@ -902,7 +973,7 @@ pub struct TtlArgs {
     pub only_persistent: bool,
 
     /// With --pattern: only keys of this type
-    #[arg(long = "type", value_name = "TYPE", value_enum, requires = "pattern")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = key_types(), requires = "pattern")]
     pub key_type: Option<KeyType>,
 
     /// SCAN COUNT hint

@@ -4,6 +4,7 @@
 //! `exit_code` branch on. Messages never contain a password: URLs are redacted
 //! before they reach an error.
 
+use std::ffi::OsString;
 use std::io;
 use std::process::ExitCode;
 
@@ -115,8 +116,10 @@ fn stderr_line(err: &anyhow::Error) -> Option<String> {
 }
 
 /// A command line clap rejected, as one `cachectl: error:` line (exit 2);
-/// `--help` and `--version` are printed as clap prints them.
-pub fn report_usage(err: clap::Error) -> ExitCode {
+/// `--help` and `--version` are printed as clap prints them. `cmd` is the
+/// command definition the parse ran on, `argv` what was typed (program name
+/// first): both give the hints clap cannot.
+pub fn report_usage(mut err: clap::Error, cmd: &mut clap::Command, argv: &[OsString]) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         err.kind(),
@@ -126,8 +129,155 @@ pub fn report_usage(err: clap::Error) -> ExitCode {
     ) {
         err.exit();
     }
+    let args: Vec<String> = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // `cachectl -h`: -h is --host (as in redis-cli), but whoever types it alone
+    // wants help: the short help, and where the rest is.
+    if args == ["-h"] {
+        eprint!("{}", cmd.render_help());
+        eprintln!("\n-h is --host, as in redis-cli; more help: cachectl --help");
+        return ExitCode::from(2);
+    }
+    // A variable such as REDIS_URL counts as an argument given, so clap reports
+    // a missing subcommand where it would show the help: show the help.
+    if err.kind() == ErrorKind::MissingSubcommand {
+        if let Some(sub) = missing_subcommand_of(&err, cmd) {
+            eprint!("{}", sub.render_help());
+            return ExitCode::from(2);
+        }
+    }
+    tidy(&mut err, cmd, &args);
     eprintln!("cachectl: error: {}", usage_line(&err.render().to_string()));
     ExitCode::from(2)
+}
+
+/// The (sub)command a MissingSubcommand error is about, from its bin name
+/// ("cachectl lock").
+fn missing_subcommand_of<'c>(
+    err: &clap::Error,
+    cmd: &'c mut clap::Command,
+) -> Option<&'c mut clap::Command> {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(bin)) = err.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let path: Vec<String> = bin.split_whitespace().skip(1).map(str::to_string).collect();
+    let mut at = cmd;
+    for name in &path {
+        at = at.find_subcommand_mut(name)?;
+    }
+    Some(at)
+}
+
+/// Removes what misleads from clap's error and adds what it cannot know:
+/// hidden subcommands are never suggested nor listed, usage lines (which show
+/// variables such as REDIS_URL as options given) go, `-h` is explained, and
+/// redis-cli habits (`EX 10`, `--px 500`) get the flag that does it here.
+fn tidy(err: &mut clap::Error, cmd: &clap::Command, args: &[String]) {
+    use clap::builder::StyledStr;
+    use clap::error::{ContextKind, ContextValue};
+    let hidden: Vec<&str> = cmd
+        .get_subcommands()
+        .filter(|c| c.is_hide_set())
+        .map(|c| c.get_name())
+        .collect();
+    for kind in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::ValidSubcommand,
+    ] {
+        if let Some(ContextValue::Strings(names)) = err.get(kind) {
+            let visible: Vec<String> = names
+                .iter()
+                .filter(|n| !hidden.contains(&n.as_str()))
+                .cloned()
+                .collect();
+            if visible.is_empty() {
+                err.remove(kind);
+            } else {
+                err.insert(kind, ContextValue::Strings(visible));
+            }
+        }
+    }
+    err.remove(ContextKind::Usage);
+    let tip = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(bad))
+            if bad.starts_with("--host") && args.last().is_some_and(|a| a == "-h") =>
+        {
+            Some("-h is --host, as in redis-cli; help is --help".to_string())
+        }
+        Some(ContextValue::String(bad)) => habit_hint(cmd, args, bad),
+        _ => None,
+    };
+    if let Some(tip) = tip {
+        err.remove(ContextKind::SuggestedArg);
+        err.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![StyledStr::from(tip)]),
+        );
+    }
+}
+
+/// The cachectl flag for a redis-cli habit: `SET k v EX 10` or `--ex 10` is
+/// `--ttl 10s` (`--set 10s` for the ttl command), `PX` is milliseconds,
+/// `KEEPTTL` is `--keep-ttl`, `NX`/`XX` are flags.
+fn habit_hint(cmd: &clap::Command, args: &[String], bad: &str) -> Option<String> {
+    // The (nested) subcommand: words that name one, in turn (flags before them
+    // are global).
+    let mut sub = cmd;
+    for arg in args {
+        if let Some(found) = sub.find_subcommand(arg) {
+            sub = found;
+        }
+    }
+    if std::ptr::eq(sub, cmd) {
+        return None;
+    }
+    let has = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));
+    let (word, inline) = match bad.split_once('=') {
+        Some((w, v)) => (w, Some(v.to_string())),
+        None => (bad, None),
+    };
+    let habit = word.trim_start_matches('-').to_ascii_lowercase();
+    // The value follows the word, or is glued to it (`--px=250`).
+    let value = inline.or_else(|| {
+        let at = args
+            .iter()
+            .position(|a| a.split('=').next() == Some(word))?;
+        match args[at].split_once('=') {
+            Some((_, v)) => Some(v.to_string()),
+            None => args.get(at + 1).cloned(),
+        }
+    });
+    let number = value.filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    let expiry_flag = if has("ttl") {
+        "--ttl"
+    } else if has("set") {
+        "--set"
+    } else {
+        ""
+    };
+    match habit.as_str() {
+        "ex" | "px" if !expiry_flag.is_empty() => {
+            let unit = if habit == "ex" { "s" } else { "ms" };
+            let duration = match number {
+                Some(n) => format!("{n}{unit}"),
+                None => "DURATION".to_string(),
+            };
+            Some(format!(
+                "use {expiry_flag} {duration} (durations take a unit: 90s, 1500ms, 1h30m)"
+            ))
+        }
+        "exat" | "pxat" if has("at") => Some("use --at RFC3339 (e.g. 2026-12-01T00:00:00Z)".into()),
+        "exat" | "pxat" if has("ttl") => {
+            Some("use --ttl DURATION, or 'cachectl ttl KEY --at RFC3339' for an instant".into())
+        }
+        "keepttl" if has("keep-ttl") => Some("use --keep-ttl".into()),
+        "nx" | "xx" if has(&habit) => Some(format!("use --{habit}")),
+        _ => None,
+    }
 }
 
 /// clap's message on one line: its lines joined, without the usage and the
@@ -165,6 +315,52 @@ mod tests {
             usage_line(rendered),
             "invalid value 'x' for '--type <TYPE>'; [possible values: string, list]; tip: a similar value exists: 'string'"
         );
+    }
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn redis_cli_habits_get_the_flag_that_does_it() {
+        use clap::{Arg, ArgAction, Command};
+        let flag = |name: &'static str| Arg::new(name).long(name).action(ArgAction::SetTrue);
+        let cmd = Command::new("cachectl")
+            .subcommand(
+                Command::new("set")
+                    .arg(flag("ttl"))
+                    .arg(flag("keep-ttl"))
+                    .arg(flag("nx")),
+            )
+            .subcommand(Command::new("ttl").arg(flag("set")).arg(flag("at")))
+            .subcommand(Command::new("get"))
+            .subcommand(Command::new("lock").subcommand(Command::new("acquire").arg(flag("ttl"))));
+        let hint = |line: &str, bad: &str| habit_hint(&cmd, &words(line), bad);
+        let ttl_10s = "use --ttl 10s (durations take a unit: 90s, 1500ms, 1h30m)";
+        assert_eq!(hint("set k v --ex 10", "--ex").as_deref(), Some(ttl_10s));
+        assert_eq!(hint("set k v EX 10", "EX").as_deref(), Some(ttl_10s));
+        // A global flag before the subcommand is skipped over.
+        assert_eq!(
+            hint("--json set k v --ex=10", "--ex").as_deref(),
+            Some(ttl_10s)
+        );
+        assert!(hint("set k v px 250", "px").is_some_and(|h| h.starts_with("use --ttl 250ms")));
+        assert!(
+            hint("set k v --ex soon", "--ex").is_some_and(|h| h.starts_with("use --ttl DURATION"))
+        );
+        assert!(hint("ttl k --ex 5", "--ex").is_some_and(|h| h.starts_with("use --set 5s")));
+        assert!(hint("ttl k --exat 5", "--exat").is_some_and(|h| h.contains("--at")));
+        assert_eq!(
+            hint("set k v KEEPTTL", "KEEPTTL").as_deref(),
+            Some("use --keep-ttl")
+        );
+        assert_eq!(hint("set k v NX", "NX").as_deref(), Some("use --nx"));
+        assert!(hint("lock acquire x --px 100", "--px")
+            .is_some_and(|h| h.starts_with("use --ttl 100ms")));
+        // Nothing to point to: no hint, clap's own message stands.
+        assert_eq!(hint("get k --ex 5", "--ex"), None);
+        assert_eq!(hint("set k v --bogus", "--bogus"), None);
+        assert_eq!(hint("--ex 5", "--ex"), None);
     }
 
     #[test]

@@ -144,42 +144,6 @@ fn class_takes_any_byte(p: &[u8], start: usize) -> (usize, bool, bool) {
     (next, any(&unsigned), any(&signed))
 }
 
-/// The value types SCAN TYPE and TYPE know: the six core types, and the module
-/// types most often met in caches (their TYPE names are fixed by the modules).
-/// A closed set, so a typo is a usage error rather than a scan that finds nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum KeyType {
-    String,
-    List,
-    Set,
-    Zset,
-    Hash,
-    Stream,
-    /// RedisJSON documents (TYPE ReJSON-RL)
-    Json,
-    /// RedisTimeSeries series (TYPE TSDB-TYPE)
-    Timeseries,
-    /// RedisBloom Bloom filters (TYPE MBbloom--)
-    Bloom,
-}
-
-impl KeyType {
-    /// The name Redis uses in TYPE replies and SCAN TYPE.
-    pub fn redis_name(self) -> &'static str {
-        match self {
-            KeyType::String => "string",
-            KeyType::List => "list",
-            KeyType::Set => "set",
-            KeyType::Zset => "zset",
-            KeyType::Hash => "hash",
-            KeyType::Stream => "stream",
-            KeyType::Json => "ReJSON-RL",
-            KeyType::Timeseries => "TSDB-TYPE",
-            KeyType::Bloom => "MBbloom--",
-        }
-    }
-}
-
 /// Display form of a key or value: UTF-8 text as is, `\` doubled, control
 /// characters and bytes that are not UTF-8 as `\xNN`, so output stays one line.
 pub fn escape_bytes(bytes: &[u8]) -> String {

@@ -13,14 +13,23 @@ mod parse;
 mod records;
 mod report;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    // Help is laid out for the one width every view uses (COLUMNS, else the
+    // terminal, else 80), not for clap's own guess.
+    let mut cmd = cli::Cli::command().term_width(output::width::terminal_width());
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let parsed = match cmd.try_get_matches_from_mut(&argv) {
+        Ok(mut m) => cli::Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd)),
+        Err(e) => Err(e),
+    };
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return error::report_usage(e),
+        Err(e) => return error::report_usage(e, &mut cmd, &argv),
     };
     // Validate connection flags and ask for a password before any async work.
     let ctx = match commands::Ctx::new(&cli.global) {

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::cli::StatsArgs;
-use crate::core::bulk::{drive, Flow};
+use crate::core::bulk::compat::{drive_counting as drive, Flow};
 use crate::core::conn::{unreachable_failure, DownNode, Idempotent, Redis, Routed};
 use crate::core::info::{interval, node_stats, replicas, total, Replica, ServerStats};
 use crate::core::interrupt::Interrupt;

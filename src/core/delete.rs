@@ -5,10 +5,10 @@
 //! nothing. What happens along the way is told through [`Event`]s; the caller
 //! decides how it reads.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::bulk::{drive, Flow, NodeTally, Stop};
@@ -166,6 +166,17 @@ pub async fn prepare(
     })
 }
 
+/// What one chunk did: the engine folds it into the run's counts.
+#[derive(Debug, Default)]
+struct Chunk {
+    deleted: u64,
+    unconfirmed: u64,
+    /// Keys refused with NOPERM.
+    refused: Vec<Vec<u8>>,
+    /// Dry run: the chunk's keys (for the sample).
+    keys: Vec<Vec<u8>>,
+}
+
 /// What a run did.
 #[derive(Debug, Default)]
 pub struct Deletion {
@@ -205,9 +216,10 @@ pub async fn run(
         ..Deletion::default()
     };
     let started = Instant::now();
-    let denied = Arc::new(Mutex::new(Denied::default()));
-    let unconfirmed = Arc::new(AtomicU64::new(0));
-    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
+    // Accumulated by the engine's fold, on this task.
+    let mut denied = Denied::default();
+    let mut unconfirmed = 0u64;
+    let mut sample: Vec<Vec<u8>> = Vec::new();
     let shown = &job.shown;
     let mut failure: Option<anyhow::Error> = None;
     let mut pass = 0;
@@ -246,12 +258,12 @@ pub async fn run(
             }
         };
         // Keys handed to the operation, per node: what `matched` counts in the
-        // end. The driver's own tally also holds keys still queued, which a
-        // stop leaves untouched.
-        let handed: Arc<Mutex<BTreeMap<String, u64>>> = Arc::default();
+        // end. The engine's own tally also holds keys still queued, which a
+        // stop leaves untouched. (The operation is started on this task.)
+        let handed: RefCell<BTreeMap<String, u64>> = RefCell::default();
         let started_pass = Instant::now();
         let progress = |nodes: &BTreeMap<String, NodeTally>| {
-            let Ok(h) = handed.lock() else { return };
+            let h = handed.borrow();
             let m: u64 = h.values().sum();
             let d: u64 = nodes.values().map(|t| t.done).sum();
             let secs = started_pass.elapsed().as_secs_f64().max(0.001);
@@ -270,46 +282,45 @@ pub async fn run(
                 },
             });
         };
-        let count_handed = |node: &str, n: usize| {
-            if let Ok(mut h) = handed.lock() {
-                *h.entry(node.to_string()).or_default() += n as u64;
+        let dry_run = job.dry_run;
+        let use_del = job.del;
+        let op = |node: Arc<super::conn::Node>, keys: Vec<Vec<u8>>| {
+            *handed.borrow_mut().entry(node.addr.clone()).or_default() += keys.len() as u64;
+            let redis = redis.clone();
+            async move {
+                if dry_run {
+                    return Ok(Chunk {
+                        keys,
+                        ..Chunk::default()
+                    });
+                }
+                let u = unlink_keys(&redis, &keys, use_del, true).await?;
+                if !u.unreached.is_empty() {
+                    // Scanned on a node that went down since: stop and say so.
+                    return Err(unreachable_failure(&redis.unreachable()).into());
+                }
+                let refused = u.refused.iter().map(|&i| keys[i].clone()).collect();
+                Ok(Chunk {
+                    deleted: u.deleted,
+                    unconfirmed: u.unconfirmed,
+                    refused,
+                    keys: Vec::new(),
+                })
             }
         };
-        let mut driven = if job.dry_run {
-            drive(rx, &flow, interrupt, progress, on_commit, |node, keys| {
-                count_handed(&node.addr, keys.len());
-                let sample = sample.clone();
-                let want = job.sample;
-                async move {
-                    if let Ok(mut s) = sample.lock() {
-                        let room = want.saturating_sub(s.len());
-                        s.extend(keys.iter().take(room).cloned());
-                    }
-                    Ok(0)
-                }
-            })
-            .await
-        } else {
-            drive(rx, &flow, interrupt, progress, on_commit, |node, keys| {
-                count_handed(&node.addr, keys.len());
-                let redis = redis.clone();
-                let denied = denied.clone();
-                let unconfirmed = unconfirmed.clone();
-                let use_del = job.del;
-                async move {
-                    let u = unlink_keys(&redis, &keys, use_del, true, &denied).await?;
-                    unconfirmed.fetch_add(u.unconfirmed, Ordering::Relaxed);
-                    if !u.unreached.is_empty() {
-                        // Scanned on a node that went down since: stop and say so.
-                        return Err(unreachable_failure(&redis.unreachable()).into());
-                    }
-                    Ok(u.deleted)
-                }
-            })
-            .await
+        let fold = |_: &str, c: Chunk| {
+            unconfirmed += c.unconfirmed;
+            for k in &c.refused {
+                denied.add(k);
+            }
+            let room = job.sample.saturating_sub(sample.len());
+            sample.extend(c.keys.into_iter().take(room));
+            Ok(c.deleted)
         };
+        let driven = drive(rx, &flow, interrupt, progress, on_commit, op, fold).await;
+        let pass_done = driven.done();
         report.matched += driven.matched();
-        report.deleted += driven.done();
+        report.deleted += pass_done;
         report.passes = pass;
         for (addr, t) in &driven.nodes {
             let e = report.nodes.entry(addr.clone()).or_default();
@@ -317,7 +328,7 @@ pub async fn run(
             e.1 += t.done;
         }
         // Save what was committed so an interrupted or failed run can resume.
-        state.deleted += driven.done();
+        state.deleted += pass_done;
         if let Some(path) = cp_path {
             let _ = state.save(path);
         }
@@ -376,7 +387,7 @@ pub async fn run(
                 }
                 // Keys refused with NOPERM match on every pass: repeat only while
                 // a pass deleted something.
-                if job.until_empty && driven.done() > 0 && !job.dry_run {
+                if job.until_empty && pass_done > 0 && !job.dry_run {
                     if pass < MAX_UNTIL_EMPTY_PASSES {
                         state.nodes.clear();
                         continue;
@@ -384,7 +395,7 @@ pub async fn run(
                     // Matches still appear: the promise of --until-empty is not met.
                     failure = Some(negative(format!(
                         "--until-empty: pass {pass} still deleted {} keys matching '{shown}' (writers keep adding them): stopped without an empty pass",
-                        driven.done()
+                        pass_done
                     )));
                 }
                 if failure.is_some() {
@@ -430,22 +441,18 @@ pub async fn run(
             Stop::Limit => report.limit_reached = true,
             Stop::Interrupted => {
                 report.interrupted = true;
-                failure = driven.failure();
+                failure = Stop::Interrupted.into_failure();
             }
-            Stop::Failed => failure = driven.failure(),
+            Stop::Failed(e) => failure = Some(e),
         }
         break;
     }
     report.elapsed = started.elapsed();
-    if let Ok(s) = sample.lock() {
-        report.sample = s.clone();
-    }
-    report.unconfirmed = unconfirmed.load(Ordering::Relaxed);
-    if let Ok(d) = denied.lock() {
-        report.denied = d.count;
-        if failure.is_none() {
-            failure = d.failure(redis.display_url(), &format!("keys matching '{shown}'"));
-        }
+    report.sample = sample;
+    report.unconfirmed = unconfirmed;
+    report.denied = denied.count;
+    if failure.is_none() {
+        failure = denied.failure(redis.display_url(), &format!("keys matching '{shown}'"));
     }
     report.failure = failure;
     Ok(report)

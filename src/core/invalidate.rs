@@ -7,8 +7,7 @@
 //! prefix writes): the key deleted for member `m` is `NS:m`.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use redis::Value;
 use serde::Serialize;
@@ -274,6 +273,83 @@ fn with_scores(
         .collect()
 }
 
+/// What one chunk of members did: the engine folds it into the run's counts.
+#[derive(Debug, Default)]
+struct Chunk {
+    /// Keys deleted, members pruned, or keys that would be deleted.
+    done: u64,
+    unconfirmed: u64,
+    /// Members left tagged because their primary is down.
+    unreached: u64,
+    /// Keys refused with NOPERM.
+    refused: Vec<Vec<u8>>,
+    /// Dry run: keys that would be deleted.
+    sample: Vec<Vec<u8>>,
+}
+
+/// A dry run's chunk: only keys that exist would be deleted (members can dangle).
+async fn dry_run_chunk(
+    redis: &Redis,
+    ns: &Namespace,
+    members: &[Vec<u8>],
+) -> anyhow::Result<Chunk> {
+    let keys: Vec<Vec<u8>> = members.iter().map(|m| ns.key(m)).collect();
+    let live: Vec<Vec<u8>> = existence(redis, &keys)
+        .await?
+        .into_iter()
+        .zip(keys)
+        .filter_map(|(e, k)| (e == Some(true)).then_some(k))
+        .collect();
+    Ok(Chunk {
+        done: live.len() as u64,
+        sample: live,
+        ..Chunk::default()
+    })
+}
+
+/// Untag a chunk of members, then delete their keys. Untagging first means an
+/// app that re-creates and re-tags a key after the removal keeps it tagged.
+/// (The tag and its members may live in different cluster slots, so no single
+/// call can do both.) Keys that could not be deleted are tagged again.
+async fn invalidate_chunk(
+    redis: &Redis,
+    ns: &Namespace,
+    tag: &[u8],
+    kind: MemberKind,
+    members: &[Vec<u8>],
+    use_del: bool,
+) -> anyhow::Result<Chunk> {
+    let keys: Vec<Vec<u8>> = members.iter().map(|m| ns.key(m)).collect();
+    let scores = forget(redis, tag, kind, members).await?;
+    let done = unlink_keys(redis, &keys, use_del, false).await?;
+    let mut unreached = 0;
+    if !done.unreached.is_empty() {
+        // Keys on a primary that is down stay tagged, so a later
+        // invalidation still finds them.
+        let back = with_scores(members, &scores, done.unreached.iter().copied());
+        retag(redis, tag, kind, &back).await?;
+        unreached = back.len() as u64;
+    }
+    if done.denied > 0 {
+        // Keys we were not allowed to delete stay tagged.
+        let gone = existence(redis, &keys).await?;
+        let still = gone
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_none())
+            .map(|(i, _)| i);
+        let back = with_scores(members, &scores, still);
+        retag(redis, tag, kind, &back).await?;
+    }
+    Ok(Chunk {
+        done: done.deleted,
+        unconfirmed: done.unconfirmed,
+        unreached,
+        refused: done.refused.iter().map(|&i| keys[i].clone()).collect(),
+        sample: Vec::new(),
+    })
+}
+
 /// Run the job over `tags` (from [`inspect`]), one tag after another.
 pub async fn run(
     redis: &Arc<Redis>,
@@ -286,11 +362,12 @@ pub async fn run(
 ) -> anyhow::Result<Invalidation> {
     let mode = job.mode;
     let flow = &job.flow;
-    let denied = Arc::new(Mutex::new(Denied::default()));
+    // Accumulated by the engine's fold, on this task.
+    let mut denied = Denied::default();
     // Members whose keys are on a primary that is down: left tagged.
-    let unreached = Arc::new(AtomicU64::new(0));
-    let unconfirmed = Arc::new(AtomicU64::new(0));
-    let sample: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
+    let mut unreached = 0u64;
+    let mut unconfirmed = 0u64;
+    let mut sample: Vec<Vec<u8>> = Vec::new();
     let mut report = Invalidation::default();
     let mut failure = None;
     for tag in tags {
@@ -314,113 +391,41 @@ pub async fn run(
                     done: nodes.values().map(|t| t.done).sum(),
                 });
             };
-            let mut result = match mode {
-                Mode::DryRun => {
-                    drive(
-                        rx,
-                        flow,
-                        interrupt,
-                        progress,
-                        |_, _| {},
-                        |_, members| {
-                            let redis = redis.clone();
-                            let sample = sample.clone();
-                            async move {
-                                // Only keys that exist would be deleted (members can dangle).
-                                let keys: Vec<Vec<u8>> =
-                                    members.iter().map(|m| ns.key(m)).collect();
-                                let live: Vec<Vec<u8>> = existence(&redis, &keys)
-                                    .await?
-                                    .into_iter()
-                                    .zip(keys)
-                                    .filter_map(|(e, k)| (e == Some(true)).then_some(k))
-                                    .collect();
-                                if let Ok(mut s) = sample.lock() {
-                                    let room = SAMPLE.saturating_sub(s.len());
-                                    s.extend(live.iter().take(room).cloned());
-                                }
-                                Ok(live.len() as u64)
-                            }
-                        },
-                    )
-                    .await
-                }
-                Mode::Prune => {
-                    drive(
-                        rx,
-                        flow,
-                        interrupt,
-                        progress,
-                        |_, _| {},
-                        |_, members| {
-                            let redis = redis.clone();
-                            let tkey = tag.key.clone();
-                            async move { prune_batch(&redis, ns, &tkey, kind, &members).await }
-                        },
-                    )
-                    .await
-                }
-                Mode::Invalidate => {
-                    let use_del = job.del;
-                    drive(
-                        rx,
-                        flow,
-                        interrupt,
-                        progress,
-                        |_, _| {},
-                        |_, members| {
-                            let redis = redis.clone();
-                            let denied = denied.clone();
-                            let unreached = unreached.clone();
-                            let unconfirmed = unconfirmed.clone();
-                            let tkey = tag.key.clone();
-                            async move {
-                                let keys: Vec<Vec<u8>> =
-                                    members.iter().map(|m| ns.key(m)).collect();
-                                // Untag first, then delete: an app that re-creates and
-                                // re-tags a key after the removal keeps it tagged. (The
-                                // tag and its members may live in different cluster
-                                // slots, so no single call can do both.)
-                                let scores = forget(&redis, &tkey, kind, &members).await?;
-                                let done =
-                                    unlink_keys(&redis, &keys, use_del, false, &denied).await?;
-                                if !done.unreached.is_empty() {
-                                    // Keys on a primary that is down stay tagged, so a later
-                                    // invalidation still finds them.
-                                    let back = with_scores(
-                                        &members,
-                                        &scores,
-                                        done.unreached.iter().copied(),
-                                    );
-                                    retag(&redis, &tkey, kind, &back).await?;
-                                    unreached.fetch_add(back.len() as u64, Ordering::Relaxed);
-                                }
-                                unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
-                                if done.denied > 0 {
-                                    // Keys we were not allowed to delete stay tagged.
-                                    let gone = existence(&redis, &keys).await?;
-                                    let still = gone
-                                        .iter()
-                                        .enumerate()
-                                        .filter(|(_, e)| e.is_none())
-                                        .map(|(i, _)| i);
-                                    let back = with_scores(&members, &scores, still);
-                                    retag(&redis, &tkey, kind, &back).await?;
-                                }
-                                Ok(done.deleted)
-                            }
-                        },
-                    )
-                    .await
+            let op = |_node: Arc<super::conn::Node>, members: Vec<Vec<u8>>| {
+                let redis = redis.clone();
+                let tkey = tag.key.clone();
+                async move {
+                    match mode {
+                        Mode::DryRun => dry_run_chunk(&redis, ns, &members).await,
+                        Mode::Prune => Ok(Chunk {
+                            done: prune_batch(&redis, ns, &tkey, kind, &members).await?,
+                            ..Chunk::default()
+                        }),
+                        Mode::Invalidate => {
+                            invalidate_chunk(&redis, ns, &tkey, kind, &members, job.del).await
+                        }
+                    }
                 }
             };
+            let fold = |_: &str, c: Chunk| {
+                unconfirmed += c.unconfirmed;
+                unreached += c.unreached;
+                for k in &c.refused {
+                    denied.add(k);
+                }
+                let room = SAMPLE.saturating_sub(sample.len());
+                sample.extend(c.sample.into_iter().take(room));
+                Ok(c.done)
+            };
+            let result = drive(rx, flow, interrupt, progress, |_, _| {}, op, fold).await;
             row.done += result.done();
-            report.interrupted |= result.stop == Stop::Interrupted;
-            if let Some(f) = result.failure() {
+            let finished = matches!(result.stop, Stop::Finished);
+            report.interrupted |= matches!(result.stop, Stop::Interrupted);
+            if let Some(f) = result.stop.into_failure() {
                 failure = Some(f);
                 break;
             }
-            if mode == Mode::DryRun || result.stop != Stop::Finished {
+            if mode == Mode::DryRun || !finished {
                 break;
             }
             // A failover moves the tag to another node, whose set iterates
@@ -466,18 +471,14 @@ pub async fn run(
             break;
         }
     }
-    report.unconfirmed = unconfirmed.load(Ordering::Relaxed);
-    if failure.is_none() && unreached.load(Ordering::Relaxed) > 0 {
+    report.unconfirmed = unconfirmed;
+    if failure.is_none() && unreached > 0 {
         failure = Some(unreachable_failure(&redis.unreachable()).into());
     }
-    if let Ok(s) = sample.lock() {
-        report.sample = s.clone();
-    }
-    if let Ok(d) = denied.lock() {
-        report.denied = d.count;
-        if failure.is_none() {
-            failure = d.failure(redis.display_url(), "tagged keys");
-        }
+    report.sample = sample;
+    report.denied = denied.count;
+    if failure.is_none() {
+        failure = denied.failure(redis.display_url(), "tagged keys");
     }
     if let (Some(channel), Mode::Invalidate, None) = (&job.publish, mode, &failure) {
         let message = serde_json::to_string(&Announcement {

@@ -10,10 +10,15 @@ pub mod delete;
 pub mod info;
 pub mod interrupt;
 pub mod invalidate;
+pub mod keytype;
 pub mod limiter;
+pub mod load;
 pub mod lock;
 #[allow(dead_code)] // wired into the bulk engine once it has landed
 pub mod pace;
+// The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
+#[allow(dead_code)]
+pub mod meta;
 pub mod pipeline;
 pub mod scan;
 pub mod tags;

@@ -6,8 +6,8 @@
 //! and get a script that keeps the same guarantee.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use redis::{Cmd, FromRedisValue, Value};
@@ -222,13 +222,64 @@ pub struct PatternFacts {
     pub elapsed_ms: u64,
 }
 
-/// Accumulated on the operation's side of the drive.
+/// What one chunk found, folded into the run's facts on the driver's task.
 #[derive(Default)]
-struct Tally {
+struct ChunkFacts {
     before: TtlBuckets,
     after: TtlBuckets,
-    denied: Denied,
+    /// Changed, or (dry run) would be changed.
+    counted: u64,
+    unconfirmed: u64,
+    denied: Vec<Vec<u8>>,
+    /// Dry run: up to [`SAMPLE`] of the keys the change would touch.
     sample: Vec<Vec<u8>>,
+}
+
+async fn run_chunk(
+    redis: &Arc<Redis>,
+    job: &PatternJob,
+    keys: &[Vec<u8>],
+) -> anyhow::Result<ChunkFacts> {
+    let apply = job.change.filter(|_| !job.dry_run);
+    let done = apply_batch(redis, keys, apply, job.only_persistent).await?;
+    let now_ms = unix_ms();
+    let mut out = ChunkFacts {
+        counted: done.changed,
+        unconfirmed: done.unconfirmed,
+        denied: done.denied,
+        ..ChunkFacts::default()
+    };
+    let mut would = 0u64;
+    for (&i, &p) in done.read.iter().zip(&done.pttls) {
+        out.before.add(p);
+        let touched = match job.change {
+            Some(c) if job.dry_run => c.touches(p, job.only_persistent),
+            Some(_) => done.changed_at.contains(&i),
+            None => false,
+        };
+        match job.change {
+            Some(c) if touched => {
+                out.after.add(c.pttl_after(now_ms));
+                would += 1;
+                if job.dry_run && out.sample.len() < SAMPLE {
+                    out.sample.push(keys[i].clone());
+                }
+            }
+            _ => out.after.add(p),
+        }
+    }
+    if job.dry_run {
+        out.counted = would;
+    }
+    Ok(out)
+}
+
+fn merge(into: &mut TtlBuckets, b: &TtlBuckets) {
+    into.no_ttl += b.no_ttl;
+    into.lt_1m += b.lt_1m;
+    into.lt_1h += b.lt_1h;
+    into.lt_1d += b.lt_1d;
+    into.ge_1d += b.ge_1d;
 }
 
 /// Run `job`, calling `on_progress(keys matched so far)`. The failure, if any,
@@ -248,97 +299,68 @@ pub async fn run_pattern(
         limit: None,
     };
     let apply = job.change.filter(|_| !job.dry_run);
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let unconfirmed = Arc::new(AtomicU64::new(0));
-    let progress =
-        |nodes: &BTreeMap<String, NodeTally>| on_progress(nodes.values().map(|t| t.matched).sum());
     let mut facts = PatternFacts::default();
     // Who each node is before the scan: a server that restarts or fails over
     // during the run brings its snapshot back, old TTLs included, so the change
     // is applied again; the counts are summed over the passes, as scan-delete's.
     let mut ids = node_ids(redis).await?;
-    let (mut passes, mut restart_failure) = (0u32, None);
-    let mut result = loop {
+    let mut passes = 0u32;
+    let stop = loop {
         passes += 1;
         let rx = scan_all(redis, &job.scan, &|_| Some(0), 16);
         let result = drive(
             rx,
             &flow,
             interrupt,
-            progress,
+            |nodes: &BTreeMap<String, NodeTally>| {
+                on_progress(nodes.values().map(|t| t.matched).sum())
+            },
             |_, _| {},
-            |_, keys| {
-                let (redis, tally, unconfirmed) =
-                    (redis.clone(), tally.clone(), unconfirmed.clone());
-                let job = job.clone();
-                async move {
-                    let done = apply_batch(&redis, &keys, apply, job.only_persistent).await?;
-                    unconfirmed.fetch_add(done.unconfirmed, Ordering::Relaxed);
-                    let now_ms = unix_ms();
-                    let mut would = 0u64;
-                    if let Ok(mut t) = tally.lock() {
-                        for (&i, &p) in done.read.iter().zip(&done.pttls) {
-                            t.before.add(p);
-                            let touched = match job.change {
-                                Some(c) if job.dry_run => c.touches(p, job.only_persistent),
-                                Some(_) => done.changed_at.contains(&i),
-                                None => false,
-                            };
-                            match job.change {
-                                Some(c) if touched => {
-                                    t.after.add(c.pttl_after(now_ms));
-                                    would += 1;
-                                    if job.dry_run && t.sample.len() < SAMPLE {
-                                        t.sample.push(keys[i].clone());
-                                    }
-                                }
-                                _ => t.after.add(p),
-                            }
-                        }
-                        t.denied.count += done.denied.len() as u64;
-                        let room = 5usize.saturating_sub(t.denied.sample.len());
-                        t.denied.sample.extend(done.denied.into_iter().take(room));
-                    }
-                    Ok(if job.dry_run { would } else { done.changed })
-                }
+            |_, keys: Vec<Vec<u8>>| {
+                let (redis, job) = (redis.clone(), job.clone());
+                async move { run_chunk(&redis, &job, &keys).await }
+            },
+            |_, c: ChunkFacts| {
+                merge(&mut facts.before, &c.before);
+                merge(&mut facts.after, &c.after);
+                facts.unconfirmed += c.unconfirmed;
+                facts.denied.count += c.denied.len() as u64;
+                let room = 5usize.saturating_sub(facts.denied.sample.len());
+                facts.denied.sample.extend(c.denied.into_iter().take(room));
+                let room = SAMPLE.saturating_sub(facts.sample.len());
+                facts.sample.extend(c.sample.into_iter().take(room));
+                Ok(c.counted)
             },
         )
         .await;
         facts.changed += result.done();
-        if apply.is_none() || result.stop != Stop::Finished || result.error.is_some() {
-            break result;
+        if apply.is_none() || !matches!(result.stop, Stop::Finished) {
+            break result.stop;
         }
         let changed = changed_nodes(redis, &ids).await?;
         let Some((addr, why, _)) = changed.first() else {
-            break result;
+            break result.stop;
         };
         if passes > MAX_RESTART_PASSES {
-            restart_failure = Some(RedisFailure::Server {
-                node: addr.clone(),
-                msg: format!(
-                    "{} during {passes} passes in a row: some keys may keep their old TTL",
-                    why.reason()
-                ),
-            });
-            break result;
+            break Stop::Failed(
+                RedisFailure::Server {
+                    node: addr.clone(),
+                    msg: format!(
+                        "{} during {passes} passes in a row: some keys may keep their old TTL",
+                        why.reason()
+                    ),
+                }
+                .into(),
+            );
         }
         facts
             .rescanned
             .push((addr.clone(), why.reason().to_string()));
         ids = node_ids(redis).await?;
     };
-    facts.unconfirmed = unconfirmed.load(Ordering::Relaxed);
-    if let Ok(mut t) = tally.lock() {
-        let t = std::mem::take(&mut *t);
-        facts.before = t.before;
-        facts.after = t.after;
-        facts.denied = t.denied;
-        facts.sample = t.sample;
-    }
-    facts.interrupted = result.stop == Stop::Interrupted;
-    let failure = result
-        .failure()
-        .or(restart_failure.map(Into::into))
+    facts.interrupted = matches!(stop, Stop::Interrupted);
+    let failure = stop
+        .into_failure()
         .or_else(|| denied_failure(redis.display_url(), &facts.denied));
     facts.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok((facts, failure))

@@ -5,3 +5,4 @@ pub mod delete;
 pub mod set;
 pub mod tag;
 pub mod ttl;
+pub mod warm;

@@ -3,7 +3,7 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::common::{cachectl, RedisServer};
+use crate::common::{cachectl, subcommands, RedisServer};
 use crate::fixtures::{json, keys, load, run, stderr};
 
 #[test]
@@ -318,22 +318,15 @@ fn help_and_version() {
         .assert()
         .success()
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
-    for sub in [
-        "get",
-        "set",
-        "ttl",
-        "scan-delete",
-        "flush-prefix",
-        "remember",
-        "lock",
-        "ratelimit-test",
-        "warm",
-        "stats",
-        "tag-invalidate",
-    ] {
-        cachectl().args([sub, "--help"]).assert().success().stdout(
-            predicate::str::contains("Examples:").and(predicate::str::contains("Usage: cachectl")),
-        );
+    for sub in subcommands() {
+        cachectl()
+            .args([sub.as_str(), "--help"])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains("Examples:")
+                    .and(predicate::str::contains("Usage: cachectl")),
+            );
     }
     // No arguments: the help, on stderr, as clap does for a missing subcommand.
     cachectl()

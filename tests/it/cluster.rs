@@ -8,22 +8,7 @@ use crate::fixtures::{json, keys, load_cluster, run, stderr};
 fn primaries_with_keys(c: &RedisCluster, pattern: &str) -> usize {
     c.primary_ports()
         .into_iter()
-        .filter(|&p| {
-            let r = c.call(
-                p,
-                &[
-                    b"SCAN",
-                    b"0",
-                    b"MATCH",
-                    pattern.as_bytes(),
-                    b"COUNT",
-                    b"100000",
-                ],
-            );
-            r.as_array()
-                .and_then(|a| a[1].as_array())
-                .is_some_and(|k| !k.is_empty())
-        })
+        .filter(|&p| c.node(p).count_matching(pattern) > 0)
         .count()
 }
 

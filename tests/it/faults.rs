@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{wait_until, RedisCluster, RedisServer};
+use crate::common::{wait_for_port, wait_until, RedisCluster, RedisServer};
 use crate::fixtures::{json, keys, load, load_cluster, run, spawn, stderr};
 
 fn write_jsonl(dir: &tempfile::TempDir, n: usize, prefix: &str) -> String {
@@ -93,10 +93,7 @@ fn loading_server_is_waited_for() {
     assert!(s.call(&[b"SAVE"]).is_ok());
     s.restart(false);
     // Listening comes before loading: connect as soon as the port answers.
-    let addr = format!("127.0.0.1:{}", s.port);
-    wait_until(Duration::from_secs(10), "port open", || {
-        std::net::TcpStream::connect(&addr).is_ok()
-    });
+    wait_for_port(s.port);
     let out = run(&s.url(), &["--timeout", "5s", "get", "ld:7"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(out.stdout, b"v");

@@ -1,22 +1,13 @@
 //! Data loading and output helpers shared by the black-box tests.
 
 use std::io::Write;
-use std::process::{Child, Output, Stdio};
+use std::process::Stdio;
 
-use serde_json::Value;
+use crate::common::{RedisCluster, RedisServer};
 
-use crate::common::{cachectl_std, RedisCluster, RedisServer};
-
-/// RESP encoding of one command.
-pub fn resp(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
+// The rig's RESP encoder and run helpers, under the names tests use here.
+pub use crate::common::command::{json, run, spawn, stderr};
+pub use crate::common::resp::encode as resp;
 
 /// Pipe raw RESP into `redis-cli --pipe` against one server; panics on errors.
 pub fn pipe_into(server: &RedisServer, payload: &[u8], expected_replies: usize) {
@@ -91,7 +82,7 @@ pub fn slot(key: &[u8]) -> u16 {
 /// SET every key on the primary that owns its slot.
 pub fn load_cluster(cluster: &RedisCluster, keys: &[Vec<u8>]) {
     let mut by_port: std::collections::BTreeMap<u16, Vec<&Vec<u8>>> = Default::default();
-    let ranges = slot_ranges(cluster);
+    let ranges = cluster.slot_ranges();
     for k in keys {
         let s = slot(k);
         let port = ranges
@@ -108,67 +99,4 @@ pub fn load_cluster(cluster: &RedisCluster, keys: &[Vec<u8>]) {
         }
         pipe_into(cluster.node(port), &payload, ks.len());
     }
-}
-
-/// (first slot, last slot, primary port) from CLUSTER SLOTS.
-pub fn slot_ranges(cluster: &RedisCluster) -> Vec<(u16, u16, u16)> {
-    let text = cluster.cli(0, &["CLUSTER", "SLOTS"]);
-    // redis-cli prints the nested reply flat: start, end, ip, port, id, [replicas…]
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 3 < lines.len() {
-        let (a, b) = (lines[i].parse::<u16>(), lines[i + 1].parse::<u16>());
-        if let (Ok(a), Ok(b)) = (a, b) {
-            if lines[i + 2].contains('.') {
-                if let Ok(p) = lines[i + 3].parse::<u16>() {
-                    out.push((a, b, p));
-                    i += 4;
-                    continue;
-                }
-            }
-        }
-        i += 1;
-    }
-    let covered: u32 = out.iter().map(|(a, b, _)| (*b - *a) as u32 + 1).sum();
-    assert_eq!(covered, 16384, "could not read CLUSTER SLOTS: {text}");
-    out
-}
-
-/// Run a finished command's stdout as JSON.
-pub fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Run cachectl with args against a URL and return the raw output.
-pub fn run(url: &str, args: &[&str]) -> Output {
-    crate::common::cachectl()
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .output()
-        .expect("run cachectl")
-}
-
-/// Start `cachectl --url URL ARGS...` with its output captured, for runs a test
-/// interrupts or runs side by side; `wait_with_output` collects it.
-pub fn spawn(url: &str, args: &[&str]) -> Child {
-    cachectl_std()
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cachectl")
 }

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{cachectl_std, free_port, send_signal, wait_until, RedisCluster, RedisServer};
+use crate::common::resp::Conn;
+use crate::common::{
+    cachectl_std, free_port, send_signal, wait_until, RedisCluster, RedisServer, Reply,
+};
 use crate::fixtures::{json, run, spawn, stderr};
 
 const ALGOS: [&str; 4] = ["sliding-log", "fixed-window", "token-bucket", "gcra"];
@@ -995,28 +998,21 @@ fn limiters_on_a_cluster() {
 /// longest wait for a PONG. A Lua call blocks every client of the server, so
 /// this is what other applications see while a limiter script runs.
 fn longest_ping_while(s: &RedisServer, done: impl FnOnce()) -> Result<Duration, String> {
-    use std::io::{BufRead, BufReader};
-    use std::net::TcpStream;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Instant;
-    let stream = TcpStream::connect(("127.0.0.1", s.port)).expect("neighbour connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(120)))
+    let mut conn = Conn::connect(s.port).expect("neighbour connects");
+    conn.set_read_timeout(Duration::from_secs(120))
         .expect("timeout");
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let pinger = scope.spawn(|| {
-            let mut reader = BufReader::new(&stream);
             let mut longest = Duration::ZERO;
-            let mut line = String::new();
             while !stop.load(Ordering::SeqCst) {
                 let sent = Instant::now();
-                (&stream).write_all(b"PING\r\n").expect("PING sent");
-                line.clear();
-                reader.read_line(&mut line).expect("PONG read");
-                if line != "+PONG\r\n" {
+                match conn.call(&[b"PING"]).expect("PONG read") {
+                    Reply::Status(pong) if pong == "PONG" => {}
                     // -BUSY: a script ran past lua-time-limit.
-                    return Err(line.trim_end().to_string());
+                    other => return Err(format!("{other:?}")),
                 }
                 longest = longest.max(sent.elapsed());
                 // Pacing, not synchronisation: a PING every few ms.

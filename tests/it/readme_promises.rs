@@ -1,7 +1,7 @@
 //! README promises that no other test held: the safety rails across every bulk
 //! command (no `--yes` off a terminal, `--dry-run`, UNLINK), an interrupted
 //! tag invalidation's exact count, the published message, one-line errors,
-//! and more; `ErrorProxy` injects the TRYAGAIN and CLUSTERDOWN replies.
+//! and more; the fault proxy injects the TRYAGAIN and CLUSTERDOWN replies.
 //!
 //! "Nothing changed" is checked on the server's own command statistics: after
 //! `CONFIG RESETSTAT`, no write command (also none run inside a Lua script,
@@ -12,6 +12,7 @@ use std::process::{Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::proxy::{Mode, Proxy};
 use crate::common::subscriber::Subscriber;
 use crate::common::{cachectl_std, send_signal, wait_until, RedisServer};
 use crate::fixtures::{json, keys, load, pipe_into, resp, run, spawn, stderr};
@@ -188,28 +189,9 @@ fn bulk_deletes_use_unlink_never_del_keys_or_flush() {
 }
 
 /// Waits for `child` (bounded) and returns its exit code, JSON stdout and stderr.
-fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
-    let mut out = Vec::new();
-    let mut err = String::new();
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr_pipe = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        let _ = stderr_pipe.read_to_string(&mut err);
-        err
-    });
-    let _ = stdout.read_to_end(&mut out);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "cachectl did not stop");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let err = reader.join().unwrap_or_default();
-    let v = serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {} / {err}", String::from_utf8_lossy(&out)));
-    (status.code(), v, err)
+fn finish(child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let out = crate::common::finish(child, Duration::from_secs(60));
+    (out.status.code(), json(&out), stderr(&out))
 }
 
 #[test]
@@ -815,141 +797,22 @@ fn on_a_terminal_every_bulk_command_names_its_target_and_a_no_changes_nothing() 
     assert_eq!(s.cli(&["TTL", "rp:k:1"]), "-1");
 }
 
-/// A loopback proxy in front of a real server that answers the first `left`
-/// commands named `cmd` with `error` instead of forwarding them (in reply
-/// order, so pipelines stay matched): the TRYAGAIN and CLUSTERDOWN a test
-/// server does not produce on cue. Everything else passes through.
-struct ErrorProxy {
-    port: u16,
-    left: Arc<Mutex<usize>>,
-}
-
-/// Replies owed to the client, in order: `None` is the server's next reply,
-/// `Some` an injected one.
-struct Owed {
-    queue: std::collections::VecDeque<Option<Vec<u8>>>,
-    client: std::net::TcpStream,
-}
-
-impl ErrorProxy {
-    fn start(target: u16, cmd: &str, error: &str, left: usize) -> ErrorProxy {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let left = Arc::new(Mutex::new(left));
-        let (cmd, error) = (
-            cmd.to_ascii_uppercase(),
-            format!("-{error}\r\n").into_bytes(),
-        );
-        let shared = left.clone();
-        // The acceptor ends with the test process; each link ends when either side closes.
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
-                };
-                link(client, server, cmd.clone(), error.clone(), shared.clone());
-            }
-        });
-        ErrorProxy { port, left }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn injected_all(&self) -> bool {
-        self.left.lock().map(|l| *l == 0).unwrap_or(false)
-    }
-}
-
-fn link(
-    client: std::net::TcpStream,
-    server: std::net::TcpStream,
-    cmd: String,
-    error: Vec<u8>,
-    left: Arc<Mutex<usize>>,
-) {
-    use crate::common::proxy::{command_name, resp_len};
-    use std::io::Write as _;
-    let (Ok(client_out), Ok(server_in), Ok(mut client_in), Ok(mut server_out)) = (
-        client.try_clone(),
-        server.try_clone(),
-        client.try_clone(),
-        server.try_clone(),
-    ) else {
-        return;
-    };
-    let owed = Arc::new(Mutex::new(Owed {
-        queue: Default::default(),
-        client: client_out,
-    }));
-    let from_client = owed.clone();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 16384];
-        while let Ok(n) = client_in.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            while let Some(len) = resp_len(&buf) {
-                let one: Vec<u8> = buf.drain(..len).collect();
-                let Ok(mut o) = from_client.lock() else {
-                    return;
-                };
-                let inject = command_name(&one) == cmd
-                    && left
-                        .lock()
-                        .map(|mut l| {
-                            let hit = *l > 0;
-                            *l = l.saturating_sub(1);
-                            hit
-                        })
-                        .unwrap_or(false);
-                if !inject {
-                    o.queue.push_back(None);
-                    if server_out.write_all(&one).is_err() {
-                        return;
-                    }
-                } else if o.queue.is_empty() {
-                    let _ = o.client.write_all(&error);
-                } else {
-                    o.queue.push_back(Some(error.clone()));
-                }
-            }
-        }
-        let _ = server_out.shutdown(std::net::Shutdown::Both);
+/// A proxy answering the next `times` commands named `cmd` with `error`.
+fn error_proxy(target: u16, cmd: &str, error: &str, times: usize) -> Proxy {
+    let proxy = Proxy::start(target);
+    proxy.set_mode(Mode::ErrorReply {
+        cmd: cmd.into(),
+        error: error.into(),
+        times,
     });
-    std::thread::spawn(move || {
-        let mut server_in = server_in;
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 16384];
-        while let Ok(n) = server_in.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            while let Some(len) = resp_len(&buf) {
-                let reply: Vec<u8> = buf.drain(..len).collect();
-                let Ok(mut o) = owed.lock() else { return };
-                o.queue.pop_front();
-                let _ = o.client.write_all(&reply);
-                while let Some(Some(_)) = o.queue.front() {
-                    if let Some(Some(injected)) = o.queue.pop_front() {
-                        let _ = o.client.write_all(&injected);
-                    }
-                }
-            }
-        }
-        let _ = client.shutdown(std::net::Shutdown::Both);
-    });
+    proxy
 }
 
 #[test]
 fn tryagain_and_clusterdown_are_waited_out_not_failures() {
     let s = RedisServer::start();
     assert!(s.call(&[b"SET", b"rp:wait", b"waited"]).is_ok());
-    let p = ErrorProxy::start(
+    let p = error_proxy(
         s.port,
         "GET",
         "TRYAGAIN Multiple keys request during rehashing of slot",
@@ -958,16 +821,16 @@ fn tryagain_and_clusterdown_are_waited_out_not_failures() {
     let out = run(&p.url(), &["get", "rp:wait"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(out.stdout, b"waited");
-    assert!(p.injected_all(), "every TRYAGAIN was sent");
+    assert_eq!(p.fired(), 3, "every TRYAGAIN was sent");
 
     load(&s, &keys("rp:cd:", 300), None);
-    let p = ErrorProxy::start(s.port, "UNLINK", "CLUSTERDOWN The cluster is down", 2);
+    let p = error_proxy(s.port, "UNLINK", "CLUSTERDOWN The cluster is down", 2);
     let out = run(
         &p.url(),
         &["--json", "scan-delete", "rp:cd:*", "--yes", "--batch", "50"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(p.injected_all(), "every CLUSTERDOWN was sent");
+    assert_eq!(p.fired(), 2, "every CLUSTERDOWN was sent");
     assert_eq!(json(&out)["deleted"], 300, "counted exactly");
     assert_eq!(s.dbsize(), 1, "every match deleted");
 }

@@ -2,13 +2,13 @@
 //! concurrency with writers, interruption, checkpoints, ACL, rate cap.
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::resp::Conn;
 use crate::common::{cachectl, cachectl_std, send_signal, wait_until, RedisServer};
 use crate::fixtures::{json, keys, load, run, spawn, stderr};
 
@@ -263,32 +263,9 @@ fn spawn_delete(s: &RedisServer, extra: &[&str]) -> std::process::Child {
     spawn(&s.url(), &args)
 }
 
-fn finish(mut child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "cachectl did not stop");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut out = Vec::new();
-    let mut err = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_end(&mut out)
-        .expect("read");
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read");
-    let v = serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
-    (status.code(), v, err)
+fn finish(child: std::process::Child) -> (Option<i32>, serde_json::Value, String) {
+    let out = crate::common::finish(child, Duration::from_secs(60));
+    (out.status.code(), json(&out), stderr(&out))
 }
 
 #[test]
@@ -815,7 +792,6 @@ fn an_unlink_lost_before_the_server_is_counted_exactly() {
 
 #[test]
 fn until_empty_that_never_empties_does_not_claim_success() {
-    use std::io::Write as _;
     let s = RedisServer::start();
     load(&s, &keys("ne:", 100), None);
     let stop = Arc::new(AtomicBool::new(false));
@@ -824,26 +800,14 @@ fn until_empty_that_never_empties_does_not_claim_success() {
     let writer = {
         let stop = stop.clone();
         std::thread::spawn(move || {
-            let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-            let mut reader = std::io::BufReader::new(conn.try_clone().expect("clone"));
+            let mut conn = Conn::connect(port).expect("connect");
             let deadline = Instant::now() + Duration::from_secs(30);
             let mut i = 0u64;
             while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
-                let mut payload = Vec::new();
-                for _ in 0..1 {
-                    let k = format!("ne:w{i}");
-                    i += 1;
-                    payload.extend(crate::fixtures::resp(&[b"SET", k.as_bytes(), b"v"]));
-                }
-                if conn.write_all(&payload).is_err() {
+                let k = format!("ne:w{i}");
+                i += 1;
+                if conn.call(&[b"SET", k.as_bytes(), b"v"]).is_err() {
                     return;
-                }
-                let mut line = String::new();
-                for _ in 0..1 {
-                    line.clear();
-                    if std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
                 }
             }
         })

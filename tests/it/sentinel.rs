@@ -1,35 +1,11 @@
 //! Sentinel: the master found through real sentinels (URL and flags), their
 //! own auth, clear failures, and `SENTINEL FAILOVER` in the middle of bulk work.
 
-use std::process::{Child, Output};
 use std::time::Duration;
 
 use crate::common::sentinel::SentinelSetup;
-use crate::common::{cachectl, wait_until};
+use crate::common::{cachectl, finish, wait_until};
 use crate::fixtures::{json, keys, load, spawn, stderr};
-
-/// The child's output once it exits (killed after `limit`, failing the test).
-fn finish(mut child: Child, limit: Duration) -> Output {
-    let mut done = false;
-    let deadline = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < deadline {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            done = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if !done {
-        let _ = child.kill();
-    }
-    let out = child.wait_with_output().expect("wait for cachectl");
-    assert!(
-        done,
-        "cachectl did not finish within {limit:?}: {}",
-        stderr(&out)
-    );
-    out
-}
 
 #[test]
 fn url_and_flags_reach_the_master_and_never_the_replica() {

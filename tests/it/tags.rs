@@ -1,5 +1,6 @@
 //! set --tag and tag-invalidate: layouts, TTL rule, prune, publish, big tags, cluster.
 
+use crate::common::resp::Conn;
 use crate::common::subscriber::Subscriber;
 use crate::common::{RedisCluster, RedisServer};
 use crate::fixtures::{json, keys, load, load_cluster, pipe_into, resp, run, stderr};
@@ -281,7 +282,6 @@ fn under_a_prefix_tag_members_are_names_inside_the_namespace() {
 
 #[test]
 fn a_key_retagged_during_an_invalidation_stays_tagged() {
-    use std::io::{BufRead, BufReader, Write};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
@@ -300,21 +300,16 @@ fn a_key_retagged_during_an_invalidation_stays_tagged() {
         let stop = stop.clone();
         let port = s.port;
         std::thread::spawn(move || {
-            let conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-            let mut w = conn.try_clone().expect("clone");
-            let mut r = BufReader::new(conn);
-            let mut line = String::new();
+            let mut conn = Conn::connect(port).expect("connect");
             let mut i: u64 = 0;
             // Bounded: the invalidation ends the loop, or the cap does.
             while !stop.load(Ordering::Relaxed) && i < 2_000_000 {
                 let k = format!("rt:{}", (i * 7919) % n as u64);
-                w.write_all(&resp(&[b"SET", k.as_bytes(), b"v2"]))
-                    .expect("write");
-                w.write_all(&resp(&[b"SADD", b"tag:rt", k.as_bytes()]))
+                conn.send(&[b"SET", k.as_bytes(), b"v2"]).expect("write");
+                conn.send(&[b"SADD", b"tag:rt", k.as_bytes()])
                     .expect("write");
                 for _ in 0..2 {
-                    line.clear();
-                    r.read_line(&mut line).expect("reply");
+                    conn.read_reply().expect("reply");
                 }
                 i += 1;
             }

@@ -541,3 +541,43 @@ fn writes_without_a_reply_are_reported_as_unconfirmed() {
         "stored {stored}, written {written}, unconfirmed {unconfirmed}"
     );
 }
+
+#[test]
+fn skip_invalid_calls_invalid_lines_invalid_and_skipped_means_kept_existing_keys() {
+    let s = RedisServer::start();
+    s.cli(&["SET", "si:0", "old"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = jsonl(3, "si:", "60");
+    text.push_str("{\"key\":\"si:bad\",\"value\":\"x\",\"ttl\":-5}\n");
+    text.push_str("not json\n");
+    let f = write_file(&dir, "si.jsonl", &text);
+    let out = run(
+        &s.url(),
+        &["--json", "warm", &f, "--skip-invalid", "--only-missing"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        (&v["written"], &v["skipped"], &v["invalid"]),
+        (&2.into(), &1.into(), &2.into()),
+        "{v}"
+    );
+    assert_eq!(s.cli(&["GET", "si:0"]), "old");
+    let err = stderr(&out);
+    let named: Vec<&str> = err.lines().filter(|l| l.contains(": line ")).collect();
+    assert_eq!(named.len(), 2, "each invalid line is named: {err}");
+    for line in named {
+        assert!(
+            line.contains("invalid") && !line.contains("skipped"),
+            "an invalid line is called what it is counted as: {line}"
+        );
+    }
+    // The plain summary says the same.
+    let out = run(&s.url(), &["warm", &f, "--skip-invalid", "--only-missing"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("skipped\t3") && text.contains("invalid\t2"),
+        "{text}"
+    );
+}

@@ -1,18 +1,23 @@
 //! A loopback TCP proxy between cachectl and a redis-server, for faults a real
 //! server cannot be made to produce on cue: a reply lost after its command ran,
-//! a command lost before it reached the server, a frozen link, a trickle.
+//! a command lost before it reached the server, a frozen link, a trickle, an
+//! error reply the server would not give.
 //!
 //! It understands just enough RESP (both directions, RESP2 and RESP3) to count
 //! commands and match each reply to its command, so a fault hits exactly the
 //! Nth command of a given name. Dropped with the test: the listener stops and
 //! every open link is shut down.
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
+
+// Public as before the split: the framing of the rig's one RESP parser.
+pub use super::resp::{command_name, resp_len};
 
 /// What the proxy does to the traffic. Counting for the one-shot faults starts
 /// when the mode is set, over all connections.
@@ -31,6 +36,15 @@ pub enum Mode {
     Freeze,
     /// Replies are forwarded `bytes` at a time, `delay` apart.
     Trickle { bytes: usize, delay: Duration },
+    /// The next `times` commands named `cmd` are not forwarded but answered
+    /// with the error reply `error` (e.g. `TRYAGAIN ...`, `CLUSTERDOWN ...`,
+    /// which a test server does not produce on cue), in reply order so
+    /// pipelines stay matched. Then back to `Forward`.
+    ErrorReply {
+        cmd: String,
+        error: String,
+        times: usize,
+    },
 }
 
 struct Shared {
@@ -107,7 +121,8 @@ impl Proxy {
         self.shared.changed.notify_all();
     }
 
-    /// How many one-shot faults (lost reply, dropped command) have happened.
+    /// How many faults (lost replies, dropped commands, injected errors) have
+    /// happened.
     pub fn fired(&self) -> usize {
         self.shared.fired.load(Ordering::SeqCst)
     }
@@ -134,10 +149,14 @@ struct Link {
     sent: usize,
     /// Index (0-based, in forwarding order) of the command whose reply is to be lost.
     lose_at: Option<usize>,
+    /// Replies owed to the client, in order: `None` is the server's next
+    /// reply, `Some` an injected one.
+    owed: VecDeque<Option<Vec<u8>>>,
 }
 
 fn link(client: TcpStream, server: TcpStream, shared: Arc<Shared>) {
-    let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else {
+    let (Ok(c2), Ok(c3), Ok(s2)) = (client.try_clone(), client.try_clone(), server.try_clone())
+    else {
         return;
     };
     if let Ok(mut links) = shared.links.lock() {
@@ -157,7 +176,7 @@ fn link(client: TcpStream, server: TcpStream, shared: Arc<Shared>) {
     let close = Closer(Arc::new(pair));
     let close2 = Closer(close.0.clone());
     let (sh_up, st_up) = (shared.clone(), state.clone());
-    thread::spawn(move || upstream(client, s2, sh_up, st_up, close));
+    thread::spawn(move || upstream(client, s2, c3, sh_up, st_up, close));
     thread::spawn(move || downstream(server, c2, shared, state, close2));
 }
 
@@ -171,10 +190,18 @@ impl Closer {
     }
 }
 
+/// What happens to one command on its way to the server.
+enum Fate {
+    Forward,
+    Drop,
+    Answer(Vec<u8>),
+}
+
 /// Client → server: count commands, apply the command-side faults.
 fn upstream(
     mut from: TcpStream,
     mut to: TcpStream,
+    mut client: TcpStream,
     shared: Arc<Shared>,
     state: Arc<Mutex<Link>>,
     close: Closer,
@@ -191,7 +218,7 @@ fn upstream(
         while let Some(len) = resp_len(&buf) {
             let name = command_name(&buf[..len]);
             shared.wait_thawed();
-            let mut drop_now = false;
+            let mut fate = Fate::Forward;
             if let (Ok(mut m), Ok(mut st)) = (shared.mode.lock(), state.lock()) {
                 let (mode, seen) = &mut *m;
                 match mode.clone() {
@@ -205,17 +232,45 @@ fn upstream(
                     Mode::DropBefore { cmd, nth } if cmd.eq_ignore_ascii_case(&name) => {
                         *seen += 1;
                         if *seen == nth {
-                            drop_now = true;
+                            fate = Fate::Drop;
+                            *mode = Mode::Forward;
+                        }
+                    }
+                    Mode::ErrorReply { cmd, error, times } if cmd.eq_ignore_ascii_case(&name) => {
+                        *seen += 1;
+                        if *seen <= times {
+                            fate = Fate::Answer(format!("-{error}\r\n").into_bytes());
+                        }
+                        if *seen >= times {
                             *mode = Mode::Forward;
                         }
                     }
                     _ => {}
                 }
-                if !drop_now {
-                    st.sent += 1;
+                match &fate {
+                    Fate::Forward => {
+                        st.sent += 1;
+                        st.owed.push_back(None);
+                    }
+                    Fate::Answer(error) => {
+                        shared.fired.fetch_add(1, Ordering::SeqCst);
+                        if st.owed.is_empty() {
+                            // Nothing is in flight: the answer is next in line
+                            // (written under the link lock, as downstream writes).
+                            if client.write_all(error).is_err() {
+                                close.close();
+                                return;
+                            }
+                        } else {
+                            st.owed.push_back(Some(error.clone()));
+                        }
+                        buf.drain(..len);
+                        continue;
+                    }
+                    Fate::Drop => {}
                 }
             }
-            if drop_now {
+            if matches!(fate, Fate::Drop) {
                 // What came before it still goes; it and the rest do not.
                 let _ = to.write_all(&out);
                 shared.fired.fetch_add(1, Ordering::SeqCst);
@@ -248,15 +303,16 @@ fn downstream(
             Ok(n) => n,
         };
         buf.extend_from_slice(&chunk[..n]);
+        shared.wait_thawed();
+        let mode = shared.mode();
+        // Held until written, so an answer injected upstream cannot overtake
+        // the replies before it.
+        let Ok(mut st) = state.lock() else { break };
         let mut out = Vec::new();
         while let Some(len) = resp_len(&buf) {
             // Out-of-band pushes answer no command.
             if buf[0] != b'>' {
-                let lose = state
-                    .lock()
-                    .map(|s| s.lose_at == Some(replied))
-                    .unwrap_or(false);
-                if lose {
+                if st.lose_at == Some(replied) {
                     // The replies before it still arrive; this one never does.
                     let _ = to.write_all(&out);
                     shared.fired.fetch_add(1, Ordering::SeqCst);
@@ -264,88 +320,28 @@ fn downstream(
                     return;
                 }
                 replied += 1;
+                st.owed.pop_front();
             }
             out.extend(buf.drain(..len));
+            while let Some(Some(_)) = st.owed.front() {
+                if let Some(Some(answer)) = st.owed.pop_front() {
+                    out.extend(answer);
+                }
+            }
         }
-        shared.wait_thawed();
-        let sent = match shared.mode() {
+        let sent = match mode {
             Mode::Trickle { bytes, delay } => out.chunks(bytes.max(1)).all(|piece| {
                 thread::sleep(delay);
                 to.write_all(piece).is_ok()
             }),
             _ => to.write_all(&out).is_ok(),
         };
+        drop(st);
         if !sent {
             break;
         }
     }
     close.close();
-}
-
-/// The first element of a command array, upper-cased ("" if none).
-pub fn command_name(cmd: &[u8]) -> String {
-    // *N\r\n$L\r\nNAME\r\n…
-    let mut parts = cmd.split(|&b| b == b'\n');
-    let _count = parts.next();
-    let _len = parts.next();
-    parts
-        .next()
-        .map(|n| String::from_utf8_lossy(n.strip_suffix(b"\r").unwrap_or(n)).to_ascii_uppercase())
-        .unwrap_or_default()
-}
-
-/// Length of the first complete RESP value in `buf`, `None` if incomplete.
-pub fn resp_len(buf: &[u8]) -> Option<usize> {
-    value_end(buf, 0)
-}
-
-fn line_end(buf: &[u8], at: usize) -> Option<usize> {
-    buf.get(at..)?
-        .windows(2)
-        .position(|w| w == b"\r\n")
-        .map(|p| at + p + 2)
-}
-
-fn number(buf: &[u8], at: usize, end: usize) -> Option<i64> {
-    std::str::from_utf8(&buf[at + 1..end - 2])
-        .ok()?
-        .parse()
-        .ok()
-}
-
-fn value_end(buf: &[u8], at: usize) -> Option<usize> {
-    let kind = *buf.get(at)?;
-    let end = line_end(buf, at)?;
-    match kind {
-        b'$' | b'!' | b'=' => {
-            let n = number(buf, at, end)?;
-            if n < 0 {
-                return Some(end);
-            }
-            let stop = end + n as usize + 2;
-            (buf.len() >= stop).then_some(stop)
-        }
-        b'*' | b'~' | b'>' | b'%' | b'|' => {
-            let n = number(buf, at, end)?;
-            let items = if matches!(kind, b'%' | b'|') {
-                n * 2
-            } else {
-                n
-            };
-            let mut pos = end;
-            for _ in 0..items.max(0) {
-                pos = value_end(buf, pos)?;
-            }
-            // An attribute comes before the value it describes.
-            if kind == b'|' {
-                return value_end(buf, pos);
-            }
-            Some(pos)
-        }
-        // Simple strings, errors, integers, null, doubles, booleans, big numbers,
-        // and inline commands: one line.
-        _ => Some(end),
-    }
 }
 
 #[cfg(test)]
@@ -393,18 +389,5 @@ mod tests {
         assert_eq!(s.call(&[b"GET", b"px:lost"]).as_bytes(), Some(&b"v"[..]));
         // SET is not re-sent after a drop unless it is idempotent; either way it ran once.
         assert!(out.status.code().is_some());
-    }
-
-    #[test]
-    fn resp_lengths() {
-        assert_eq!(resp_len(b"+OK\r\n"), Some(5));
-        assert_eq!(resp_len(b":12\r\n+x"), Some(5));
-        assert_eq!(resp_len(b"$3\r\nab"), None);
-        assert_eq!(resp_len(b"$3\r\nabc\r\n"), Some(9));
-        assert_eq!(resp_len(b"$-1\r\n"), Some(5));
-        assert_eq!(resp_len(b"*2\r\n$1\r\na\r\n:1\r\n"), Some(15));
-        assert_eq!(resp_len(b"*2\r\n$1\r\na\r\n"), None);
-        assert_eq!(resp_len(b"%1\r\n+a\r\n:1\r\n"), Some(12));
-        assert_eq!(command_name(b"*2\r\n$6\r\nunlink\r\n$1\r\nk\r\n"), "UNLINK");
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use super::{free_port, redis_server_bin, wait_until, RedisServer, HOST};
+use super::build::server_bin;
+use super::server::{info_value, redis_cli_bin};
+use super::{free_port, wait_until, RedisServer, HOST};
 
 /// Master name the sentinels watch.
 pub const MASTER: &str = "cachemaster";
@@ -47,10 +49,6 @@ fn low_port() -> u16 {
             return p;
         }
     }
-}
-
-fn cli_bin() -> std::ffi::OsString {
-    std::env::var_os("REDIS_CLI_BIN").unwrap_or_else(|| "redis-cli".into())
 }
 
 impl SentinelSetup {
@@ -135,7 +133,7 @@ impl SentinelSetup {
 
     /// redis-cli against sentinel `i` (authenticated when it needs it).
     pub fn sentinel_cli(&self, i: usize, args: &[&str]) -> String {
-        let mut cmd = Command::new(cli_bin());
+        let mut cmd = Command::new(redis_cli_bin());
         cmd.args(["-h", HOST, "-p"])
             .arg(self.sentinels[i].port.to_string());
         if let Some(p) = &self.sentinel_pass {
@@ -172,7 +170,7 @@ impl SentinelSetup {
             match ports[0] {
                 Some(p) if ports.iter().all(|q| *q == Some(p)) => {
                     port = p;
-                    self.server(p).info_field("replication", "role").as_deref() == Some("master")
+                    replication_field(self.server(p), "role").as_deref() == Some("master")
                 }
                 _ => false,
             }
@@ -199,12 +197,17 @@ impl SentinelSetup {
         let new = self.master();
         let old = self.server(old);
         wait_until(FAILOVER, "the old master to follow the new one", || {
-            old.info_field("replication", "master_link_status")
-                .as_deref()
-                == Some("up")
+            replication_field(old, "master_link_status").as_deref() == Some("up")
         });
         new
     }
+}
+
+/// One field of `INFO replication`; `None` also when the connection drops,
+/// as it does when a sentinel reconfigures the node (it kills the clients).
+fn replication_field(server: &RedisServer, field: &str) -> Option<String> {
+    let reply = server.try_call(&[b"INFO", b"replication"]).ok()?;
+    info_value(reply.as_str()?, field).map(str::to_owned)
 }
 
 /// The value after `name` in redis-cli's flat print of a field/value reply.
@@ -237,7 +240,7 @@ fn spawn_sentinel(
     }
     let path = dir.path().join("sentinel.conf");
     fs::write(&path, conf).expect("writing sentinel.conf");
-    let child = Command::new(redis_server_bin())
+    let child = Command::new(server_bin())
         .arg(&path)
         .arg("--sentinel")
         .stdin(Stdio::null())
