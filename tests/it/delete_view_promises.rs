@@ -36,25 +36,32 @@ fn finish(mut child: std::process::Child) -> (Option<i32>, Vec<u8>) {
 fn at_80_columns_the_question_is_one_line_drawn_once() {
     let s = RedisServer::start();
     load(&s, &keys("tty80:", 40), None);
-    let mut child = spawn_on_terminal(
-        80,
-        &format!("{} --url {} scan-delete 'tty80:*'", bin(), s.url()),
-    );
-    type_keys(&mut child, "n");
-    let (code, raw) = finish(child);
-    let screen = replay(&raw, 80);
-    let text = screen.join("\n");
-    assert_eq!(code, Some(2), "{text}");
-    assert_eq!(s.dbsize(), 40, "a no changes nothing");
-    assert_eq!(
-        screen.iter().filter(|l| l.contains("'tty80:*'")).count(),
-        1,
-        "the target is named once, the question is not drawn twice:\n{text}"
-    );
-    let answered: Vec<&String> = screen.iter().filter(|l| l.ends_with("? no")).collect();
-    assert_eq!(answered.len(), 1, "one answered question:\n{text}");
-    assert!(answered[0].contains("about 40"), "{text}");
-    assert!(!text.contains("error"), "a no is no error:\n{text}");
+    let members: Vec<String> = (0..40).map(|i| format!("tty80:{i}")).collect();
+    let mut sadd = vec!["SADD", "tag:t80"];
+    sadd.extend(members.iter().map(String::as_str));
+    s.cli(&sadd);
+    for (args, target) in [
+        ("scan-delete 'tty80:*'", "'tty80:*'"),
+        ("flush-prefix 'tty80:'", "'tty80:*'"),
+        ("tag-invalidate t80", "tag:t80"),
+    ] {
+        let mut child = spawn_on_terminal(80, &format!("{} --url {} {args}", bin(), s.url()));
+        type_keys(&mut child, "n");
+        let (code, raw) = finish(child);
+        let screen = replay(&raw, 80);
+        let text = screen.join("\n");
+        assert_eq!(code, Some(2), "{args}: {text}");
+        assert_eq!(
+            screen.iter().filter(|l| l.contains(target)).count(),
+            1,
+            "{args}: the target is named once, the question is not drawn twice:\n{text}"
+        );
+        let answered: Vec<&String> = screen.iter().filter(|l| l.ends_with("? no")).collect();
+        assert_eq!(answered.len(), 1, "{args}: one answered question:\n{text}");
+        assert!(answered[0].contains("40 "), "{args}: {text}");
+        assert!(!text.contains("error"), "{args}: a no is no error:\n{text}");
+    }
+    assert_eq!(s.dbsize(), 41, "a no changes nothing");
 }
 
 /// The number before `word` in the last place it was drawn.
