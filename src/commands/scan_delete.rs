@@ -11,8 +11,8 @@ use crate::core::interrupt::Interrupt;
 use crate::core::scan::estimate;
 use crate::error::usage;
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
-use crate::output::delete::confirmation;
-use crate::output::{fmt, Outcome};
+use crate::output::delete::{confirmation, event_text, progress_text};
+use crate::output::Outcome;
 use crate::report::delete::{DeletePlan, DeleteReport, NodeCount, Rescan, Resumed, Target};
 
 pub async fn run(args: &ScanDeleteArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -145,33 +145,4 @@ pub async fn delete_matching(
         checkpoint,
     };
     Ok(Outcome::failed(report, done.failure))
-}
-
-fn event_text(e: &Event) -> String {
-    match e {
-        Event::Rescan { node, reason } => format!("{node}: {reason}: scanning it again from the start"),
-        Event::Inexact { node, reason } => format!(
-            "{node}: {reason}: its scan started over, so the count is not exact (keys may be counted twice)"
-        ),
-        Event::LayoutMoved => "cluster slots moved during the pass: scanning again".into(),
-    }
-}
-
-/// The progress line: the same `matched` the summary ends with.
-fn progress_text(p: &Progress, dry_run: bool) -> String {
-    let mut msg = if dry_run {
-        format!("pass {}: {} found", p.pass, fmt::count(p.matched))
-    } else {
-        format!(
-            "pass {}: {} matched, {} deleted",
-            p.pass,
-            fmt::count(p.matched),
-            fmt::count(p.deleted)
-        )
-    };
-    msg.push_str(&format!(", {}", fmt::rate(p.per_sec)));
-    for (addr, m, d) in &p.nodes {
-        msg.push_str(&format!(" | {addr} {d}/{m}"));
-    }
-    msg
 }

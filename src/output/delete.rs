@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use super::fmt;
 use super::grid::{Grid, Pairs};
 use super::View;
+use crate::core::delete::{Event, Progress};
 use crate::report::delete::{DeletePlan, DeleteReport, Target};
 
 /// How a target reads in a sentence.
@@ -43,6 +44,36 @@ pub fn confirmation(plan: &DeletePlan) -> (String, String) {
         _ => format!("{} about {} keys?", plan.action, fmt::count(plan.matches)),
     };
     (details, question)
+}
+
+/// A notice for something the run met.
+pub fn event_text(e: &Event) -> String {
+    match e {
+        Event::Rescan { node, reason } => format!("{node}: {reason}: scanning it again from the start"),
+        Event::Inexact { node, reason } => format!(
+            "{node}: {reason}: its scan started over, so the count is not exact (keys may be counted twice)"
+        ),
+        Event::LayoutMoved => "cluster slots moved during the pass: scanning again".into(),
+    }
+}
+
+/// The progress line: the same `matched` the summary ends with.
+pub fn progress_text(p: &Progress, dry_run: bool) -> String {
+    let mut msg = if dry_run {
+        format!("pass {}: {} found", p.pass, fmt::count(p.matched))
+    } else {
+        format!(
+            "pass {}: {} matched, {} deleted",
+            p.pass,
+            fmt::count(p.matched),
+            fmt::count(p.deleted)
+        )
+    };
+    msg.push_str(&format!(", {}", fmt::rate(p.per_sec)));
+    for (addr, m, d) in &p.nodes {
+        msg.push_str(&format!(" | {addr} {}/{}", fmt::count(*d), fmt::count(*m)));
+    }
+    msg
 }
 
 impl DeleteReport {
@@ -291,6 +322,35 @@ mod tests {
             insta::assert_snapshot!(format!("delete_finished_{w}"), table(&r, w));
         }
         insta::assert_snapshot!("delete_finished_plain", plain(&r));
+    }
+
+    #[test]
+    fn the_progress_line_reads_like_the_summary() {
+        let p = Progress {
+            pass: 1,
+            matched: 20_763,
+            deleted: 20_700,
+            per_sec: 261_192.988_6,
+            nodes: vec![("127.0.0.1:30001".into(), 6_921, 6_900)],
+        };
+        assert_eq!(
+            progress_text(&p, false),
+            "pass 1: 20,763 matched, 20,700 deleted, 261,193/s | 127.0.0.1:30001 6,900/6,921"
+        );
+        assert_eq!(
+            progress_text(
+                &Progress {
+                    nodes: Vec::new(),
+                    ..p
+                },
+                true
+            ),
+            "pass 1: 20,763 found, 261,193/s"
+        );
+        assert_eq!(
+            event_text(&Event::LayoutMoved),
+            "cluster slots moved during the pass: scanning again"
+        );
     }
 
     fn plan(pattern: &str, target: Target) -> DeletePlan {
