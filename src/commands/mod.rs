@@ -28,7 +28,6 @@ pub struct Ctx {
     pub printer: Printer,
     pub ns: Namespace,
     spec: ConnSpec,
-    global: GlobalArgs,
 }
 
 impl Ctx {
@@ -41,12 +40,11 @@ impl Ctx {
         if g.insecure && !g.quiet {
             eprintln!("Warning: --insecure: the server's TLS certificate is not verified; anyone in between can read and change this session.");
         }
-        let spec = ConnSpec::from_args(g)?;
+        let spec = crate::config::conn_spec(g)?;
         Ok(Ctx {
             printer,
             ns: Namespace::new(g.prefix.as_deref()),
             spec,
-            global: g.clone(),
         })
     }
 
@@ -56,19 +54,7 @@ impl Ctx {
 
     /// Another server with the same credentials and TLS settings (Redlock nodes).
     pub fn spec_for(&self, url: &str) -> anyhow::Result<ConnSpec> {
-        let g = GlobalArgs {
-            url: Some(url.to_string()),
-            host: None,
-            port: None,
-            db: None,
-            askpass: false,
-            sentinels: Vec::new(),
-            master: None,
-            sentinel_user: None,
-            sentinel_pass: None,
-            ..self.global.clone()
-        };
-        ConnSpec::from_args(&g)
+        self.spec.with_url(url)
     }
 }
 

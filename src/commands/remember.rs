@@ -1,332 +1,44 @@
 //! `remember KEY --ttl D -- CMD`: cache-or-compute with single flight across
-//! processes and hosts, and XFetch probabilistic early recomputation.
-//!
-//! The value key holds the plain bytes an application would read. Beside it, in
-//! the same hash slot: `{KEY}:cachectl:lock` (the single-flight lock, kept alive
-//! while CMD runs) and `{KEY}:cachectl:meta` (the last compute time in ms, for
-//! XFetch, with the value's TTL).
+//! processes and hosts, and XFetch early recomputation (see `core::remember`).
 
-use std::io::{self, Write};
-use std::time::{Duration, Instant};
-
-use redis::{FromRedisValue, Value};
-use serde_json::json;
-
-use super::get::json_text;
 use super::Ctx;
-use crate::child::{code_of, listen, spawn, Ended, Keeping, Signals};
 use crate::cli::RememberArgs;
-use crate::core::conn::{Idempotent, Redis, Routed};
-use crate::core::lock::{companion, extend, new_token, release, release_after_failure, try_lock};
-use crate::error::{negative, usage, CliError};
+use crate::core::remember::{remember, Options};
+use crate::error::negative;
 use crate::keys::{arg_bytes, escape_bytes};
-use crate::output::{Outcome, Render};
-
-struct Keys {
-    value: Vec<u8>,
-    lock: Vec<u8>,
-    meta: Vec<u8>,
-}
-
-struct Cached {
-    value: Vec<u8>,
-    ttl_ms: Option<i64>,
-    delta_ms: Option<f64>,
-}
-
-/// Value, its PTTL and the recorded compute time, in one round trip.
-async fn read(redis: &Redis, k: &Keys) -> anyhow::Result<Option<Cached>> {
-    let mut g = redis::cmd("GET");
-    g.arg(&k.value);
-    let mut p = redis::cmd("PTTL");
-    p.arg(&k.value);
-    let mut m = redis::cmd("GET");
-    m.arg(&k.meta);
-    let cmds = [
-        Routed::new(&k.value, g),
-        Routed::new(&k.value, p),
-        Routed::new(&k.meta, m),
-    ];
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
-    redis.first_error(&r)?;
-    let Value::BulkString(value) = &r[0] else {
-        return Ok(None);
-    };
-    let ttl = i64::from_redis_value(r[1].clone()).ok().filter(|t| *t >= 0);
-    let delta = match &r[2] {
-        Value::BulkString(b) => std::str::from_utf8(b).ok().and_then(|s| s.parse().ok()),
-        _ => None,
-    };
-    Ok(Some(Cached {
-        value: value.clone(),
-        ttl_ms: ttl,
-        delta_ms: delta,
-    }))
-}
-
-/// XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): recompute when
-/// `now − δ·β·ln(rand) ≥ expiry`, i.e. `−δ·β·ln(rand) ≥ remaining TTL`.
-pub fn xfetch_due(delta_ms: f64, beta: f64, remaining_ms: f64, rand01: f64) -> bool {
-    if beta <= 0.0 || delta_ms <= 0.0 {
-        return false;
-    }
-    let r = rand01.clamp(f64::MIN_POSITIVE, 1.0);
-    -delta_ms * beta * r.ln() >= remaining_ms
-}
-
-enum Computed {
-    Stored(Vec<u8>, u64),
-    Failed(anyhow::Error),
-}
-
-/// Run CMD holding the lock (taken at `locked_at`, extended every lock_ttl/3),
-/// store its stdout. Every outcome but a stored value frees the lock at once
-/// (compare-and-delete, so never another holder's): a false single-flight lock
-/// would make the next callers wait for a value nobody computes.
-async fn compute(
-    redis: &Redis,
-    args: &RememberArgs,
-    k: &Keys,
-    token: &str,
-    locked_at: tokio::time::Instant,
-    signals: &Signals,
-) -> anyhow::Result<Computed> {
-    let result = compute_locked(redis, args, k, token, locked_at, signals).await;
-    if !matches!(result, Ok(Computed::Stored(..))) {
-        // The failure may have been the connection itself: this goes again.
-        let _ = release_after_failure(redis, &k.lock, token.as_bytes()).await;
-    }
-    result
-}
-
-async fn compute_locked(
-    redis: &Redis,
-    args: &RememberArgs,
-    k: &Keys,
-    token: &str,
-    locked_at: tokio::time::Instant,
-    signals: &Signals,
-) -> anyhow::Result<Computed> {
-    let started = Instant::now();
-    let plan = Keeping::new(args.lock_ttl, None).map_err(usage)?;
-    let mut child = spawn(&args.cmd, true, &[])?;
-    let ended = child
-        .supervise(plan, locked_at + args.lock_ttl, signals, || {
-            extend(redis, &k.lock, token, args.lock_ttl)
-        })
-        .await?;
-    let out = child.stdout().await;
-    let status = match ended {
-        Ended::Exited(s) => s,
-        Ended::Interrupted => return Ok(Computed::Failed(CliError::Interrupted.into())),
-        Ended::LockLost => {
-            return Ok(Computed::Failed(negative(format!(
-                "lost the compute lock {} while {} ran; nothing cached",
-                escape_bytes(&k.lock),
-                child.name
-            ))))
-        }
-    };
-    if !status.success() {
-        return Ok(Computed::Failed(
-            CliError::Child {
-                cmd: child.name.clone(),
-                code: code_of(status),
-            }
-            .into(),
-        ));
-    }
-    let out = out?;
-    let delta = started.elapsed().as_millis() as u64;
-    let mut set = redis::cmd("SET");
-    set.arg(&k.value).arg(&out);
-    let mut meta = redis::cmd("SET");
-    meta.arg(&k.meta).arg(delta);
-    if let Some(ttl) = args.ttl {
-        let ms = ttl.as_millis() as u64;
-        set.arg("PX").arg(ms);
-        meta.arg("PX").arg(ms);
-    }
-    let cmds = [Routed::new(&k.value, set), Routed::new(&k.meta, meta)];
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
-    redis.first_error(&r)?;
-    release(redis, &k.lock, token.as_bytes()).await?;
-    Ok(Computed::Stored(out, delta))
-}
+use crate::output::Outcome;
+use crate::report::remember::RememberReport;
 
 pub async fn run(args: &RememberArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    let value = ctx.ns.key(&arg_bytes(&args.key));
-    let k = Keys {
-        lock: companion(&value, "cachectl:lock"),
-        meta: companion(&value, "cachectl:meta"),
-        value,
+    let name = arg_bytes(&args.key);
+    let opts = Options {
+        ttl: args.ttl,
+        lock_ttl: args.lock_ttl,
+        wait: args.wait,
+        beta: args.beta,
+        cmd: args.cmd.clone(),
     };
     let redis = ctx.connect().await?;
-    let mut report = RememberReport {
-        key: escape_bytes(&arg_bytes(&args.key)),
-        ..Default::default()
+    let Some(served) = remember(&redis, ctx.ns.key(&name), &opts).await? else {
+        return Err(negative(format!(
+            "gave up after {}: another process is still computing {} (raise --wait)",
+            humantime::format_duration(args.wait),
+            escape_bytes(&name)
+        )));
     };
-
-    if let Some(hit) = read(&redis, &k).await? {
-        let early = match (hit.delta_ms, hit.ttl_ms) {
-            (Some(d), Some(t)) => xfetch_due(d, args.beta, t as f64, rand::random::<f64>()),
-            _ => false,
-        };
-        if early {
-            let signals = listen();
-            let token = new_token();
-            // Only one process refreshes early; everyone else keeps serving the hit.
-            let locked_at = tokio::time::Instant::now();
-            if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
-                // Any failure of an early refresh (CMD failed or could not
-                // start, the store failed) still leaves a good hit to serve.
-                let computed = compute(&redis, args, &k, &token, locked_at, &signals)
-                    .await
-                    .unwrap_or_else(Computed::Failed);
-                match computed {
-                    Computed::Stored(v, d) => {
-                        report.fill(v, false, true, Some(d), args);
-                        report.early = true;
-                        return Ok(Outcome::with_failure(report, None));
-                    }
-                    Computed::Failed(e) if signals.interrupt.is_set() => return Err(e),
-                    Computed::Failed(e) => {
-                        ctx.printer.notice(&format!(
-                            "early recomputation failed ({e:#}); serving the cached value"
-                        ));
-                    }
-                }
-            }
-        }
-        report.fill(hit.value, true, false, None, args);
-        report.ttl_ms = hit.ttl_ms;
-        return Ok(Outcome::with_failure(report, None));
+    if let Some(e) = &served.early_failure {
+        ctx.printer.notice(&format!(
+            "early recomputation failed ({e:#}); serving the cached value"
+        ));
     }
-
-    // Miss: one process computes, the others wait for its value.
-    let signals = listen();
-    let token = new_token();
-    let deadline = tokio::time::Instant::now() + args.wait;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        let locked_at = tokio::time::Instant::now();
-        if try_lock(&redis, &k.lock, &token, args.lock_ttl).await? {
-            // Someone may have stored the value just before we got the lock.
-            let hit = read(&redis, &k).await;
-            if !matches!(hit, Ok(None)) {
-                release(&redis, &k.lock, token.as_bytes()).await?;
-            }
-            if let Some(hit) = hit? {
-                report.fill(hit.value, true, false, None, args);
-                return Ok(Outcome::with_failure(report, None));
-            }
-            return match compute(&redis, args, &k, &token, locked_at, &signals).await? {
-                Computed::Stored(v, d) => {
-                    report.fill(v, false, true, Some(d), args);
-                    Ok(Outcome::with_failure(report, None))
-                }
-                Computed::Failed(e) => Err(e),
-            };
-        }
-        if let Some(hit) = read(&redis, &k).await? {
-            report.fill(hit.value, true, false, None, args);
-            report.waited = true;
-            return Ok(Outcome::with_failure(report, None));
-        }
-        if signals.interrupt.is_set() {
-            return Err(CliError::Interrupted.into());
-        }
-        let now = tokio::time::Instant::now();
-        if now >= deadline {
-            return Err(negative(format!(
-                "gave up after {}: another process is still computing {} (raise --wait)",
-                humantime::format_duration(args.wait),
-                report.key
-            )));
-        }
-        tokio::time::sleep(pause.min(deadline - now)).await;
-        pause = (pause * 2).min(Duration::from_millis(100));
-    }
-}
-
-#[derive(Default)]
-struct RememberReport {
-    key: String,
-    value: Vec<u8>,
-    hit: bool,
-    computed: bool,
-    early: bool,
-    waited: bool,
-    compute_ms: Option<u64>,
-    ttl_ms: Option<i64>,
-}
-
-impl RememberReport {
-    fn fill(
-        &mut self,
-        value: Vec<u8>,
-        hit: bool,
-        computed: bool,
-        compute_ms: Option<u64>,
-        args: &RememberArgs,
-    ) {
-        self.value = value;
-        self.hit = hit;
-        self.computed = computed;
-        self.compute_ms = compute_ms;
-        if computed {
-            self.ttl_ms = args.ttl.map(|d| d.as_millis() as i64);
-        }
-    }
-}
-
-impl Render for RememberReport {
-    fn json(&self) -> serde_json::Value {
-        json!({
-            "key": self.key,
-            "hit": self.hit,
-            "computed": self.computed,
-            "early": self.early,
-            "waited": self.waited,
-            "compute_ms": self.compute_ms,
-            "ttl_ms": self.ttl_ms,
-            "value": json_text(&self.value),
-        })
-    }
-
-    fn tables(&self) -> Vec<comfy_table::Table> {
-        Vec::new()
-    }
-
-    fn raw_on_terminal(&self) -> bool {
-        // The value itself is the answer, on a terminal too.
-        true
-    }
-
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(&self.value)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xfetch_probability_rises_as_expiry_nears() {
-        // Far from expiry: even an unlucky draw does not trigger.
-        assert!(!xfetch_due(100.0, 1.0, 1_000_000.0, 0.001));
-        // At expiry every draw triggers.
-        assert!(xfetch_due(100.0, 1.0, 0.0, 0.99));
-        // beta = 0 never triggers.
-        assert!(!xfetch_due(100.0, 0.0, 0.0, 0.001));
-        // -ln(0.5) * 100 ≈ 69 ms of headroom.
-        assert!(xfetch_due(100.0, 1.0, 60.0, 0.5));
-        assert!(!xfetch_due(100.0, 1.0, 80.0, 0.5));
-        let hits = (1..1000)
-            .filter(|i| xfetch_due(100.0, 1.0, 200.0, *i as f64 / 1000.0))
-            .count();
-        // P(-100 ln r >= 200) = e^-2 ≈ 13.5%.
-        assert!((100..170).contains(&hits), "{hits}");
-    }
+    Ok(Outcome::report(RememberReport {
+        key: name,
+        hit: served.hit,
+        computed: served.computed,
+        early: served.early,
+        waited: served.waited,
+        compute_ms: served.compute_ms,
+        ttl_ms: served.ttl_ms,
+        value: served.value,
+    }))
 }

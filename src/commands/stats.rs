@@ -40,7 +40,7 @@ async fn inspect_keys(
         cmds.push(Routed::new(k, p));
         cmds.push(Routed::new(k, m));
     }
-    let r = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    let r = redis.batch(cmds, Idempotent::Yes).await?.replies;
     let mut ks = into
         .lock()
         .map_err(|_| anyhow::anyhow!("keyspace tally poisoned"))?;

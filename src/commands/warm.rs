@@ -1,7 +1,6 @@
 //! `warm FILE | -`: bulk-load a cache from JSON lines or CSV (the loader is
 //! `core::load`): validate, then write on the bulk engine, and report.
 
-use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -10,7 +9,7 @@ use crate::cli::{InputFormat, WarmArgs};
 use crate::core::interrupt::Interrupt;
 use crate::core::load::{load, open_input, validate, Check, Plan, Writer};
 use crate::error::usage;
-use crate::output::{table, Outcome, Render};
+use crate::output::Outcome;
 use crate::records::{Format, Invalid};
 use crate::report::warm::WarmReport;
 
@@ -85,7 +84,7 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         report.finish(started.elapsed().as_millis() as u64);
         let failure = (check.invalid > 0)
             .then(|| usage(format!("{} invalid lines in {source}", check.invalid)));
-        return Ok(Outcome::with_failure(report, failure));
+        return Ok(Outcome::failed(report, failure));
     }
 
     let redis = ctx.connect().await?;
@@ -121,51 +120,5 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         (report.read, report.invalid) = (loaded.seen.read, loaded.seen.invalid);
     }
     report.finish(started.elapsed().as_millis() as u64);
-    Ok(Outcome::with_failure(report, loaded.failure))
-}
-
-impl Render for WarmReport {
-    fn json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_default()
-    }
-
-    fn tables(&self) -> Vec<comfy_table::Table> {
-        let mut head = vec!["read", "written", "skipped"];
-        let mut row = vec![
-            self.read.to_string(),
-            self.written.to_string(),
-            self.skipped.to_string(),
-        ];
-        // Shown only when a run stopped with writes in flight.
-        if self.unreachable > 0 {
-            head.push("unreachable");
-            row.push(self.unreachable.to_string());
-        }
-        if self.unconfirmed > 0 {
-            head.push("unconfirmed");
-            row.push(self.unconfirmed.to_string());
-        }
-        head.extend(["invalid", "elapsed", "keys/s"]);
-        row.extend([
-            self.invalid.to_string(),
-            format!("{} ms", self.elapsed_ms),
-            format!("{:.0}", self.keys_per_sec),
-        ]);
-        let mut t = table(&head);
-        t.add_row(row);
-        vec![t]
-    }
-
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "read\t{}", self.read)?;
-        writeln!(out, "written\t{}", self.written)?;
-        writeln!(out, "skipped\t{}", self.skipped)?;
-        if self.unreachable > 0 {
-            writeln!(out, "unreachable\t{}", self.unreachable)?;
-        }
-        if self.unconfirmed > 0 {
-            writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
-        }
-        writeln!(out, "invalid\t{}", self.invalid)
-    }
+    Ok(Outcome::failed(report, loaded.failure))
 }

@@ -172,7 +172,7 @@ async fn forget(
         c.arg(m);
     }
     cmds.push(Routed::new(tag, c));
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    let replies = redis.batch(cmds, Idempotent::Yes).await?.replies;
     redis.first_error(&replies)?;
     Ok(replies[..replies.len() - 1]
         .iter()
@@ -221,7 +221,7 @@ async fn existence(redis: &Redis, keys: &[Vec<u8>]) -> anyhow::Result<Vec<Option
             Routed::new(k, c)
         })
         .collect();
-    let replies = redis.batch(&cmds, Idempotent::Yes).await?;
+    let replies = redis.batch(cmds, Idempotent::Yes).await?.replies;
     replies
         .into_iter()
         .map(|v| match v {

@@ -625,7 +625,7 @@ fn first_score(v: &Value) -> Option<f64> {
 /// Send read-only commands to the key's node; error replies become failures.
 async fn read(redis: &Redis, key: &[u8], cmds: Vec<redis::Cmd>) -> anyhow::Result<Vec<Value>> {
     let routed: Vec<Routed> = cmds.into_iter().map(|c| Routed::new(key, c)).collect();
-    let replies = redis.batch(&routed, Idempotent::Yes).await?;
+    let replies = redis.batch(routed, Idempotent::Yes).await?.replies;
     if let Some(Value::ServerError(e)) = replies.iter().find(|v| matches!(v, Value::ServerError(_)))
     {
         let node = redis.node_for_slot(slot_of(key)).addr.clone();

@@ -7,7 +7,6 @@
 //! file first so both passes read the same bytes. Memory stays flat: only the
 //! chunks in flight and one pending chunk per node are held.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Seek};
 use std::path::Path;
@@ -20,7 +19,7 @@ use redis::Value;
 use tokio::sync::mpsc;
 
 use super::bulk::{drive, Batch, Flow, Place};
-use super::conn::{is_unreachable, unreachable_failure, Idempotent, Node, Redis, Routed};
+use super::conn::{is_unreachable, unreachable_failure, Idempotent, Node, Redis, Routed, SLOTS};
 use super::interrupt::Interrupt;
 use crate::error::usage;
 use crate::keys::Namespace;
@@ -293,7 +292,10 @@ fn feed<N: Place>(
     progress: &AtomicU64,
 ) -> io::Result<Check> {
     let mut rng = rand::thread_rng();
-    let mut pending: HashMap<String, (N, Vec<Routed>)> = HashMap::new();
+    // Each node's pending chunk, and which one a slot goes to (looked up once
+    // per slot: the reader handles every line, so it does no per-line lookups).
+    let mut pending: Vec<(N, Vec<Routed>)> = Vec::new();
+    let mut slot_to: Vec<Option<usize>> = vec![None; SLOTS];
     let mut open = true;
     let mut check = Check::default();
     // Only the bytes the first pass validated: a file that grows is not read on.
@@ -324,15 +326,23 @@ fn feed<N: Place>(
                 return true;
             }
         };
-        let node = route(cmd.slot);
-        let (_, cmds) = pending
-            .entry(node.addr().to_string())
-            .or_insert_with(|| (node.clone(), Vec::with_capacity(batch)));
+        let slot = cmd.slot as usize % SLOTS;
+        let i = *slot_to[slot].get_or_insert_with(|| {
+            let node = route(cmd.slot);
+            match pending.iter().position(|(n, _)| n.addr() == node.addr()) {
+                Some(i) => i,
+                None => {
+                    pending.push((node, Vec::with_capacity(batch)));
+                    pending.len() - 1
+                }
+            }
+        });
+        let (node, cmds) = &mut pending[i];
         cmds.push(cmd);
         if cmds.len() >= batch {
             progress.store(offset, Ordering::Relaxed);
             let full = std::mem::replace(cmds, Vec::with_capacity(batch));
-            open = send(node, full);
+            open = send(node.clone(), full);
         }
         stopped = !open;
         open
@@ -344,7 +354,7 @@ fn feed<N: Place>(
         ));
     }
     if open {
-        for (node, cmds) in pending.into_values() {
+        for (node, cmds) in pending {
             if !cmds.is_empty() && !send(node, cmds) {
                 break;
             }
@@ -487,7 +497,7 @@ impl std::ops::AddAssign for Tally {
 async fn send(redis: &Redis, cmds: Vec<Routed>) -> anyhow::Result<(Tally, Option<anyhow::Error>)> {
     let mut t = Tally::default();
     let sent = cmds.len() as u64;
-    let tracked = match redis.batch_tracked(cmds, Idempotent::Yes).await {
+    let tracked = match redis.batch(cmds, Idempotent::Yes).await {
         Ok(r) => r,
         Err(e) => {
             t.unconfirmed = sent;
@@ -562,6 +572,7 @@ async fn ours_already(redis: &Redis, cmd: &redis::Cmd) -> anyhow::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
     use std::io::Write;
 
     /// A node for tests: only its address matters.

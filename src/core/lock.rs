@@ -413,7 +413,7 @@ pub async fn status(redis: &Redis, name: &[u8]) -> anyhow::Result<LockState> {
         Routed::new(name, g),
         Routed::new(&fence, f),
     ];
-    let r = redis.batch(&cmds, Idempotent::Yes).await?;
+    let r = redis.batch(cmds, Idempotent::Yes).await?.replies;
     let kind = match &r[0] {
         Value::SimpleString(s) => s.clone(),
         Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),

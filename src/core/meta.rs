@@ -118,7 +118,7 @@ pub async fn meta(redis: &Redis, keys: &[Vec<u8>], what: What) -> anyhow::Result
             one("OBJECT", Some("IDLETIME"));
         }
     }
-    let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+    let replies = redis.batch(cmds, Idempotent::Yes).await?.replies;
     match decode(what, keys.len(), replies) {
         Ok(m) => Ok(m),
         Err(Bad::Server(e)) => Err(redis

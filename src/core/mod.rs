@@ -14,12 +14,16 @@ pub mod keytype;
 pub mod limiter;
 pub mod load;
 pub mod lock;
-#[allow(dead_code)] // wired into the bulk engine once it has landed
-pub mod pace;
+pub mod lock_list;
 // The one per-key read the bulk commands move their TYPE/PTTL pipelines to.
 #[allow(dead_code)]
 pub mod meta;
+#[allow(dead_code)] // wired into the bulk engine once it has landed
+pub mod pace;
 pub mod pipeline;
+pub mod read;
+pub mod redlock;
+pub mod remember;
 pub mod scan;
 pub mod tags;
 pub mod ttl;

@@ -74,7 +74,7 @@ pub async fn add_to_tags(
             Routed::new(k, c)
         })
         .collect();
-    for reply in redis.batch(&cmds, Idempotent::Yes).await? {
+    for reply in redis.batch(cmds, Idempotent::Yes).await?.replies {
         if let Value::ServerError(e) = reply {
             return Err(server_failure(redis.display_url(), &e).into());
         }

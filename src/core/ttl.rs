@@ -165,7 +165,7 @@ pub async fn read_keys(
             }
             cmds.push(Routed::new(&k, pttl_cmd(&k)));
         }
-        let replies = redis.batch_owned(cmds, Idempotent::Yes).await?;
+        let replies = redis.batch(cmds, Idempotent::Yes).await?.replies;
         if !fall_back_from_nx(nx, &replies) {
             break replies;
         }
@@ -436,7 +436,7 @@ async fn apply_batch(
                     .map(|k| Routed::new(k, change_cmd(c, k, only_persistent))),
             );
         }
-        let tracked = redis.batch_tracked(cmds, Idempotent::Yes).await?;
+        let tracked = redis.batch(cmds, Idempotent::Yes).await?;
         if !fall_back_from_nx(nx, &tracked.replies[n..]) {
             break tracked;
         }

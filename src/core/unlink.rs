@@ -117,7 +117,7 @@ pub async fn unlink_keys(
         vec![(Routed { slot: 0, cmd }, (0..keys.len()).collect())]
     };
     let (cmds, members): (Vec<Routed>, Vec<Vec<usize>>) = groups.into_iter().unzip();
-    let sent = redis.batch_tracked(cmds, Idempotent::Yes).await?;
+    let sent = redis.batch(cmds, Idempotent::Yes).await?;
     let resent: std::collections::HashSet<usize> = sent.resent.iter().map(|(i, _)| *i).collect();
     let mut deleted = 0;
     let mut unconfirmed = 0;
@@ -153,7 +153,7 @@ pub async fn unlink_keys(
                 Routed::new(&keys[i], c)
             })
             .collect();
-        let sent = redis.batch_tracked(singles, Idempotent::Yes).await?;
+        let sent = redis.batch(singles, Idempotent::Yes).await?;
         let resent: std::collections::HashSet<usize> =
             sent.resent.iter().map(|(i, _)| *i).collect();
         for (j, (&i, reply)) in retry_single.iter().zip(sent.replies).enumerate() {

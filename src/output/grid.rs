@@ -43,6 +43,11 @@ impl Grid {
         self.rows.is_empty()
     }
 
+    /// Whether the side-by-side form fits in `width` columns.
+    pub fn fits(&self, width: usize) -> bool {
+        self.natural_width() <= width
+    }
+
     /// Width of the side-by-side form: cells plus `│ ` and ` │` borders.
     fn natural_width(&self) -> usize {
         let cols = self.header.len();

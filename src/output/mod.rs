@@ -15,9 +15,13 @@ pub mod grid;
 pub mod width;
 
 pub mod delete;
+mod get;
+mod lock;
+mod remember;
 mod set;
 pub mod tag;
 mod ttl;
+mod warm;
 
 #[cfg(test)]
 pub mod testing;

@@ -18,6 +18,7 @@
 pub mod build;
 pub mod cluster;
 pub mod command;
+pub mod endpoint;
 pub mod proxy;
 pub mod replica;
 pub mod resp;
