@@ -6,8 +6,9 @@ use redis::Value;
 
 use super::Ctx;
 use crate::cli::SetArgs;
+use crate::config;
 use crate::core::conn::Idempotent;
-use crate::core::tags::{add_to_tags, check_layout, tag_key};
+use crate::core::tags::add_to_tags;
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes};
 use crate::output::Outcome;
@@ -37,11 +38,12 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     if args.ttl.is_some_and(|d| d.as_millis() == 0) {
         return Err(usage("--ttl must be at least 1ms"));
     }
-    if !args.tags.is_empty() {
-        check_layout(&args.layout).map_err(usage)?;
-        if args.tags.iter().any(|t| t.is_empty()) {
-            return Err(usage("empty tag name"));
-        }
+    // The layout matters (and is checked) only when the key joins tags.
+    let layout = (!args.tags.is_empty())
+        .then(|| config::tag_layout(&args.layout))
+        .transpose()?;
+    if args.tags.iter().any(|t| t.is_empty()) {
+        return Err(usage("empty tag name"));
     }
     let key = ctx.ns.key(&name);
     let mut cmd = redis::cmd("SET");
@@ -65,11 +67,10 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     } else {
         Idempotent::Yes
     };
-    let tag_keys: Vec<Vec<u8>> = args
-        .tags
-        .iter()
-        .map(|t| tag_key(&ctx.ns, &args.layout, t))
-        .collect();
+    let tag_keys: Vec<Vec<u8>> = match &layout {
+        Some(l) => args.tags.iter().map(|t| l.key(&ctx.ns, t)).collect(),
+        None => Vec::new(),
+    };
     // A tag key of another type would fail only after the value is written.
     for tk in &tag_keys {
         let mut c = redis::cmd("TYPE");

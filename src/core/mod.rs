@@ -6,8 +6,10 @@
 pub mod bulk;
 pub mod checkpoint;
 pub mod conn;
+pub mod delete;
 pub mod info;
 pub mod interrupt;
+pub mod invalidate;
 pub mod keytype;
 pub mod limiter;
 pub mod load;

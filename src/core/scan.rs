@@ -250,35 +250,122 @@ pub fn scan_all(
     rx
 }
 
-/// Estimate how many keys match: one SCAN page per primary (about `count`
-/// keys examined each) scaled by DBSIZE. Returns (estimate, total keys).
-pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<(u64, u64)> {
-    let probe = ScanOpts {
-        count: opts.count.max(1000),
-        ..opts.clone()
+/// How many keys match a pattern, estimated before a bulk run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Estimate {
+    /// Matching keys (exact when `exact`).
+    pub matches: u64,
+    /// Keys on every primary (DBSIZE).
+    pub total: u64,
+    /// Every node was small enough to be counted in full.
+    pub exact: bool,
+}
+
+/// A node with at most this many keys is counted in full (a few dozen SCAN calls).
+const EXACT_UP_TO: u64 = 20_000;
+/// SCAN pages sampled per larger node, at cursors spread over its table.
+const SAMPLE_PAGES: u64 = 16;
+/// Hash-table buckets examined per sampled page.
+const SAMPLE_COUNT: u32 = 1000;
+
+/// Where a cursor is in a node's scan, as a fraction of the whole (0 at the
+/// start). SCAN walks its hash table in reverse-binary bucket order, so the
+/// cursor's bits reversed are its position, whatever the table's size.
+pub fn scan_position(cursor: u64) -> f64 {
+    cursor.reverse_bits() as f64 / 2f64.powi(64)
+}
+
+/// The cursor that starts a scan at position `k / n` of the table (for any
+/// table size: Redis keeps the cursor's low bits, which are the position's
+/// high bits).
+fn spread_cursor(k: u64, n: u64) -> u64 {
+    let pos = ((k as u128) << 64) / n.max(1) as u128;
+    (pos as u64).reverse_bits()
+}
+
+/// The share of a node's table one SCAN page examined, from its start cursor
+/// to the cursor it returned (0: it ran to the end).
+fn page_share(start: u64, next: u64) -> f64 {
+    let end = if next == 0 { 1.0 } else { scan_position(next) };
+    (end - scan_position(start)).max(0.0)
+}
+
+/// Matches on a whole node from sampled pages, each `(found, share)`: the
+/// matches a page found and the share of the table it examined. Each page
+/// stands for an equal stretch of the table (they start evenly spread), so
+/// the estimate is the mean of the pages' own estimates. (Pooling them would
+/// let pages that walked far through an emptied stretch outweigh the others.)
+/// At most `size`.
+fn from_pages(pages: &[(u64, f64)], size: u64) -> u64 {
+    let own: Vec<f64> = pages
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .map(|&(found, share)| found as f64 / share.min(1.0))
+        .collect();
+    if own.is_empty() {
+        return 0;
+    }
+    ((own.iter().sum::<f64>() / own.len() as f64).round() as u64).min(size)
+}
+
+/// Estimate how many keys match: small nodes are counted in full; on larger
+/// ones, [`SAMPLE_PAGES`] SCAN pages started at cursors spread over the table
+/// are scaled by the share of the table they examined. Keys gone from one part
+/// of the keyspace (a run that was stopped, a resumed checkpoint) do not skew
+/// it as a first page would.
+pub async fn estimate(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<Estimate> {
+    let mut out = Estimate {
+        exact: true,
+        ..Estimate::default()
     };
-    let mut estimate = 0u64;
-    let mut total = 0u64;
     for node in redis.primaries() {
         let size: u64 = redis
             .on_node(&node, &redis::cmd("DBSIZE"), Idempotent::Yes)
             .await?;
-        total += size;
+        out.total += size;
         if size == 0 {
             continue;
         }
-        let (cursor, keys): (u64, Vec<Vec<u8>>) = redis
-            .on_node(&node, &scan_cmd(0, &probe), Idempotent::Yes)
-            .await?;
-        if cursor == 0 {
-            // The whole node fit in one page: the count is exact.
-            estimate += keys.len() as u64;
-        } else {
-            let examined = (probe.count as u64).min(size).max(1);
-            estimate += (keys.len() as u64 * size).div_ceil(examined).min(size);
+        if size <= EXACT_UP_TO {
+            let probe = ScanOpts {
+                count: opts.count.max(SAMPLE_COUNT),
+                ..opts.clone()
+            };
+            let mut cursor = 0;
+            loop {
+                let (next, keys): (u64, Vec<Vec<u8>>) = redis
+                    .on_node(&node, &scan_cmd(cursor, &probe), Idempotent::Yes)
+                    .await?;
+                out.matches += keys.len() as u64;
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+            continue;
         }
+        out.exact = false;
+        let probe = ScanOpts {
+            count: SAMPLE_COUNT,
+            ..opts.clone()
+        };
+        let mut pages = Vec::with_capacity(SAMPLE_PAGES as usize);
+        for k in 0..SAMPLE_PAGES {
+            let start = spread_cursor(k, SAMPLE_PAGES);
+            let (next, keys): (u64, Vec<Vec<u8>>) = redis
+                .on_node(&node, &scan_cmd(start, &probe), Idempotent::Yes)
+                .await?;
+            pages.push((keys.len() as u64, page_share(start, next)));
+        }
+        out.matches += from_pages(&pages, size);
     }
-    Ok((estimate, total))
+    Ok(out)
+}
+
+/// [`estimate`] as (matches, total keys).
+pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<(u64, u64)> {
+    let e = estimate(redis, opts).await?;
+    Ok((e.matches, e.total))
 }
 
 /// Which server process a node is. A SCAN cursor only means something to the
@@ -529,6 +616,54 @@ mod tests {
             process_change(Some("a"), None, false),
             Some(Changed::Unverified)
         );
+    }
+
+    #[test]
+    fn spread_cursors_start_at_even_positions() {
+        assert_eq!(spread_cursor(0, 16), 0);
+        for k in 0..16 {
+            let pos = scan_position(spread_cursor(k, 16));
+            assert!((pos - k as f64 / 16.0).abs() < 1e-12, "{k}: {pos}");
+        }
+        // Redis keeps the low bits of the cursor for a table of 2^b buckets:
+        // those are the position's top bits, so the start is the same bucket
+        // share whatever the table size.
+        let half = spread_cursor(1, 2);
+        assert_eq!(half, 1, "position 1/2 is bucket 1 of any table");
+        assert_eq!(spread_cursor(1, 4), 2, "position 1/4: bucket 0b10");
+        assert_eq!(spread_cursor(3, 4), 3, "position 3/4: bucket 0b11");
+    }
+
+    #[test]
+    fn a_page_examines_the_share_between_its_cursors() {
+        // Table of 8 buckets: position of bucket cursor c is rev3(c)/8.
+        let c = |bucket_pos: u64| (bucket_pos << 61).reverse_bits();
+        assert!((page_share(0, c(2)) - 0.25).abs() < 1e-12);
+        assert!((page_share(c(4), c(6)) - 0.25).abs() < 1e-12);
+        assert!((page_share(c(6), 0) - 0.25).abs() < 1e-12, "ran to the end");
+        assert!((page_share(0, 0) - 1.0).abs() < 1e-12, "the whole table");
+    }
+
+    #[test]
+    fn matches_are_the_mean_of_the_pages_estimates() {
+        // 16 pages, each 1/256 of the table, found 80 matches each.
+        let even = vec![(80, 1.0 / 256.0); 16];
+        assert_eq!(from_pages(&even, 1_000_000), 20_480);
+        // A stopped run emptied the first quarter: its 4 pages found nothing
+        // but walked far (0.15 of the table each); the 12 others found 1,000
+        // in 0.017 each. The stretch is a quarter of the estimate's weight,
+        // not (as pooled counts would make it) three quarters.
+        let mut stopped = vec![(0, 0.15); 4];
+        stopped.extend(vec![(1000, 0.017); 12]);
+        let est = from_pages(&stopped, 1_000_000);
+        assert_eq!(est, 44_118);
+        let pooled = 12_000.0 / (4.0 * 0.15 + 12.0 * 0.017);
+        assert!((pooled as u64) < est / 2, "pooling: {pooled}");
+        // Never more than the node holds, never a division by nothing.
+        assert_eq!(from_pages(&[(10, 0.001)], 5000), 5000);
+        assert_eq!(from_pages(&[(10, 0.0)], 5000), 0);
+        assert_eq!(from_pages(&[], 5000), 0);
+        assert_eq!(from_pages(&[(0, 0.5)], 5000), 0);
     }
 
     #[test]

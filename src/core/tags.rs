@@ -5,26 +5,37 @@
 use redis::Value;
 
 use super::conn::{server_failure, Idempotent, Redis, Routed};
-use crate::cli::TagLayoutArgs;
 use crate::keys::Namespace;
 
-/// The tag key for a tag name, namespace applied.
-pub fn tag_key(ns: &Namespace, layout: &TagLayoutArgs, name: &str) -> Vec<u8> {
-    let raw = match &layout.tag_key {
-        Some(t) => t.replace("{tag}", name),
-        None => format!("{}{name}", layout.tag_prefix),
-    };
-    ns.key(raw.as_bytes())
+/// Where tag sets live, as the config layer built it from the flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagLayout {
+    /// The tag key is PREFIX + tag name (`tag:NAME` by default).
+    Prefix(String),
+    /// A template with `{tag}` for the name (`app:tag:{tag}:entries`).
+    Template(String),
 }
 
-/// Refuse a `--tag-key` template without `{tag}`: every tag would name the
-/// same key, and invalidating one would delete the keys of all.
-pub fn check_layout(layout: &TagLayoutArgs) -> Result<(), String> {
-    match &layout.tag_key {
-        Some(t) if !t.contains("{tag}") => Err(format!(
-            "--tag-key '{t}' has no {{tag}}: every tag would be the same key (e.g. 'app:tag:{{tag}}:entries')"
-        )),
-        _ => Ok(()),
+impl TagLayout {
+    /// A template layout; refused without `{tag}`: every tag would name the
+    /// same key, and invalidating one would delete the keys of all.
+    pub fn template(t: &str) -> Result<Self, String> {
+        if t.contains("{tag}") {
+            Ok(TagLayout::Template(t.to_string()))
+        } else {
+            Err(format!(
+                "--tag-key '{t}' has no {{tag}}: every tag would be the same key (e.g. 'app:tag:{{tag}}:entries')"
+            ))
+        }
+    }
+
+    /// The tag key for a tag name, namespace applied.
+    pub fn key(&self, ns: &Namespace, name: &str) -> Vec<u8> {
+        let raw = match self {
+            TagLayout::Template(t) => t.replace("{tag}", name),
+            TagLayout::Prefix(p) => format!("{p}{name}"),
+        };
+        ns.key(raw.as_bytes())
     }
 }
 
@@ -77,34 +88,22 @@ mod tests {
 
     #[test]
     fn tag_keys() {
-        let plain = TagLayoutArgs {
-            tag_prefix: "tag:".into(),
-            tag_key: None,
-        };
+        let plain = TagLayout::Prefix("tag:".into());
         assert_eq!(
-            tag_key(&Namespace::new(None), &plain, "users"),
+            plain.key(&Namespace::new(None), "users"),
             b"tag:users".to_vec()
         );
         assert_eq!(
-            tag_key(&Namespace::new(Some("t1")), &plain, "users"),
+            plain.key(&Namespace::new(Some("t1")), "users"),
             b"t1:tag:users".to_vec()
         );
-        let laravel = TagLayoutArgs {
-            tag_prefix: "tag:".into(),
-            tag_key: Some("app:tag:{tag}:entries".into()),
-        };
+        let laravel = TagLayout::template("app:tag:{tag}:entries").expect("has {tag}");
         assert_eq!(
-            tag_key(&Namespace::new(None), &laravel, "users"),
+            laravel.key(&Namespace::new(None), "users"),
             b"app:tag:users:entries".to_vec()
         );
-        assert!(check_layout(&laravel).is_ok());
-        assert!(check_layout(&plain).is_ok());
         for t in ["", "app:tag:entries", "{TAG}", "{tag"] {
-            let bad = TagLayoutArgs {
-                tag_prefix: "tag:".into(),
-                tag_key: Some(t.into()),
-            };
-            assert!(check_layout(&bad).is_err(), "{t}");
+            assert!(TagLayout::template(t).is_err(), "{t}");
         }
     }
 }

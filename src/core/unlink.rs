@@ -4,8 +4,6 @@
 //! A key the ACL user may not touch answers NOPERM: it is counted as denied,
 //! never as deleted, and the other keys of its command are retried one by one.
 
-use std::sync::{Arc, Mutex};
-
 use redis::{FromRedisValue, Value};
 
 use super::conn::{is_unreachable, server_failure, slot_of, Idempotent, Redis, Routed};
@@ -39,7 +37,8 @@ impl Denied {
         })
     }
 
-    fn add(&mut self, key: &[u8]) {
+    /// Record a refused key (a count, and the first few as examples).
+    pub fn add(&mut self, key: &[u8]) {
         self.count += 1;
         if self.sample.len() < 5 {
             self.sample.push(key.to_vec());
@@ -88,10 +87,12 @@ pub struct Unlinked {
     pub unconfirmed: u64,
     /// Indices (into `keys`) of keys whose primary is down: not deleted.
     pub unreached: Vec<usize>,
+    /// Indices (into `keys`) of keys refused with NOPERM (`denied` of them).
+    pub refused: Vec<usize>,
 }
 
-/// Delete `keys`; the server's count of removed keys, and how many were refused
-/// with NOPERM (also recorded, with examples, in `denied`). A command re-sent
+/// Delete `keys`; the server's count of removed keys, and which were refused
+/// with NOPERM. A command re-sent
 /// after its connection dropped answers only for the keys still there, so the
 /// keys it no longer found are counted too, as `unconfirmed`.
 ///
@@ -104,7 +105,6 @@ pub async fn unlink_keys(
     keys: &[Vec<u8>],
     use_del: bool,
     scanned: bool,
-    denied: &Arc<Mutex<Denied>>,
 ) -> anyhow::Result<Unlinked> {
     // Standalone: one command for the whole chunk (every key is "slot 0's node").
     let groups = if redis.is_cluster() {
@@ -121,7 +121,7 @@ pub async fn unlink_keys(
     let resent: std::collections::HashSet<usize> = sent.resent.iter().map(|(i, _)| *i).collect();
     let mut deleted = 0;
     let mut unconfirmed = 0;
-    let mut refused = 0;
+    let mut refused = Vec::new();
     let mut retry_single: Vec<usize> = Vec::new();
     let mut unreached: Vec<usize> = Vec::new();
     for (g, (idxs, reply)) in members.iter().zip(sent.replies).enumerate() {
@@ -158,12 +158,7 @@ pub async fn unlink_keys(
             sent.resent.iter().map(|(i, _)| *i).collect();
         for (j, (&i, reply)) in retry_single.iter().zip(sent.replies).enumerate() {
             match reply {
-                Value::ServerError(e) if e.code() == "NOPERM" => {
-                    refused += 1;
-                    if let Ok(mut d) = denied.lock() {
-                        d.add(&keys[i]);
-                    }
-                }
+                Value::ServerError(e) if e.code() == "NOPERM" => refused.push(i),
                 Value::ServerError(e) => return Err(server_failure(redis.display_url(), &e).into()),
                 v => {
                     let n = u64::from_redis_value(v).unwrap_or(0);
@@ -179,9 +174,10 @@ pub async fn unlink_keys(
     }
     Ok(Unlinked {
         deleted,
-        denied: refused,
+        denied: refused.len() as u64,
         unconfirmed,
         unreached,
+        refused,
     })
 }
 

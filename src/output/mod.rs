@@ -7,19 +7,18 @@
 //! One module per report renders it; [`grid`] fits tables to the width from
 //! [`width`]; [`fmt`] is the one way numbers, durations and rates are shown.
 
-// Used by every view once all reports have moved to `View`.
-#[allow(dead_code)]
 pub mod fmt;
-#[allow(dead_code)]
 pub mod grid;
 pub mod width;
 
+pub mod delete;
 mod get;
 mod lock;
 pub mod ratelimit;
 mod remember;
 mod set;
 mod stats;
+pub mod tag;
 mod ttl;
 mod warm;
 
@@ -28,7 +27,6 @@ pub mod testing;
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
@@ -66,65 +64,6 @@ impl<T: Serialize + View> Report for T {
     }
 }
 
-/// The shape of reports not yet moved to `Serialize` + [`View`].
-pub trait Render {
-    fn json(&self) -> serde_json::Value;
-    fn tables(&self) -> Vec<Table>;
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()>;
-    fn raw_on_terminal(&self) -> bool {
-        false
-    }
-    fn prometheus(&self) -> Option<String> {
-        None
-    }
-}
-
-impl<R: Render + ?Sized> Render for &R {
-    fn json(&self) -> serde_json::Value {
-        (**self).json()
-    }
-    fn tables(&self) -> Vec<Table> {
-        (**self).tables()
-    }
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        (**self).plain(out)
-    }
-    fn raw_on_terminal(&self) -> bool {
-        (**self).raw_on_terminal()
-    }
-    fn prometheus(&self) -> Option<String> {
-        (**self).prometheus()
-    }
-}
-
-/// Adapts a [`Render`] to a [`Report`] while commands move over.
-struct Legacy<R>(R);
-
-impl<R: Render> View for Legacy<R> {
-    fn table(&self, out: &mut dyn Write, width: usize) -> io::Result<()> {
-        for mut t in self.0.tables() {
-            t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
-            writeln!(out, "{t}")?;
-        }
-        Ok(())
-    }
-    fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        self.0.plain(out)
-    }
-    fn raw_on_terminal(&self) -> bool {
-        self.0.raw_on_terminal()
-    }
-    fn prometheus(&self) -> Option<String> {
-        self.0.prometheus()
-    }
-}
-
-impl<R: Render> Serialize for Legacy<R> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.json().serialize(s)
-    }
-}
-
 /// What a command hands back: a report to print and, optionally, an error that
 /// decides the exit code after the report was printed (missing keys, Ctrl-C…).
 pub struct Outcome {
@@ -155,20 +94,6 @@ impl Outcome {
             failure,
         }
     }
-
-    /// A report in the old shape (see [`Render`]).
-    pub fn with_failure(report: impl Render + 'static, failure: Option<anyhow::Error>) -> Self {
-        Outcome::failed(Legacy(report), failure)
-    }
-}
-
-/// A table with the house style (old-shape reports; new ones use [`grid`]).
-pub fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
-    t
 }
 
 /// Progress is drawn on a terminal stderr unless -q or --no-progress; the
@@ -270,6 +195,22 @@ impl Printer {
         if !self.quiet {
             eprintln!("cachectl: {msg}");
         }
+    }
+
+    /// [`Printer::confirm`] with the details on a line of their own before a
+    /// short question: a question wider than the terminal wraps, and the
+    /// prompt's redraw then leaves its first line behind (drawn twice).
+    pub async fn confirm_after(&self, details: &str, question: String) -> anyhow::Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+            return Err(usage(format!(
+                "refusing to go on without confirmation: {details} (stdin is not a terminal; pass --yes)"
+            )));
+        }
+        eprintln!("{details}");
+        self.confirm(question).await
     }
 
     /// Ask before destructive work: `--yes` passes; a terminal is asked; without a

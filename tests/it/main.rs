@@ -7,6 +7,7 @@ mod common;
 mod conn_config_promises;
 mod conn_errors;
 mod connection;
+mod delete_view_promises;
 mod faults;
 mod fixtures;
 mod generated;

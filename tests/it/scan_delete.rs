@@ -827,3 +827,50 @@ fn until_empty_that_never_empties_does_not_claim_success() {
         assert_eq!(out.status.code(), Some(0), "{v} {}", stderr(&out));
     }
 }
+
+/// The count in "about N" of a confirmation (or of its refusal without a terminal).
+fn estimate_in(text: &str) -> u64 {
+    let at = text
+        .find("about ")
+        .unwrap_or_else(|| panic!("no estimate in: {text}"));
+    let digits: String = text[at + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: no count in: {text}"))
+}
+
+#[test]
+fn the_estimate_reads_across_the_keyspace_not_its_first_page() {
+    let s = RedisServer::start();
+    load(&s, &keys("other:", 120_000), None);
+    load(&s, &keys("est:", 20_000), None);
+    // Leave the first pages of the scan without a match, as a stopped run or
+    // a --limit run does.
+    let mut cursor = b"0".to_vec();
+    for _ in 0..3 {
+        let page = s.call(&[b"SCAN", &cursor, b"COUNT", b"1000"]);
+        let parts = page.as_array().expect("scan reply");
+        cursor = parts[0].as_bytes().expect("cursor").to_vec();
+        for k in parts[1].as_array().expect("keys") {
+            let k = k.as_bytes().expect("key");
+            if k.starts_with(b"est:") {
+                s.call(&[b"DEL", k]);
+            }
+        }
+    }
+    let truth = s.count_matching("est:*") as u64;
+    let out = run(&s.url(), &["scan-delete", "est:*"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let est = estimate_in(&err);
+    assert!(
+        est * 2 >= truth && est <= truth * 2,
+        "estimated {est} of {truth} matching keys: {err}"
+    );
+    assert!(err.contains("estimate"), "says it is an estimate: {err}");
+    assert_eq!(s.count_matching("est:*") as u64, truth, "nothing deleted");
+}

@@ -22,6 +22,7 @@ pub mod endpoint;
 pub mod proxy;
 pub mod replica;
 pub mod resp;
+pub mod screen;
 pub mod sentinel;
 pub mod server;
 pub mod subscriber;
