@@ -32,7 +32,7 @@ pub fn conn_spec(g: &GlobalArgs) -> anyhow::Result<ConnSpec> {
 
 fn conn_options(g: &GlobalArgs, env_password: Option<String>) -> ConnOptions {
     ConnOptions {
-        url: g.url.clone(),
+        url: url_given(g),
         host: g.host.clone(),
         port: g.port,
         db: g.db,
@@ -49,6 +49,16 @@ fn conn_options(g: &GlobalArgs, env_password: Option<String>) -> ConnOptions {
         master: g.master.clone(),
         sentinel_user: g.sentinel_user.clone(),
         sentinel_pass: g.sentinel_pass.clone(),
+    }
+}
+
+/// The URL, unless it only came from `REDIS_URL` while `--sentinel` names
+/// where to go: an environment default gives way to a flag.
+fn url_given(g: &GlobalArgs) -> Option<String> {
+    let from_env = std::env::var("REDIS_URL").ok();
+    match &g.url {
+        Some(u) if !g.sentinels.is_empty() && from_env.as_ref() == Some(u) => None,
+        other => other.clone(),
     }
 }
 

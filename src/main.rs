@@ -21,7 +21,9 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 fn main() -> ExitCode {
     // Help is laid out for the one width every view uses (COLUMNS, else the
     // terminal, else 80), not for clap's own guess.
-    let mut cmd = cli::Cli::command().term_width(output::width::terminal_width());
+    // Help is laid out for at least 80 columns: a narrower terminal wraps the
+    // lines itself, so an example still pastes as one line.
+    let mut cmd = cli::Cli::command().term_width(output::width::terminal_width().max(80));
     let argv: Vec<OsString> = std::env::args_os().collect();
     let parsed = match cmd.try_get_matches_from_mut(&argv) {
         Ok(mut m) => cli::Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd)),

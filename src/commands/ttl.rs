@@ -144,7 +144,7 @@ async fn run_pattern(
     }
     let report = PatternReport {
         pattern: escape_bytes(pattern),
-        matched: facts.before.total() + facts.denied.count,
+        matched: facts.before.total() + facts.unread,
         denied: facts.denied.count,
         no_ttl: facts.before.no_ttl,
         distribution: facts.before.into(),

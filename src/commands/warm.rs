@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::cli::{InputFormat, WarmArgs};
 use crate::core::interrupt::Interrupt;
 use crate::core::load::{load, open_input, validate, Check, Plan, Writer};
-use crate::error::usage;
+use crate::error::{usage, CliError};
 use crate::output::Outcome;
 use crate::records::{Format, Invalid};
 use crate::report::warm::WarmReport;
@@ -65,12 +65,22 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     };
     // With --skip-invalid there is nothing to protect: invalid lines are counted
     // while writing, in one pass.
+    // Ctrl-C is heard from the start: during validation nothing is written
+    // yet, and the summary says so.
+    let interrupt = Interrupt::listen();
     let (file, check) = if args.skip_invalid && !args.dry_run {
         (file, Check::default())
     } else {
-        tokio::task::spawn_blocking(move || validate(&file, size, format).map(|c| (file, c)))
-            .await?
-            .map_err(|e| usage(format!("reading {source}: {e}")))?
+        let checking =
+            tokio::task::spawn_blocking(move || validate(&file, size, format).map(|c| (file, c)));
+        tokio::select! {
+            done = checking => done?.map_err(|e| usage(format!("reading {source}: {e}")))?,
+            _ = interrupt.wait() => {
+                let mut report = WarmReport::new(&Check::default(), size, args.dry_run);
+                report.finish(started.elapsed().as_millis() as u64);
+                return Ok(Outcome::failed(report, Some(CliError::Interrupted.into())));
+            }
+        }
     };
     name_invalid(&source, &check, false);
     let mut report = WarmReport::new(&check, size, args.dry_run);
@@ -88,7 +98,6 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
 
     let redis = ctx.connect().await?;
-    let interrupt = Interrupt::listen();
     let plan = Plan {
         format,
         writer: Writer {

@@ -32,10 +32,14 @@ pub enum Change {
 
 impl Change {
     /// The PTTL a key has after the change, `now_ms` being the Unix time.
+    ///
+    /// The clock runs from the moment the change is made, so a TTL of exactly
+    /// a bucket's edge (`--set 1h`) is read as just under it, as Redis then
+    /// reports it.
     fn pttl_after(self, now_ms: u64) -> i64 {
         match self {
-            Change::Expire(ms) => ms as i64,
-            Change::ExpireAt(at) => at.saturating_sub(now_ms) as i64,
+            Change::Expire(ms) => (ms as i64 - 1).max(0),
+            Change::ExpireAt(at) => (at.saturating_sub(now_ms) as i64 - 1).max(0),
             Change::Persist => -1,
         }
     }
@@ -212,6 +216,8 @@ pub struct PatternFacts {
     pub changed: u64,
     /// Keys refused with NOPERM, and some of them.
     pub denied: Denied,
+    /// Of those, the ones that could not be read (not in `before`).
+    pub unread: u64,
     /// Dry run with a change: some keys it would touch.
     pub sample: Vec<Vec<u8>>,
     /// Changes re-sent after a lost reply that found nothing to do.
@@ -231,6 +237,7 @@ struct ChunkFacts {
     counted: u64,
     unconfirmed: u64,
     denied: Vec<Vec<u8>>,
+    unread: u64,
     /// Dry run: up to [`SAMPLE`] of the keys the change would touch.
     sample: Vec<Vec<u8>>,
 }
@@ -247,6 +254,7 @@ async fn run_chunk(
         counted: done.changed,
         unconfirmed: done.unconfirmed,
         denied: done.denied,
+        unread: done.unread,
         ..ChunkFacts::default()
     };
     let mut would = 0u64;
@@ -326,6 +334,7 @@ pub async fn run_pattern(
                 merge(&mut facts.after, &c.after);
                 facts.unconfirmed += c.unconfirmed;
                 facts.denied.count += c.denied.len() as u64;
+                facts.unread += c.unread;
                 let room = 5usize.saturating_sub(facts.denied.sample.len());
                 facts.denied.sample.extend(c.denied.into_iter().take(room));
                 let room = SAMPLE.saturating_sub(facts.sample.len());
@@ -417,6 +426,8 @@ struct Batch {
     unconfirmed: u64,
     /// Keys refused with NOPERM (read or change).
     denied: Vec<Vec<u8>>,
+    /// Of those, the ones that could not even be read.
+    unread: u64,
 }
 
 /// One pipeline: PTTL of every key, then the change of every key (if any).
@@ -453,14 +464,23 @@ async fn apply_batch(
         changed: 0,
         unconfirmed: 0,
         denied: Vec::new(),
+        unread: 0,
     };
     for (i, key) in keys.iter().enumerate() {
         let read = &replies[i];
         let changed = change.map(|_| &replies[n + i]);
-        if is_noperm(read) || changed.is_some_and(is_noperm) {
+        if is_noperm(read) {
             out.denied.push(key.clone());
+            out.unread += 1;
             continue;
         }
+        // Readable but not changeable: counted as denied, and its TTL, which
+        // stays as it was, still counts in the distribution.
+        let refused = changed.is_some_and(is_noperm);
+        if refused {
+            out.denied.push(key.clone());
+        }
+        let changed = changed.filter(|_| !refused);
         for v in std::iter::once(read).chain(changed) {
             if let Value::ServerError(e) = v {
                 return Err(server_failure(redis.display_url(), e).into());
@@ -485,8 +505,8 @@ mod tests {
 
     #[test]
     fn the_ttl_after_a_change() {
-        assert_eq!(Change::Expire(5000).pttl_after(0), 5000);
-        assert_eq!(Change::ExpireAt(10_000).pttl_after(4000), 6000);
+        assert_eq!(Change::Expire(5000).pttl_after(0), 4999);
+        assert_eq!(Change::ExpireAt(10_000).pttl_after(4000), 5999);
         assert_eq!(Change::Persist.pttl_after(4000), -1);
     }
 

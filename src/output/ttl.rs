@@ -123,14 +123,9 @@ impl View for PatternReport {
         Ok(())
     }
 
-    /// `name<TAB>value` lines; the distribution first (`no_ttl`, `lt_1m`, …),
-    /// then `after_<bucket>` with a change; a dry run's sample keys first of all.
+    /// `name<TAB>value` lines: the distribution (`no_ttl`, `lt_1m`, …), then
+    /// `after_<bucket>` with a change, the counts, and a dry run's `sample`.
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(sample) = &self.sample {
-            for k in sample {
-                writeln!(out, "{k}")?;
-            }
-        }
         for (name, n) in PLAIN_BUCKETS.iter().zip(buckets(&self.distribution)) {
             writeln!(out, "{name}\t{n}")?;
         }
@@ -154,6 +149,9 @@ impl View for PatternReport {
         }
         if self.interrupted {
             writeln!(out, "interrupted\ttrue")?;
+        }
+        for k in self.sample.iter().flatten() {
+            writeln!(out, "sample\t{k}")?;
         }
         writeln!(out, "elapsed_ms\t{}", self.elapsed_ms)
     }
@@ -241,5 +239,6 @@ mod tests {
             table(&pattern(true, true), 80)
         );
         insta::assert_snapshot!("ttl_pattern_change_plain", plain(&pattern(true, false)));
+        insta::assert_snapshot!("ttl_pattern_dry_run_plain", plain(&pattern(true, true)));
     }
 }

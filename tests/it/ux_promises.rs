@@ -103,3 +103,135 @@ fn plain_ttl_of_a_key_carries_its_unit() {
     assert!((80_000..=90_000).contains(&ms), "{text}");
     assert!(text.contains("unit:p\tpersistent\n"), "{text}");
 }
+
+#[test]
+fn the_after_distribution_matches_what_redis_then_holds_at_bucket_edges() {
+    let s = RedisServer::start();
+    for (set, bucket) in [("1m", "lt_1m"), ("1h", "lt_1h"), ("1d", "lt_1d")] {
+        s.cli(&["FLUSHALL"]);
+        load(&s, &keys("edge:", 20), None);
+        let out = crate::common::cachectl()
+            .args([
+                "--url",
+                &s.url(),
+                "--json",
+                "ttl",
+                "--pattern",
+                "edge:*",
+                "--set",
+                set,
+                "--yes",
+            ])
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(v["after"][bucket], 20, "--set {set}: {v}");
+        let out = crate::common::cachectl()
+            .args(["--url", &s.url(), "--json", "ttl", "--pattern", "edge:*"])
+            .output()
+            .expect("run");
+        let now: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(now["distribution"][bucket], 20, "--set {set}: {now}");
+    }
+}
+
+#[test]
+fn a_user_who_may_read_but_not_change_still_gets_the_distribution() {
+    let s = RedisServer::start_with_acl(
+        "reader",
+        "pw",
+        &[
+            "~*", "+@read", "+scan", "+info", "+ping", "+hello", "+client", "+cluster", "+command",
+        ],
+    );
+    load(&s, &keys("ro:none:", 10), None);
+    load(&s, &keys("ro:ttl:", 5), Some(500));
+    let out = crate::common::cachectl()
+        .args(["--url", &s.url_with_auth(Some("reader"), "pw"), "--json"])
+        .args(["ttl", "--pattern", "ro:*", "--set", "1h", "--yes"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["denied"], 15, "{v}");
+    assert_eq!(
+        v["distribution"]["no_ttl"], 10,
+        "the keys could be read: {v}"
+    );
+    assert_eq!(v["distribution"]["lt_1h"], 5, "{v}");
+    assert_eq!(v["after"], v["distribution"], "nothing changed: {v}");
+    assert_eq!(v["changed"], 0, "{v}");
+}
+
+#[test]
+fn redis_url_in_the_environment_does_not_block_sentinel_flags() {
+    let out = crate::common::cachectl()
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .args([
+            "--sentinel",
+            "127.0.0.1:1",
+            "--master",
+            "m",
+            "--timeout",
+            "1s",
+            "get",
+            "k",
+        ])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("does not go with"), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the sentinel is asked (and is not there): {err}"
+    );
+}
+
+#[test]
+fn ctrl_c_while_warm_validates_prints_the_summary_and_writes_nothing() {
+    let s = RedisServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.jsonl");
+    let mut text = String::with_capacity(60 << 20);
+    for i in 0..1_500_000 {
+        text.push_str(&format!("{{\"key\": \"v:{i}\", \"value\": \"x\"}}\n"));
+    }
+    std::fs::write(&path, text).expect("write");
+    let mut child = spawn(
+        &s.url(),
+        &["--json", "warm", path.to_str().unwrap_or_default()],
+    );
+    // Validation reads the whole file before anything is written: signal it
+    // once the process catches SIGINT, while it is still validating.
+    let pid = child.id();
+    wait_until(Duration::from_secs(20), "SIGINT is caught", || {
+        catches_sigint(pid)
+    });
+    assert!(send_signal(pid, "INT"));
+    wait_until(Duration::from_secs(30), "exit after SIGINT", || {
+        child.try_wait().ok().flatten().is_some()
+    });
+    let out = child.wait_with_output().expect("output");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("stopped by Ctrl-C"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary is JSON");
+    assert_eq!(v["written"], 0, "{v}");
+    assert_eq!(s.dbsize(), 0, "nothing written during validation");
+}
+
+/// Whether the process has a handler for SIGINT (`SigCgt` in /proc).
+fn catches_sigint(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1 << 1) != 0)
+}
