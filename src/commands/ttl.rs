@@ -128,7 +128,7 @@ async fn run_pattern(
     let interrupt = Interrupt::listen();
     let bar = ctx
         .printer
-        .progress(None, "{spinner} {pos} keys ({per_sec}) {msg}");
+        .progress(None, "{spinner} {human_pos} keys {msg}");
     let (facts, failure) =
         ttl::run_pattern(&redis, &job, &interrupt, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();

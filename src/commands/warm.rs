@@ -9,7 +9,7 @@ use crate::cli::{InputFormat, WarmArgs};
 use crate::core::interrupt::Interrupt;
 use crate::core::load::{load, open_input, validate, Check, Plan, Writer};
 use crate::error::{usage, CliError};
-use crate::output::Outcome;
+use crate::output::{fmt, Outcome};
 use crate::records::{Format, Invalid};
 use crate::report::warm::WarmReport;
 
@@ -112,14 +112,18 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     };
     let bar = ctx.printer.progress(
         Some(size.max(1)),
-        "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} eta {eta}",
+        "{spinner} [{bar:20}] {percent}% {msg}, eta {eta}",
     );
     let write_started = Instant::now();
     let loaded = load(&redis, file, size, plan, &source, &interrupt, |read, t| {
         let keys = t.written + t.skipped;
         let secs = write_started.elapsed().as_secs_f64().max(0.001);
         bar.set_position(read);
-        bar.set_message(format!("{keys} keys, {:.0} keys/s", keys as f64 / secs));
+        bar.set_message(format!(
+            "{} keys, {}",
+            fmt::count(keys),
+            fmt::rate(keys as f64 / secs)
+        ));
     })
     .await?;
     bar.finish_and_clear();
