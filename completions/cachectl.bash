@@ -2762,7 +2762,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__stats)
-            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --no-collapse --rows --top --count --latency --watch --iterations --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --scan --sample --pattern --depth --no-collapse --rows --top --count --latency --watch --iterations --max-latency --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2801,6 +2801,10 @@ _cachectl() {
                     return 0
                     ;;
                 --iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2900,7 +2904,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__tag__subcmd__invalidate)
-            opts="-u -h -p -n -a -o -q -y --tag-prefix --tag-key --prune --publish --dry-run --count --batch --rate --del --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --tag-prefix --tag-key --prune --publish --dry-run --count --batch --rate --del --max-latency --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2927,6 +2931,10 @@ _cachectl() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3026,7 +3034,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__ttl)
-            opts="-u -h -p -n -a -o -q -y --pattern --set --at --persist --only-persistent --type --count --dry-run --all --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --pattern --set --at --persist --only-persistent --type --count --dry-run --all --max-latency --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3049,6 +3057,10 @@ _cachectl() {
                     return 0
                     ;;
                 --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3148,7 +3160,7 @@ _cachectl() {
             return 0
             ;;
         cachectl__subcmd__warm)
-            opts="-u -h -p -n -a -o -q -y --format --ttl --ttl-jitter --only-missing --batch --in-flight --dry-run --skip-invalid --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
+            opts="-u -h -p -n -a -o -q -y --format --ttl --ttl-jitter --only-missing --batch --in-flight --dry-run --skip-invalid --max-latency --url --host --port --db --user --pass --askpass --tls --cacert --cert --key --insecure --sentinel --master --sentinel-user --sentinel-pass --prefix --output --json --timeout --quiet --no-progress --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3171,6 +3183,10 @@ _cachectl() {
                     return 0
                     ;;
                 --in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

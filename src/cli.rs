@@ -412,6 +412,12 @@ pub struct TagInvalidateArgs {
     /// Use DEL instead of UNLINK
     #[arg(long)]
     pub del: bool,
+
+    /// Hold other clients' latency near this (e.g. 2ms): a probe on a
+    /// connection of its own measures what a neighbour's command waits, and
+    /// the pace follows it; 0 = full speed
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
 }
 
 const REMEMBER_EXAMPLES: &str = r#"Examples:
@@ -698,6 +704,12 @@ pub struct WarmArgs {
     /// Write the valid lines and report the invalid ones (default: write nothing if any is invalid)
     #[arg(long)]
     pub skip_invalid: bool,
+
+    /// Hold other clients' latency near this (e.g. 2ms): a probe on a
+    /// connection of its own measures what a neighbour's command waits, and
+    /// the pace follows it; 0 = full speed
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {
@@ -761,6 +773,12 @@ pub struct StatsArgs {
     /// With --watch: stop after N refreshes
     #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u64).range(1..))]
     pub iterations: Option<u64>,
+
+    /// Hold other clients' latency near this (e.g. 2ms): a probe on a
+    /// connection of its own measures what a neighbour's command waits, and
+    /// the pace follows it; 0 = full speed
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
 }
 
 /// Arguments of the hidden `generate` command.
@@ -852,7 +870,9 @@ pub struct DeleteOpts {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub rate: Option<u64>,
 
-    /// Slow down when a batch takes longer than this (e.g. 5ms)
+    /// Hold other clients' latency near this (e.g. 2ms): a probe on a
+    /// connection of its own measures what a neighbour's command waits, and
+    /// the pace follows it; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 
@@ -995,6 +1015,12 @@ pub struct TtlArgs {
     /// Allow a pattern that matches every key
     #[arg(long)]
     pub all: bool,
+
+    /// Hold other clients' latency near this (e.g. 2ms): a probe on a
+    /// connection of its own measures what a neighbour's command waits, and
+    /// the pace follows it; 0 = full speed
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
 }
 
 #[cfg(test)]

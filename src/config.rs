@@ -112,7 +112,8 @@ pub fn delete_job(o: &DeleteOpts, pattern: Vec<u8>) -> DeleteJob {
             batch: o.batch as usize,
             in_flight: o.in_flight as usize,
             rate: o.rate,
-            max_latency: o.max_latency,
+            // 0 is full speed, as without a budget.
+            max_latency: o.max_latency.filter(|d| !d.is_zero()),
             limit: o.limit,
             neighbour: None,
         },
@@ -145,6 +146,7 @@ pub fn invalidate_job(a: &TagInvalidateArgs) -> InvalidateJob {
             batch: a.batch as usize,
             in_flight: 4,
             rate: a.rate,
+            max_latency: a.max_latency.filter(|d| !d.is_zero()),
             ..Flow::default()
         },
         count: a.count,

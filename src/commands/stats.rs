@@ -68,9 +68,14 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             "{spinner} [{bar:30}] {human_pos}/{human_len} keys, eta {eta}",
         );
         let interrupt = Interrupt::listen();
-        let mut t = tally(&redis, source, grouping, &interrupt, |n| {
-            bar.set_position(n)
-        })
+        let mut t = tally(
+            &redis,
+            source,
+            grouping,
+            args.max_latency,
+            &interrupt,
+            |n| bar.set_position(n),
+        )
         .await;
         bar.finish_and_clear();
         if let Some(e) = t.failure {

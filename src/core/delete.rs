@@ -76,6 +76,9 @@ pub struct Progress {
     pub per_sec: f64,
     /// node → (matched, deleted) in this pass, when there are several.
     pub nodes: Vec<(String, u64, u64)>,
+    /// Under `--max-latency`: the neighbour latency measured, the keys kept
+    /// queued at the server at most, and the rate cap if one is in force.
+    pub pace: Option<(Duration, u64, Option<u64>)>,
 }
 
 /// The run's state before it starts: the checkpoint (loaded or new), and the
@@ -288,6 +291,7 @@ pub async fn run(
                 } else {
                     Vec::new()
                 },
+                pace: neighbour.as_ref().and_then(|n| n.status.get()),
             });
         };
         let dry_run = job.dry_run;

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::bulk::{drive, Flow, NodeTally, Stop};
 use super::conn::{server_failure, slot_of, unreachable_failure, Idempotent, Redis, Routed};
 use super::interrupt::Interrupt;
+use super::probe::Neighbour;
 use super::scan::{changed_nodes, node_ids, scan_members, Changed, MemberKind};
 use super::unlink::{unlink_keys, Denied};
 use crate::error::{usage, RedisFailure};
@@ -361,7 +362,14 @@ pub async fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> anyhow::Result<Invalidation> {
     let mode = job.mode;
-    let flow = &job.flow;
+    let budget = job
+        .flow
+        .max_latency
+        .filter(|_| !matches!(mode, Mode::DryRun));
+    let flow = &Flow {
+        neighbour: Neighbour::for_budget(redis, budget).await,
+        ..job.flow.clone()
+    };
     // Accumulated by the engine's fold, on this task.
     let mut denied = Denied::default();
     // Members whose keys are on a primary that is down: left tagged.

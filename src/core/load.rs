@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use super::bulk::{drive, Batch, Flow, Place};
 use super::conn::{is_unreachable, unreachable_failure, Idempotent, Node, Redis, Routed, SLOTS};
 use super::interrupt::Interrupt;
+use super::probe::Neighbour;
 use crate::error::usage;
 use crate::keys::Namespace;
 use crate::records::{
@@ -374,6 +375,8 @@ pub struct Plan {
     pub in_flight: usize,
     /// The input was validated first (an invalid line now means it changed).
     pub validated: bool,
+    /// `--max-latency`: a neighbour's latency to hold while writing.
+    pub budget: Option<std::time::Duration>,
 }
 
 /// What a load did.
@@ -424,7 +427,7 @@ pub async fn load(
         rate: None,
         max_latency: None,
         limit: None,
-        neighbour: None,
+        neighbour: Neighbour::for_budget(redis, plan.budget).await,
     };
     let mut tally = Tally::default();
     let drive = drive(

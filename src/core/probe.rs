@@ -35,7 +35,6 @@ impl PaceStatus {
         self.queued.store((chunk * depth) as u64, Ordering::Relaxed);
     }
 
-    #[allow(dead_code)] // read by the progress lines as each bulk command takes the budget
     /// The neighbour latency, the keys queued at most and the rate cap (if
     /// any), once a window was measured.
     pub fn get(&self) -> Option<(Duration, u64, Option<u64>)> {
@@ -121,6 +120,17 @@ impl Neighbour {
             samples: Mutex::new(Some(rx)),
             status: PaceStatus::default(),
         })
+    }
+
+    /// A probe when there is a budget (a zero budget is none: full speed).
+    pub async fn for_budget(
+        redis: &Arc<Redis>,
+        budget: Option<Duration>,
+    ) -> Option<Arc<Neighbour>> {
+        match budget.filter(|b| !b.is_zero()) {
+            Some(b) => Some(Neighbour::start(redis, b).await),
+            None => None,
+        }
     }
 
     /// The sample stream, for the one driver that steers by it.

@@ -3,7 +3,7 @@
 //! TYPE / PTTL / MEMORY USAGE, and PING round trips. Typed facts only.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -12,6 +12,7 @@ use super::conn::{DownNode, Idempotent, Redis};
 use super::info::{node_stats, replicas, total, Replica, ServerStats};
 use super::interrupt::Interrupt;
 use super::meta::{meta, Meta, What};
+use super::probe::Neighbour;
 use super::scan::{scan_all, KeyBatch, ScanOpts};
 use crate::keyspace::Keyspace;
 
@@ -75,6 +76,7 @@ pub async fn tally(
     redis: &Arc<Redis>,
     source: Source,
     grouping: Grouping,
+    budget: Option<Duration>,
     interrupt: &Interrupt,
     progress: impl Fn(u64),
 ) -> Tally {
@@ -95,6 +97,7 @@ pub async fn tally(
     let flow = Flow {
         batch: 1000,
         in_flight: 16,
+        neighbour: Neighbour::for_budget(redis, budget).await,
         ..Flow::default()
     };
     let what = What::TYPE | What::TTL | What::MEMORY;

@@ -8,13 +8,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use redis::{Cmd, FromRedisValue, Value};
 
 use super::bulk::{drive, Flow, NodeTally, Stop};
 use super::conn::{is_unreachable, server_failure, Idempotent, Redis, Routed};
 use super::interrupt::Interrupt;
+use super::probe::Neighbour;
 use super::scan::{changed_nodes, node_ids, scan_all, ScanOpts};
 use super::unlink::Denied;
 use crate::error::RedisFailure;
@@ -197,6 +198,8 @@ pub struct PatternJob {
     pub change: Option<Change>,
     pub dry_run: bool,
     pub only_persistent: bool,
+    /// `--max-latency`: a neighbour's latency to hold while changing.
+    pub budget: Option<Duration>,
 }
 
 /// Keys a dry run shows.
@@ -305,7 +308,10 @@ pub async fn run_pattern(
         rate: None,
         max_latency: None,
         limit: None,
-        neighbour: None,
+        neighbour: match job.change.filter(|_| !job.dry_run) {
+            Some(_) => Neighbour::for_budget(redis, job.budget).await,
+            None => None,
+        },
     };
     let apply = job.change.filter(|_| !job.dry_run);
     let mut facts = PatternFacts::default();

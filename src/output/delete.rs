@@ -70,6 +70,16 @@ pub fn progress_text(p: &Progress, dry_run: bool) -> String {
         )
     };
     msg.push_str(&format!(", {}", fmt::rate(p.per_sec)));
+    if let Some((seen, queued, cap)) = p.pace {
+        // What the server's other clients feel, and what we do about it.
+        msg.push_str(&format!(
+            ", neighbours {} (≤{} keys queued{})",
+            fmt::duration(seen),
+            fmt::count(queued),
+            cap.map(|r| format!(", capped at {}", fmt::rate(r as f64)))
+                .unwrap_or_default()
+        ));
+    }
     for (addr, m, d) in &p.nodes {
         msg.push_str(&format!(" | {addr} {}/{}", fmt::count(*d), fmt::count(*m)));
     }
@@ -332,6 +342,7 @@ mod tests {
             deleted: 20_700,
             per_sec: 261_192.988_6,
             nodes: vec![("127.0.0.1:30001".into(), 6_921, 6_900)],
+            pace: None,
         };
         assert_eq!(
             progress_text(&p, false),
@@ -350,6 +361,22 @@ mod tests {
         assert_eq!(
             event_text(&Event::LayoutMoved),
             "cluster slots moved during the pass: scanning again"
+        );
+    }
+
+    #[test]
+    fn the_progress_line_shows_the_pace_under_a_budget() {
+        let p = Progress {
+            pass: 1,
+            matched: 5_000,
+            deleted: 4_000,
+            per_sec: 150_000.0,
+            nodes: Vec::new(),
+            pace: Some((std::time::Duration::from_micros(1_450), 2_000, Some(40_000))),
+        };
+        assert_eq!(
+            progress_text(&p, false),
+            "pass 1: 5,000 matched, 4,000 deleted, 150,000/s, neighbours 1.4ms (≤2,000 keys queued, capped at 40,000/s)"
         );
     }
 
