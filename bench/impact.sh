@@ -66,7 +66,7 @@ measure() {
   tic
   "$GTIME" -f '%M %U %S' -o "$WORK/time" "${args[@]}" >/dev/null 2>"$WORK/err.$id" || die "$id: $(tail -n 3 "$WORK/err.$id")"
   rec "$id" wall "$(toc)"
-  touch "$stop"; wait "$nb"
+  touch "$stop"; wait "$nb" || die "$id: the neighbour client failed"
   read -r count p50 p99 p999 max <"$WORK/nb.$id"
   rec "$id" p50 "$p50"; rec "$id" p99 "$p99"; rec "$id" p999 "$p999"; rec "$id" gets "$count"
   read -r rss usr sys <"$WORK/time"

@@ -19,15 +19,39 @@ use crate::output::{Format, OutputSettings};
 /// The connection settings of the global flags, with the password from
 /// `--pass`, the `--askpass` prompt, the URL, `REDISCLI_AUTH` or
 /// `REDIS_PASSWORD` (in that order). Errors are usage errors (exit 2).
-pub fn conn_spec(g: &GlobalArgs) -> anyhow::Result<ConnSpec> {
-    let mut opts = conn_options(g, env_password());
-    if !g.askpass {
-        return ConnSpec::new(&opts);
-    }
+pub fn conn_spec(g: &GlobalArgs) -> anyhow::Result<Conn> {
+    let opts = conn_options(g, env_password());
     // Bad flags are reported before anyone is asked to type a password.
-    ConnSpec::new(&opts)?;
-    opts.password = Some(ask_password()?);
-    ConnSpec::new(&opts)
+    let spec = ConnSpec::new(&opts)?;
+    Ok(Conn {
+        spec: std::sync::OnceLock::new(),
+        pending: g.askpass.then_some(opts),
+        checked: spec,
+    })
+}
+
+/// The connection settings, with `--askpass`'s prompt put off until the
+/// first connection: the command's own flags are checked before anyone is
+/// asked to type a password.
+pub struct Conn {
+    checked: ConnSpec,
+    pending: Option<ConnOptions>,
+    spec: std::sync::OnceLock<ConnSpec>,
+}
+
+impl Conn {
+    pub fn spec(&self) -> anyhow::Result<ConnSpec> {
+        let Some(opts) = &self.pending else {
+            return Ok(self.checked.clone());
+        };
+        if let Some(s) = self.spec.get() {
+            return Ok(s.clone());
+        }
+        let mut opts = opts.clone();
+        opts.password = Some(ask_password()?);
+        let spec = ConnSpec::new(&opts)?;
+        Ok(self.spec.get_or_init(|| spec).clone())
+    }
 }
 
 fn conn_options(g: &GlobalArgs, env_password: Option<String>) -> ConnOptions {

@@ -27,7 +27,7 @@ use crate::output::{Format, Outcome, Printer};
 pub struct Ctx {
     pub printer: Printer,
     pub ns: Namespace,
-    spec: ConnSpec,
+    conn: config::Conn,
 }
 
 impl Ctx {
@@ -40,21 +40,21 @@ impl Ctx {
         if g.insecure && !g.quiet {
             eprintln!("Warning: --insecure: the server's TLS certificate is not verified; anyone in between can read and change this session.");
         }
-        let spec = crate::config::conn_spec(g)?;
+        let conn = config::conn_spec(g)?;
         Ok(Ctx {
             printer,
             ns: Namespace::new(g.prefix.as_deref()),
-            spec,
+            conn,
         })
     }
 
     pub async fn connect(&self) -> anyhow::Result<Arc<Redis>> {
-        Redis::connect(self.spec.clone()).await
+        Redis::connect(self.conn.spec()?).await
     }
 
     /// Another server with the same credentials and TLS settings (Redlock nodes).
     pub fn spec_for(&self, url: &str) -> anyhow::Result<ConnSpec> {
-        self.spec.with_url(url)
+        self.conn.spec()?.with_url(url)
     }
 }
 

@@ -7,12 +7,14 @@ use super::Ctx;
 use crate::cli::TtlArgs;
 use crate::core::conn::unreachable_failure;
 use crate::core::interrupt::Interrupt;
-use crate::core::scan::{estimate_matches, ScanOpts};
+use crate::core::scan::{estimate, ScanOpts};
 use crate::core::ttl::{self, Change, PatternJob, TtlState};
 use crate::error::{negative, usage};
 use crate::keys::{arg_bytes, escape_bytes, matches_everything};
+use crate::output::delete::confirmation;
 use crate::output::Outcome;
 use crate::parse::parse_instant;
+use crate::report::delete::{DeletePlan, Target};
 use crate::report::ttl::{KeysReport, PatternReport, Rescan};
 
 fn change_of(args: &TtlArgs) -> anyhow::Result<Option<Change>> {
@@ -117,14 +119,26 @@ async fn run_pattern(
     };
     let redis = ctx.connect().await?;
     if change.is_some() && !args.dry_run {
-        let (estimate, total) = estimate_matches(&redis, &job.scan).await?;
-        ctx.printer
-            .confirm(format!(
-                "change the TTL of keys matching '{}' on {} (about {estimate} of {total} keys)?",
-                escape_bytes(&job.scan.pattern),
-                redis.display_url()
-            ))
-            .await?;
+        // The same details line and short question as a bulk delete's.
+        let est = estimate(&redis, &job.scan).await?;
+        let plan = DeletePlan {
+            action: "change the TTL of",
+            pattern: escape_bytes(&job.scan.pattern),
+            target: if redis.is_cluster() {
+                Target::Cluster {
+                    primaries: redis.primaries().len(),
+                }
+            } else {
+                Target::Server(redis.display_url().to_string())
+            },
+            matches: est.matches,
+            total: est.total,
+            exact: est.exact,
+            limit: None,
+            resume: None,
+        };
+        let (details, question) = confirmation(&plan);
+        ctx.printer.confirm_after(&details, question).await?;
     }
     let interrupt = Interrupt::listen();
     let bar = ctx

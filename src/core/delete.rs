@@ -464,7 +464,11 @@ pub async fn run(
     report.unconfirmed = unconfirmed;
     report.denied = denied.count;
     if failure.is_none() {
-        failure = denied.failure(redis.display_url(), &format!("keys matching '{shown}'"));
+        failure = denied.failure(
+            redis.display_url(),
+            &format!("keys matching '{shown}'"),
+            "deleted",
+        );
     }
     report.failure = failure;
     Ok(report)

@@ -486,7 +486,7 @@ pub async fn run(
     report.sample = sample;
     report.denied = denied.count;
     if failure.is_none() {
-        failure = denied.failure(redis.display_url(), "tagged keys");
+        failure = denied.failure(redis.display_url(), "tagged keys", "deleted");
     }
     if let (Some(channel), Mode::Invalidate, None) = (&job.publish, mode, &failure) {
         let message = serde_json::to_string(&Announcement {

@@ -19,6 +19,8 @@ pub enum Data {
     Stream(Vec<StreamEntry>),
     /// A type we do not read (module types), or an error reply while reading.
     Other(String),
+    /// Its primary is down: nothing is known of it.
+    Unreachable,
 }
 
 /// A stream entry: its ID and field/value pairs.
@@ -177,6 +179,7 @@ pub async fn read_entries(
         let data = match slots[i] {
             Some(j) => decode(kind, values[j].take().unwrap_or(Value::Nil)),
             None if kind == "none" => Data::Missing,
+            None if kind == UNREACHABLE_KIND => Data::Unreachable,
             None => Data::Other(kind.clone()),
         };
         let missing = matches!(data, Data::Missing);

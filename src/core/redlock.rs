@@ -10,6 +10,7 @@ use futures::future::join_all;
 
 use super::conn::{ConnSpec, Redis};
 use super::lock::{self, LockState};
+use crate::error::RedisFailure;
 
 pub enum Backend {
     Single(Arc<Redis>),
@@ -56,6 +57,22 @@ pub fn holder(states: &[NodeState], is_quorum: bool) -> Option<(&[u8], Option<i6
             .count();
         (votes >= need).then_some((token, s.ttl_ms, s.fence))
     })
+}
+
+/// Too few Redlock nodes answered to decide anything: exit 3, as when the
+/// one server of a plain lock cannot be reached. (`None` is a node that did
+/// not answer.)
+fn need_answers<T>(replies: &[Option<T>]) -> anyhow::Result<()> {
+    let answered = replies.iter().filter(|r| r.is_some()).count();
+    let need = quorum(replies.len());
+    if answered >= need {
+        return Ok(());
+    }
+    Err(RedisFailure::Unreachable {
+        url: format!("{} Redlock nodes", replies.len()),
+        reason: format!("only {answered} answered, and {need} are needed to decide"),
+    }
+    .into())
 }
 
 impl Backend {
@@ -129,6 +146,10 @@ impl Backend {
                         lock::try_acquire(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
+                if let Err(e) = need_answers(&votes) {
+                    let _ = self.release(name, token.as_bytes(), ttl).await;
+                    return Err(e);
+                }
                 let fences: Vec<i64> = votes.iter().filter_map(|v| v.flatten()).collect();
                 let validity = ttl.as_millis() as i64
                     - started.elapsed().as_millis() as i64
@@ -199,6 +220,7 @@ impl Backend {
                         |r| async move { lock::release(&r, name, token).await },
                     )
                     .await;
+                need_answers(&done)?;
                 Ok(done.iter().filter(|d| **d == Some(true)).count() >= quorum(members.len()))
             }
         }
@@ -221,6 +243,7 @@ impl Backend {
                         lock::extend_fenced(&r, name, token, ttl, fence_ttl).await
                     })
                     .await;
+                need_answers(&done)?;
                 let ok = done.iter().filter(|d| **d == Some(true)).count();
                 Ok(ok >= quorum(members.len()) && started.elapsed() + drift(ttl) < ttl)
             }
@@ -240,6 +263,7 @@ impl Backend {
                         lock::status(&r, name).await
                     })
                     .await;
+                need_answers(&states)?;
                 Ok(members
                     .iter()
                     .map(|m| m.label.clone())

@@ -362,12 +362,6 @@ pub async fn estimate(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<Est
     Ok(out)
 }
 
-/// [`estimate`] as (matches, total keys).
-pub async fn estimate_matches(redis: &Arc<Redis>, opts: &ScanOpts) -> anyhow::Result<(u64, u64)> {
-    let e = estimate(redis, opts).await?;
-    Ok((e.matches, e.total))
-}
-
 /// Which server process a node is. A SCAN cursor only means something to the
 /// process that issued it (a new process hashes with a new seed), so a node
 /// whose process changed must be scanned again from cursor 0.

@@ -375,31 +375,13 @@ pub async fn run_pattern(
         ids = node_ids(redis).await?;
     };
     facts.interrupted = matches!(stop, Stop::Interrupted);
-    let failure = stop
-        .into_failure()
-        .or_else(|| denied_failure(redis.display_url(), &facts.denied));
+    let failure = stop.into_failure().or_else(|| {
+        facts
+            .denied
+            .failure(redis.display_url(), "matching keys", "read or changed")
+    });
     facts.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok((facts, failure))
-}
-
-/// NOPERM (exit 3) when keys were refused: their count and some of them.
-fn denied_failure(node: &str, d: &Denied) -> Option<anyhow::Error> {
-    (d.count > 0).then(|| {
-        let examples: Vec<String> = d
-            .sample
-            .iter()
-            .map(|k| crate::keys::escape_bytes(k))
-            .collect();
-        RedisFailure::NoPerm {
-            node: node.to_string(),
-            msg: format!(
-                "{} matching keys could not be read or changed (e.g. {})",
-                d.count,
-                examples.join(", ")
-            ),
-        }
-        .into()
-    })
 }
 
 /// Denied ones among `keys` (for `ttl KEY…`): NOPERM naming them.

@@ -17,8 +17,9 @@ pub struct Denied {
 }
 
 impl Denied {
-    /// The NOPERM failure (exit 3) when keys were refused: their count and examples.
-    pub fn failure(&self, node: &str, what: &str) -> Option<anyhow::Error> {
+    /// The NOPERM failure (exit 3) when keys were refused: their count and
+    /// examples. `what` names them, `undone` says what could not be done.
+    pub fn failure(&self, node: &str, what: &str, undone: &str) -> Option<anyhow::Error> {
         (self.count > 0).then(|| {
             let examples: Vec<String> = self
                 .sample
@@ -28,7 +29,7 @@ impl Denied {
             RedisFailure::NoPerm {
                 node: node.to_string(),
                 msg: format!(
-                    "{} {what} could not be deleted (e.g. {})",
+                    "{} {what} could not be {undone} (e.g. {})",
                     self.count,
                     examples.join(", ")
                 ),

@@ -178,45 +178,25 @@ impl View for DeleteReport {
     }
 
     fn plain(&self, out: &mut dyn Write) -> io::Result<()> {
-        // Keys first, then one `name<TAB>value` line per fact.
-        for k in self.sample.iter().flatten() {
-            writeln!(out, "{k}")?;
-        }
+        // One `name<TAB>value` line per field of the JSON form, zeros too.
+        writeln!(out, "pattern\t{}", self.pattern)?;
         writeln!(out, "matched\t{}", self.matched)?;
-        if self.dry_run {
-            writeln!(out, "dry_run\ttrue")?;
-        } else {
-            writeln!(out, "deleted\t{}", self.deleted)?;
-        }
-        let flags = [
-            ("denied", self.denied),
-            ("unconfirmed", self.unconfirmed),
-            ("rescanned", self.rescanned.len() as u64),
-        ];
-        for (name, n) in flags {
-            if n > 0 {
-                writeln!(out, "{name}\t{n}")?;
-            }
-        }
-        for (name, on) in [
-            ("interrupted", self.interrupted),
-            ("limit_reached", self.limit_reached),
-            ("resumed", self.resumed),
-        ] {
-            if on {
-                writeln!(out, "{name}\ttrue")?;
-            }
-        }
-        if self.passes > 1 {
-            writeln!(out, "passes\t{}", self.passes)?;
-        }
-        if self.nodes.len() > 1 {
-            for n in &self.nodes {
-                writeln!(out, "node\t{}\t{}\t{}", n.node, n.matched, n.deleted)?;
-            }
+        writeln!(out, "deleted\t{}", self.deleted)?;
+        writeln!(out, "denied\t{}", self.denied)?;
+        writeln!(out, "unconfirmed\t{}", self.unconfirmed)?;
+        writeln!(out, "dry_run\t{}", self.dry_run)?;
+        writeln!(out, "passes\t{}", self.passes)?;
+        writeln!(out, "interrupted\t{}", self.interrupted)?;
+        writeln!(out, "limit_reached\t{}", self.limit_reached)?;
+        writeln!(out, "resumed\t{}", self.resumed)?;
+        for n in &self.nodes {
+            writeln!(out, "node\t{}\t{}\t{}", n.node, n.matched, n.deleted)?;
         }
         for r in &self.rescanned {
-            writeln!(out, "rescanned_node\t{}\t{}", r.node, r.reason)?;
+            writeln!(out, "rescanned\t{}\t{}", r.node, r.reason)?;
+        }
+        for k in self.sample.iter().flatten() {
+            writeln!(out, "sample\t{k}")?;
         }
         writeln!(out, "elapsed_ms\t{}", self.elapsed_ms)
     }

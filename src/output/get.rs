@@ -15,7 +15,7 @@ use crate::report::get::GetReport;
 /// The cells of each line that describes a value (field, index, member...).
 fn rows(d: &Data) -> Vec<Vec<Vec<u8>>> {
     match d {
-        Data::Missing => vec![],
+        Data::Missing | Data::Unreachable => vec![],
         Data::String(b) => vec![vec![b.clone()]],
         Data::Hash(p) => p.iter().map(|(f, v)| vec![f.clone(), v.clone()]).collect(),
         Data::List(items) => items
@@ -42,7 +42,7 @@ fn rows(d: &Data) -> Vec<Vec<Vec<u8>>> {
 
 fn ttl(e: &Entry) -> String {
     match (&e.data, e.ttl_ms) {
-        (Data::Missing, _) => "-".into(),
+        (Data::Missing | Data::Unreachable, _) => "-".into(),
         (_, Some(ms)) => fmt::ms_int(ms),
         (_, None) => "persistent".into(),
     }
@@ -59,7 +59,10 @@ impl View for GetReport {
                     e.kind.clone(),
                     ttl(e),
                     String::new(),
-                    "(missing)".into(),
+                    match e.data {
+                        Data::Unreachable => "(its primary is down)".into(),
+                        _ => "(missing)".into(),
+                    },
                 ]);
                 continue;
             }

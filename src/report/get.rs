@@ -133,7 +133,7 @@ struct Unsupported<'a> {
 impl Serialize for DataJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Data::Missing => s.serialize_none(),
+            Data::Missing | Data::Unreachable => s.serialize_none(),
             Data::String(b) => Text(b).serialize(s),
             Data::Hash(p) => Fields(p).serialize(s),
             Data::List(items) | Data::Set(items) => s.collect_seq(items.iter().map(|i| Text(i))),

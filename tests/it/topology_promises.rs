@@ -233,6 +233,22 @@ fn a_cluster_with_a_primary_down_serves_the_rest_and_says_what_it_missed() {
     let v = json(&out);
     assert_eq!(v[0]["value"], "v", "the healthy key is shown: {v}");
     assert_eq!(v[1]["type"], "unreachable", "{v}");
+    assert_eq!(
+        v[1]["value"],
+        serde_json::Value::Null,
+        "no value made up: {v}"
+    );
+    // Plain: a key that could not be read has no line, as a missing one, even
+    // when another key's value is the word itself.
+    c.cli_c(&["SET", &live_key, "unreachable"]);
+    let out = run(&c.url(), &["--timeout", "2s", "get", &live_key, &down_key]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{live_key}\tunreachable\n"),
+        "only the key that was read has a line"
+    );
+    c.cli_c(&["SET", &live_key, "v"]);
     let out = run(
         &c.url(),
         &[

@@ -235,3 +235,54 @@ fn catches_sigint(pid: u32) -> bool {
         .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
         .is_some_and(|mask| mask & (1 << 1) != 0)
 }
+
+#[test]
+fn redlock_with_too_few_nodes_answering_is_exit_3_never_free_or_not_held() {
+    let nodes: Vec<String> = (0..3)
+        .map(|_| format!("redis://127.0.0.1:{}", crate::common::free_port()))
+        .collect();
+    let mut node_args = Vec::new();
+    for n in &nodes {
+        node_args.extend(["--node", n.as_str()]);
+    }
+    let token = "0123456789abcdef0123456789abcdef";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["lock", "status", "rl:x"],
+        vec!["lock", "acquire", "rl:x", "--ttl", "10s"],
+        vec!["lock", "release", "rl:x", "--token", token],
+        vec!["lock", "extend", "rl:x", "--token", token, "--ttl", "10s"],
+    ];
+    for case in cases {
+        let out = crate::common::cachectl()
+            .args(["--timeout", "1s"])
+            .args(&case)
+            .args(&node_args)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{case:?}: {err}");
+        assert!(err.contains("answered"), "{case:?} says why: {err}");
+    }
+}
+
+#[test]
+fn askpass_asks_only_after_the_commands_own_flags_are_checked() {
+    let cases: [&[&str]; 3] = [
+        &["ttl", "k", "--at", "2001-01-01T00:00:00Z"],
+        &["lock", "acquire", "x", "--ttl", "1m", "--fence-ttl", "1s"],
+        &["warm", "/nonexistent/input.jsonl"],
+    ];
+    for case in cases {
+        let out = crate::common::cachectl()
+            .args(["--url", "redis://127.0.0.1:1", "--askpass"])
+            .args(case)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{case:?}: {err}");
+        assert!(
+            !err.contains("askpass"),
+            "{case:?}: the flag error comes first, no prompt: {err}"
+        );
+    }
+}
