@@ -123,7 +123,7 @@ row ml1 "\`scan-delete --max-latency 1ms\`"
 row ml2 "\`scan-delete --max-latency 2ms\`"
 row ml5 "\`scan-delete --max-latency 5ms\`"
 for r in $RATES; do row "rate-$r" "\`scan-delete --max-latency 0 --rate $r\`"; done
-row xargs "xargs recipe (\`--scan | xargs -n 1000 unlink\`)"
+row xargs "xargs recipe (\`--scan \\| xargs -n 1000 unlink\`)"
 row stats "\`stats --scan --max-latency 0\`"
 row stats-ml2 "\`stats --scan --max-latency 2ms\`"
 echo

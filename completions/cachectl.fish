@@ -141,7 +141,7 @@ json\t'RedisJSON documents (TYPE ReJSON-RL)'
 timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l count -d 'SCAN COUNT hint' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand ttl" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
@@ -188,7 +188,7 @@ timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l limit -d 'Delete at most N keys' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l rate -d 'At most N deletions per second' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -l sample -d 'How many matching keys to show with --dry-run' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand scan-delete" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
@@ -237,7 +237,7 @@ timeseries\t'RedisTimeSeries series (TYPE TSDB-TYPE)'
 bloom\t'RedisBloom Bloom filters (TYPE MBbloom--)'"
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l limit -d 'Delete at most N keys' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l rate -d 'At most N deletions per second' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l checkpoint -d 'Record each node\'s cursor in FILE; an interrupted run resumes from it' -r -F
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -l sample -d 'How many matching keys to show with --dry-run' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand flush-prefix" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
@@ -610,7 +610,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl -d 'TTL f
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l ttl-jitter -d 'Add up to P% to every TTL, at random, so keys do not all expire together' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l batch -d 'Lines per pipeline' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l in-flight -d 'Pipelines in flight at once' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand warm" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
@@ -650,7 +650,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l count -d 'SC
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l latency -d 'Measure N PING round trips and report percentiles' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l watch -d 'Refresh every DURATION, in place, with rates over the interval' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l iterations -d 'With --watch: stop after N refreshes' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand stats" -s p -l port -d 'Server port (overrides the URL\'s port)' -r
@@ -686,7 +686,7 @@ complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l pub
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l count -d 'Members per SSCAN/ZSCAN call' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l batch -d 'Keys per UNLINK round trip' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l rate -d 'At most N deletions per second' -r
-complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it; 0 = full speed' -r
+complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -l max-latency -d 'Hold other clients\' latency near this (e.g. 2ms): a probe on a connection of its own measures what a neighbour\'s command waits, and the pace follows it. Default: 2ms when stderr is a terminal, else full speed; 0 = full speed' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s u -l url -d 'Server URL (default redis://127.0.0.1:6379)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s h -l host -d 'Server host (overrides the URL\'s host)' -r
 complete -c cachectl -n "__fish_cachectl_using_subcommand tag-invalidate" -s p -l port -d 'Server port (overrides the URL\'s port)' -r

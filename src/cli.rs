@@ -415,7 +415,8 @@ pub struct TagInvalidateArgs {
 
     /// Hold other clients' latency near this (e.g. 2ms): a probe on a
     /// connection of its own measures what a neighbour's command waits, and
-    /// the pace follows it; 0 = full speed
+    /// the pace follows it. Default: 2ms when stderr is a terminal, else full
+    /// speed; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 }
@@ -707,7 +708,8 @@ pub struct WarmArgs {
 
     /// Hold other clients' latency near this (e.g. 2ms): a probe on a
     /// connection of its own measures what a neighbour's command waits, and
-    /// the pace follows it; 0 = full speed
+    /// the pace follows it. Default: 2ms when stderr is a terminal, else full
+    /// speed; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 }
@@ -776,7 +778,8 @@ pub struct StatsArgs {
 
     /// Hold other clients' latency near this (e.g. 2ms): a probe on a
     /// connection of its own measures what a neighbour's command waits, and
-    /// the pace follows it; 0 = full speed
+    /// the pace follows it. Default: 2ms when stderr is a terminal, else full
+    /// speed; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 }
@@ -872,7 +875,8 @@ pub struct DeleteOpts {
 
     /// Hold other clients' latency near this (e.g. 2ms): a probe on a
     /// connection of its own measures what a neighbour's command waits, and
-    /// the pace follows it; 0 = full speed
+    /// the pace follows it. Default: 2ms when stderr is a terminal, else full
+    /// speed; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 
@@ -1018,7 +1022,8 @@ pub struct TtlArgs {
 
     /// Hold other clients' latency near this (e.g. 2ms): a probe on a
     /// connection of its own measures what a neighbour's command waits, and
-    /// the pace follows it; 0 = full speed
+    /// the pace follows it. Default: 2ms when stderr is a terminal, else full
+    /// speed; 0 = full speed
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub max_latency: Option<Duration>,
 }

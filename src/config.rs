@@ -5,6 +5,9 @@
 
 pub mod ratelimit;
 
+use std::io::IsTerminal;
+use std::time::Duration;
+
 use crate::cli::{DeleteOpts, GlobalArgs, OutputFormat, TagInvalidateArgs, TagLayoutArgs};
 use crate::core::bulk::Flow;
 use crate::core::conn::{ConnOptions, ConnSpec};
@@ -103,6 +106,25 @@ fn ask_password() -> anyhow::Result<String> {
         .map_err(|e| usage(format!("--askpass needs a terminal: {e}")))
 }
 
+/// The latency budget bulk work holds when `--max-latency` is not given and
+/// an operator watches (stderr is a terminal): a live server is assumed.
+/// Scripts and pipelines get full speed unless they ask, so what they do
+/// does not depend on where they run.
+pub const TERMINAL_BUDGET: Duration = Duration::from_millis(2);
+
+/// `--max-latency` as given (0 = full speed), else the terminal default.
+pub fn budget(given: Option<Duration>) -> Option<Duration> {
+    budget_for(given, std::io::stderr().is_terminal())
+}
+
+fn budget_for(given: Option<Duration>, terminal: bool) -> Option<Duration> {
+    match given {
+        Some(d) if d.is_zero() => None,
+        Some(d) => Some(d),
+        None => terminal.then_some(TERMINAL_BUDGET),
+    }
+}
+
 /// How reports are printed: format, notices, progress, confirmations.
 pub fn output(g: &GlobalArgs) -> OutputSettings {
     let format = if g.json {
@@ -137,7 +159,7 @@ pub fn delete_job(o: &DeleteOpts, pattern: Vec<u8>) -> DeleteJob {
             in_flight: o.in_flight as usize,
             rate: o.rate,
             // 0 is full speed, as without a budget.
-            max_latency: o.max_latency.filter(|d| !d.is_zero()),
+            max_latency: budget(o.max_latency),
             limit: o.limit,
             neighbour: None,
         },
@@ -170,7 +192,7 @@ pub fn invalidate_job(a: &TagInvalidateArgs) -> InvalidateJob {
             batch: a.batch as usize,
             in_flight: 4,
             rate: a.rate,
-            max_latency: a.max_latency.filter(|d| !d.is_zero()),
+            max_latency: budget(a.max_latency),
             ..Flow::default()
         },
         count: a.count,
@@ -182,6 +204,16 @@ pub fn invalidate_job(a: &TagInvalidateArgs) -> InvalidateJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_is_given_or_the_terminal_default() {
+        let ms = Duration::from_millis;
+        assert_eq!(budget_for(Some(ms(5)), false), Some(ms(5)));
+        assert_eq!(budget_for(Some(ms(5)), true), Some(ms(5)));
+        assert_eq!(budget_for(Some(ms(0)), true), None, "0 is full speed");
+        assert_eq!(budget_for(None, true), Some(TERMINAL_BUDGET));
+        assert_eq!(budget_for(None, false), None, "scripts get full speed");
+    }
     use clap::Parser as _;
 
     fn global(args: &[&str]) -> GlobalArgs {

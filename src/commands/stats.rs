@@ -72,7 +72,7 @@ pub async fn run(args: &StatsArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             &redis,
             source,
             grouping,
-            args.max_latency,
+            crate::config::budget(args.max_latency),
             &interrupt,
             |n| bar.set_position(n),
         )

@@ -115,7 +115,7 @@ async fn run_pattern(
         change,
         dry_run: args.dry_run,
         only_persistent: args.only_persistent,
-        budget: args.max_latency,
+        budget: crate::config::budget(args.max_latency),
     };
     let redis = ctx.connect().await?;
     if change.is_some() && !args.dry_run {

@@ -109,7 +109,7 @@ pub async fn run(args: &WarmArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         batch: args.batch as usize,
         in_flight: args.in_flight as usize,
         validated: !args.skip_invalid,
-        budget: args.max_latency,
+        budget: crate::config::budget(args.max_latency),
     };
     let bar = ctx.printer.progress(
         Some(size.max(1)),

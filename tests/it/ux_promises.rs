@@ -286,3 +286,46 @@ fn askpass_asks_only_after_the_commands_own_flags_are_checked() {
         );
     }
 }
+
+/// Calls of `cmd` in INFO commandstats.
+fn calls(s: &RedisServer, cmd: &str) -> u64 {
+    s.info("commandstats")
+        .lines()
+        .find(|l| l.starts_with(&format!("cmdstat_{cmd}:")))
+        .and_then(|l| l.split("calls=").nth(1))
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_latency_budget_is_measured_by_a_probe_of_its_own_and_deletes_every_match() {
+    let s = RedisServer::start();
+    load(&s, &keys("probe:", 10_000), None);
+    let before = calls(&s, "ping");
+    let out = crate::common::cachectl()
+        .args([
+            "--url",
+            &s.url(),
+            "--json",
+            "scan-delete",
+            "probe:*",
+            "--yes",
+        ])
+        .args(["--rate", "10000", "--max-latency", "50ms"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["deleted"], 10_000, "{v}");
+    assert_eq!(s.dbsize(), 0);
+    // About a second of work at --rate 10000: the probe pinged all along.
+    assert!(
+        calls(&s, "ping") - before >= 10,
+        "the neighbour probe sent its PINGs"
+    );
+}
