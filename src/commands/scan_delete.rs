@@ -48,13 +48,7 @@ pub async fn delete_matching(
         let plan = DeletePlan {
             action: if job.del { "DEL" } else { "UNLINK" },
             pattern: job.shown.clone(),
-            target: if redis.is_cluster() {
-                Target::Cluster {
-                    primaries: redis.primaries().len(),
-                }
-            } else {
-                Target::Server(redis.display_url().to_string())
-            },
+            target: Target::of(&redis),
             matches: est.matches,
             total: est.total,
             exact: est.exact,

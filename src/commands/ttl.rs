@@ -124,13 +124,7 @@ async fn run_pattern(
         let plan = DeletePlan {
             action: "change the TTL of",
             pattern: escape_bytes(&job.scan.pattern),
-            target: if redis.is_cluster() {
-                Target::Cluster {
-                    primaries: redis.primaries().len(),
-                }
-            } else {
-                Target::Server(redis.display_url().to_string())
-            },
+            target: Target::of(&redis),
             matches: est.matches,
             total: est.total,
             exact: est.exact,

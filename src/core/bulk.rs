@@ -498,21 +498,28 @@ pub mod compat {
     }
 }
 
+/// Test doubles for what drives on the engine.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    use std::cell::{Cell, RefCell};
+pub mod testing {
+    use super::Place;
 
     /// A node for tests: only its address matters to the engine.
     #[derive(Clone, Debug)]
-    struct Fake(&'static str);
+    pub struct Fake(pub &'static str);
 
     impl Place for Fake {
         fn addr(&self) -> &str {
             self.0
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::Fake;
+    use super::*;
+
+    use std::cell::{Cell, RefCell};
 
     fn flow(batch: usize, in_flight: usize, limit: Option<u64>) -> Flow {
         Flow {

@@ -579,14 +579,20 @@ mod tests {
     use std::collections::HashMap;
     use std::io::Write;
 
-    /// A node for tests: only its address matters.
-    #[derive(Clone, Debug)]
-    struct Fake(&'static str);
+    use crate::core::bulk::testing::Fake;
 
-    impl Place for Fake {
-        fn addr(&self) -> &str {
-            self.0
-        }
+    /// `text` in a file, and a writer with no namespace, TTL or NX.
+    fn input(text: &str) -> (std::fs::File, Writer) {
+        let mut file = tempfile::tempfile().expect("tempfile");
+        file.write_all(text.as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let w = Writer {
+            ns: Namespace::new(None),
+            default_ttl: None,
+            jitter: None,
+            nx: false,
+        };
+        (file, w)
     }
 
     fn one_node(_slot: u16) -> Fake {
@@ -610,15 +616,7 @@ mod tests {
     }
 
     fn fed(text: &str, validated: bool) -> (Check, usize) {
-        let mut file = tempfile::tempfile().expect("tempfile");
-        file.write_all(text.as_bytes()).expect("write");
-        file.rewind().expect("rewind");
-        let w = Writer {
-            ns: Namespace::new(None),
-            default_ttl: None,
-            jitter: None,
-            nx: false,
-        };
+        let (file, w) = input(text);
         let (tx, mut rx) = mpsc::channel(16);
         let size = text.len() as u64;
         let progress = AtomicU64::new(0);
@@ -745,15 +743,7 @@ mod tests {
         let text: String = (0..50)
             .map(|i| format!("{{\"key\":\"k{i}\",\"value\":\"v\"}}\n"))
             .collect();
-        let mut file = tempfile::tempfile().expect("tempfile");
-        file.write_all(text.as_bytes()).expect("write");
-        file.rewind().expect("rewind");
-        let w = Writer {
-            ns: Namespace::new(None),
-            default_ttl: None,
-            jitter: None,
-            nx: false,
-        };
+        let (file, w) = input(&text);
         // Two "nodes", by slot parity.
         let route = |slot: u16| {
             Fake(if slot.is_multiple_of(2) {

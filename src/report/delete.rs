@@ -72,6 +72,19 @@ pub enum Target {
     Cluster { primaries: usize },
 }
 
+impl Target {
+    /// What `redis` is, as a confirmation names it.
+    pub fn of(redis: &crate::core::conn::Redis) -> Self {
+        if redis.is_cluster() {
+            Target::Cluster {
+                primaries: redis.primaries().len(),
+            }
+        } else {
+            Target::Server(redis.display_url().to_string())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Resumed {
     /// Share of the scan the checkpoint already covered (0 to 1).
