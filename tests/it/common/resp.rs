@@ -207,7 +207,12 @@ impl Conn {
                     reply => Ok(reply),
                 };
             }
-            let n = self.stream.read(&mut chunk)?;
+            let n = match self.stream.read(&mut chunk) {
+                // A signal to the test process (a child exiting) interrupted
+                // the wait; nothing was read, so waiting again is safe.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
             if n == 0 {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
