@@ -694,16 +694,8 @@ mod tests {
 
     #[test]
     fn an_input_cut_short_after_validation_is_an_error() {
-        let mut file = tempfile::tempfile().expect("tempfile");
         let text = "{\"key\":\"a\",\"value\":\"1\"}\n";
-        file.write_all(text.as_bytes()).expect("write");
-        file.rewind().expect("rewind");
-        let w = Writer {
-            ns: Namespace::new(None),
-            default_ttl: None,
-            jitter: None,
-            nx: false,
-        };
+        let (file, w) = input(text);
         let (tx, _rx) = mpsc::channel(16);
         let progress = AtomicU64::new(0);
         // Validated at 100 bytes more than the file now holds.
